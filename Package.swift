@@ -1,0 +1,39 @@
+// swift-tools-version:6.0
+// Strata: a governed data-lake pipeline host. No package dependencies by design:
+// the toolchain plus three C system libraries (libyaml, zlib, libcrypto).
+import PackageDescription
+
+let package = Package(
+    name: "Strata",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "strata", targets: ["strata"]),
+    ],
+    targets: [
+        .systemLibrary(name: "CYaml", path: "Sources/CYaml", pkgConfig: "yaml-0.1",
+                       providers: [.apt(["libyaml-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CCrypto", path: "Sources/CCrypto", pkgConfig: "libcrypto",
+                       providers: [.apt(["libssl-dev"])]),
+
+        .target(name: "StrataCore"),
+        .target(name: "StrataConfig", dependencies: ["StrataCore", "CYaml"]),
+        .target(name: "StrataFormats", dependencies: ["StrataCore", "CZlib"]),
+        .target(name: "StrataGovernance", dependencies: ["StrataCore", "StrataConfig", "StrataFormats", "CCrypto"]),
+        .target(name: "StrataPlugins", dependencies: ["StrataCore", "StrataConfig", "StrataFormats"]),
+        .target(name: "StrataEngine", dependencies: ["StrataCore", "StrataConfig", "StrataFormats", "StrataGovernance", "StrataPlugins"]),
+        .target(name: "StrataCLI", dependencies: ["StrataCore", "StrataConfig", "StrataFormats", "StrataGovernance", "StrataPlugins", "StrataEngine"]),
+        .executableTarget(name: "strata", dependencies: ["StrataCLI"]),
+        .target(name: "StrataTestSupport", dependencies: ["StrataCore", "StrataConfig", "StrataPlugins"]),
+
+        .testTarget(name: "StrataCoreTests", dependencies: ["StrataCore", "StrataTestSupport"]),
+        .testTarget(name: "StrataConfigTests", dependencies: ["StrataConfig", "StrataCore"]),
+        .testTarget(name: "StrataFormatsTests", dependencies: ["StrataFormats", "StrataCore", "StrataTestSupport"]),
+        .testTarget(name: "StrataGovernanceTests", dependencies: ["StrataGovernance", "StrataCore"]),
+        .testTarget(name: "StrataPluginsTests", dependencies: ["StrataPlugins", "StrataCore", "StrataConfig", "StrataTestSupport"]),
+        .testTarget(name: "StrataEngineTests", dependencies: ["StrataEngine", "StrataPlugins", "StrataCore", "StrataConfig", "StrataTestSupport"]),
+        .testTarget(name: "StrataCLITests", dependencies: ["StrataCLI", "StrataCore"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["StrataCore"]),
+    ]
+)

@@ -1,0 +1,187 @@
+import Synchronization
+
+/// Which part of a pipeline a plugin plays.
+public enum PluginKind: String, Sendable, Hashable, CaseIterable {
+    case source, transform, sink
+}
+
+/// One documented config key of a plugin or config section.
+///
+/// The same list drives validation (keys not listed are rejected, with a did-you-mean),
+/// `strata plugins describe` and the README's config reference, so they cannot drift.
+public struct ConfigKey: Sendable, Hashable {
+    public var name: String
+    /// The type as users write it: `string`, `int`, `bool`, `[string]`, `map`, `append | overwrite`.
+    public var type: String
+    public var required: Bool
+    /// The default as text, or nil when there is none.
+    public var defaultValue: String?
+    public var doc: String
+
+    public init(_ name: String, _ type: String, required: Bool = false, default defaultValue: String? = nil, _ doc: String) {
+        self.name = name
+        self.type = type
+        self.required = required
+        self.defaultValue = defaultValue
+        self.doc = doc
+    }
+}
+
+/// Answers "what schema does this table have?" at plan time, from the pipelines that write it
+/// or from the table's log when it already exists.
+public protocol SchemaResolver: Sendable {
+    func schema(of table: TableRef) -> Schema?
+}
+
+/// Streams batches; `nil` at the end of input; throws on input it cannot read at all.
+public protocol BatchReader: AnyObject {
+    var schema: Schema { get }
+    func next() throws -> Batch?
+}
+
+/// The config half of a source: validated without I/O, then opened at run time.
+public protocol SourceConfig: Sendable {
+    /// Tables this source reads (for the DAG); empty for file sources.
+    var reads: [TableRef] { get }
+    /// The output schema when it is known without reading data (declared or from upstream); nil otherwise.
+    func outputSchema(_ resolver: any SchemaResolver) throws -> Schema?
+    /// Opens the runtime half.
+    func open(_ context: RunContext) throws -> any BatchReader
+}
+
+/// A streaming operator: batches in, batches out; state only where the operator needs it.
+public protocol BatchOperator: AnyObject {
+    var schema: Schema { get }
+    func push(_ batch: Batch) throws -> [Batch]
+    /// Called once after the last batch; emits what the operator held (aggregates, sorts).
+    func finish() throws -> [Batch]
+}
+
+/// The config half of a transform.
+public protocol TransformConfig: Sendable {
+    /// Other tables the transform reads (join, union, relationship checks).
+    var reads: [TableRef] { get }
+    /// The schema the transform produces from `input`; throws on unknown columns or type errors.
+    func outputSchema(input: Schema, _ resolver: any SchemaResolver) throws -> Schema
+    func makeOperator(input: Schema, _ context: RunContext) throws -> any BatchOperator
+}
+
+extension TransformConfig {
+    public var reads: [TableRef] { [] }
+}
+
+/// The runtime half of a sink: takes batches, then commits them atomically or aborts.
+public protocol BatchSink: AnyObject {
+    func write(_ batch: Batch) throws
+    /// Makes everything written visible at once; returns what was committed.
+    func commit() throws -> CommitSummary
+    /// Drops everything written (no visible trace).
+    func abort()
+}
+
+/// The config half of a sink.
+public protocol SinkConfig: Sendable {
+    /// The table this sink writes.
+    var target: TableRef { get }
+    /// The schema stored, given the pipeline's output schema (bronze adds metadata columns).
+    func outputSchema(input: Schema) throws -> Schema
+    func open(input: Schema, _ context: RunContext) throws -> any BatchSink
+}
+
+/// What a commit did.
+public struct CommitSummary: Sendable, Hashable {
+    public var table: TableRef
+    /// The table version created, or nil when nothing was committed (no rows, or already committed).
+    public var version: Int64?
+    public var rows: Int
+    public var files: Int
+    public var bytes: Int
+    public var operation: String
+
+    public init(table: TableRef, version: Int64?, rows: Int, files: Int, bytes: Int, operation: String) {
+        self.table = table
+        self.version = version
+        self.rows = rows
+        self.files = files
+        self.bytes = bytes
+        self.operation = operation
+    }
+}
+
+/// A row that could not be ingested, kept with why and where.
+public struct QuarantineRecord: Sendable, Hashable {
+    public var sourceFile: String
+    public var line: Int
+    public var reason: String
+    /// The raw row text (stored in the quarantine table, never printed).
+    public var raw: String
+
+    public init(sourceFile: String, line: Int, reason: String, raw: String) {
+        self.sourceFile = sourceFile
+        self.line = line
+        self.reason = reason
+        self.raw = raw
+    }
+}
+
+/// Where a run's rejected rows go.
+public protocol QuarantineSink: AnyObject, Sendable {
+    func quarantine(_ record: QuarantineRecord)
+}
+
+/// Everything a plugin's runtime half may use during one pipeline run.
+public final class RunContext: Sendable {
+    /// The folder holding `pipelines.yaml`; relative paths in configs resolve against it.
+    public let projectRoot: String
+    /// The lake folder (`<project>/datalake` by default).
+    public let lakeRoot: String
+    public let runId: String
+    public let pipeline: String
+    /// When the run started, UTC microseconds.
+    public let startedAt: Int64
+    public let fullRefresh: Bool
+    public let quarantine: any QuarantineSink
+    /// State this pipeline's sources recorded at their last committed run (e.g. ingested files).
+    public let previousState: [String: String]
+    private let newState = Mutex<[String: String]>([:])
+    private let counters = Mutex<(rows: Int, bytes: Int)>((0, 0))
+    private let warningList = Mutex<[String]>([])
+
+    public init(projectRoot: String, lakeRoot: String, runId: String, pipeline: String, startedAt: Int64,
+                fullRefresh: Bool, quarantine: any QuarantineSink, previousState: [String: String]) {
+        self.projectRoot = projectRoot
+        self.lakeRoot = lakeRoot
+        self.runId = runId
+        self.pipeline = pipeline
+        self.startedAt = startedAt
+        self.fullRefresh = fullRefresh
+        self.quarantine = quarantine
+        self.previousState = previousState
+    }
+
+    /// Records a state entry, saved only if the run commits.
+    public func recordState(_ key: String, _ value: String) {
+        newState.withLock { $0[key] = value }
+    }
+
+    public var recordedState: [String: String] { newState.withLock { $0 } }
+
+    /// Sources report what they read, for progress lines and throughput.
+    public func addInput(rows: Int, bytes: Int) {
+        counters.withLock { $0.rows += rows; $0.bytes += bytes }
+    }
+
+    public var input: (rows: Int, bytes: Int) { counters.withLock { $0 } }
+
+    /// A warning for the run summary (never containing raw PII values).
+    public func warn(_ message: String) {
+        warningList.withLock { $0.append(message) }
+    }
+
+    public var warnings: [String] { warningList.withLock { $0 } }
+
+    /// Resolves a config path against the project root.
+    public func resolve(_ path: String) -> String {
+        path.hasPrefix("/") ? path : projectRoot + "/" + path
+    }
+}
