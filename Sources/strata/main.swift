@@ -1,1 +1,8 @@
-print("strata")
+import StrataCLI
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+exit(StrataCLI.main(CommandLine.arguments))

@@ -1,0 +1,31 @@
+import StrataCore
+import StrataEngine
+import StrataFormats
+
+/// `strata tables`: the lake's tables with version, rows, files and size.
+enum TablesCommand {
+    static func run(_ args: [String], _ env: CommandEnvironment) throws -> Int32 {
+        _ = try Arguments(args, options: [], switches: [])
+        let project = try env.loadProject()
+        let lake = Lake(root: project.lakeRoot)
+        var rows: [[String]] = []
+        var items: [[String: Any]] = []
+        for t in lake.tables() {
+            let s = try lake.snapshot(t)
+            let n = s.files.reduce(0) { $0 + ($1.stats?.numRecords ?? 0) }
+            let bytes = s.files.reduce(0) { $0 + $1.size }
+            rows.append([t.description, String(s.version), Output.number(n), String(s.files.count), Output.bytes(bytes),
+                         String(s.schema.count)])
+            items.append(["table": t.description, "version": s.version, "rows": n, "files": s.files.count, "bytes": bytes,
+                          "columns": s.schema.count, "partition_by": s.metadata.partitionColumns])
+        }
+        if env.global.json {
+            Output.out(Output.json(["tables": items]))
+        } else if rows.isEmpty {
+            Output.out("no tables in \(project.lakeRoot) yet; run `strata run`")
+        } else {
+            Output.out(Output.table(["table", "version", "rows", "files", "size", "columns"], rows, rightAlign: [1, 2, 3, 4, 5]))
+        }
+        return 0
+    }
+}

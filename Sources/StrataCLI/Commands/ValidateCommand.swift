@@ -1,0 +1,38 @@
+import StrataCore
+import StrataEngine
+
+/// `strata validate [--verbose]`: config keys, plugins, DAG and schemas; reads no data.
+enum ValidateCommand {
+    static func run(_ args: [String], _ env: CommandEnvironment) throws -> Int32 {
+        let a = try Arguments(args, options: [], switches: ["--verbose", "-v"])
+        let project = try env.loadProject()
+        let lake = Lake(root: project.lakeRoot)
+        let plan = try Plan(project: project, existingTables: Set(lake.tables()))
+        let resolver = ProjectSchemaResolver(project: project, lake: lake)
+        var items: [[String: Any]] = []
+        var lines: [String] = []
+        for p in plan.order {
+            let schema = resolver.schema(of: p.writes)
+            var item: [String: Any] = ["pipeline": p.name, "writes": p.writes.description, "reads": p.reads.map(\.description)]
+            if let schema {
+                item["schema"] = schema.fields.map { ["name": $0.name, "type": $0.type.description, "nullable": $0.nullable] }
+            }
+            items.append(item)
+            lines.append("  \(p.name) → \(p.writes)")
+            if a.has("--verbose") || a.has("-v") {
+                if let schema {
+                    for f in schema.fields { lines.append("      \(f.name): \(f.type)\(f.nullable ? "" : " not null")") }
+                } else {
+                    lines.append("      (schema inferred from the data at run time)")
+                }
+            }
+        }
+        if env.global.json {
+            Output.out(Output.json(["valid": true, "config": project.configPath, "pipelines": items]))
+        } else {
+            Output.out("\(project.configPath): valid, \(plan.order.count) pipeline\(plan.order.count == 1 ? "" : "s")")
+            lines.forEach(Output.out)
+        }
+        return 0
+    }
+}

@@ -1,0 +1,128 @@
+public import StrataCore
+public import StrataPlugins
+import StrataEngine
+import Foundation
+
+/// The `strata` command line. `main.swift` calls `StrataCLI.main`; a custom build with extra
+/// plugins passes its own registry.
+public enum StrataCLI {
+    public static let version = "0.1.0"
+
+    /// Runs one invocation and returns the process exit code:
+    /// 0 success, 1 run failure, 2 invalid usage or config, 3 refused by policy.
+    public static func main(_ arguments: [String], registry: PluginRegistry = .builtin()) -> Int32 {
+        var args = Array(arguments.dropFirst())
+        var global = GlobalOptions()
+        do {
+            args = try global.extract(from: args)
+            guard let command = args.first else {
+                Output.out(usage)
+                return 0
+            }
+            let rest = Array(args.dropFirst())
+            let env = CommandEnvironment(global: global, registry: registry)
+            switch command {
+            case "validate": return try ValidateCommand.run(rest, env)
+            case "plan": return try PlanCommand.run(rest, env)
+            case "run": return try RunCommand.run(rest, env)
+            case "tables": return try TablesCommand.run(rest, env)
+            case "history": return try HistoryCommand.run(rest, env)
+            case "show": return try ShowCommand.run(rest, env)
+            case "plugins": return try PluginsCommand.run(rest, env)
+            case "generate": return try GenerateCommand.run(rest, env)
+            case "help", "--help", "-h":
+                Output.out(usage)
+                return 0
+            case "version", "--version":
+                Output.out("strata \(version)")
+                return 0
+            default:
+                throw StrataError(.usage, "unknown command '\(command)'",
+                                  hint: Suggest.hint(for: command, in: commands.map(\.0)) ?? "run `strata help`")
+            }
+        } catch let e as StrataError {
+            report(e, json: global.json)
+            return e.exitCode
+        } catch {
+            let e = StrataError(.internalError, "unexpected error", cause: "\(error)")
+            report(e, json: global.json)
+            return 1
+        }
+    }
+
+    static func report(_ e: StrataError, json: Bool) {
+        if json {
+            var obj: [String: Any] = ["error": e.message, "code": e.code.rawValue, "exit_code": Int(e.exitCode)]
+            if let l = e.location { obj["location"] = l.description }
+            if let p = e.path { obj["path"] = p }
+            if let h = e.hint { obj["hint"] = h }
+            Output.out(Output.json(obj))
+        }
+        Output.err("error: \(e)")
+    }
+
+    static let commands: [(String, String)] = [
+        ("validate", "Check pipelines.yaml: keys, plugins, table references, schemas (no data read)."),
+        ("plan", "Show what would run, in order, reading and writing what."),
+        ("run", "Run pipelines (all, or by selector: NAME, TABLE, +X upstream, X+ downstream)."),
+        ("tables", "List the lake's tables with version, rows, files and size."),
+        ("history", "Show a table's commits."),
+        ("show", "Print a table's rows."),
+        ("plugins", "List plugins, or describe one: `plugins describe NAME`."),
+        ("generate", "Write the e-commerce demo data at any size: `generate ecommerce --rows N --out DIR`."),
+    ]
+
+    static var usage: String {
+        """
+        strata \(version): a governed data-lake pipeline host
+
+        usage: strata [--config PATH] [--json] COMMAND [ARGS]
+
+        commands:
+        \(commands.map { "  " + $0.0.padding(toLength: 10, withPad: " ", startingAt: 0) + $0.1 }.joined(separator: "\n"))
+
+        global options:
+          --config PATH   the pipelines file (default ./pipelines.yaml)
+          --json          machine-readable output on stdout
+        exit codes: 0 success, 1 run failure, 2 invalid usage or config, 3 refused by policy
+        """
+    }
+}
+
+/// Options accepted before or after the command.
+struct GlobalOptions {
+    var config = "pipelines.yaml"
+    var json = false
+
+    /// Removes the global options from `args` wherever they appear.
+    mutating func extract(from args: [String]) throws -> [String] {
+        var out: [String] = []
+        var i = 0
+        while i < args.count {
+            let a = args[i]
+            if a == "--json" {
+                json = true
+            } else if a == "--config" {
+                guard i + 1 < args.count else { throw StrataError(.usage, "--config needs a path") }
+                config = args[i + 1]
+                i += 1
+            } else if a.hasPrefix("--config=") {
+                config = String(a.dropFirst("--config=".count))
+            } else {
+                out.append(a)
+            }
+            i += 1
+        }
+        return out
+    }
+}
+
+/// What every command needs: the global options and the plugin registry.
+struct CommandEnvironment {
+    let global: GlobalOptions
+    let registry: PluginRegistry
+
+    func loadProject() throws -> Project {
+        try Project.load(configPath: global.config, registry: registry)
+    }
+}

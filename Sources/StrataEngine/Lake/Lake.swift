@@ -1,0 +1,109 @@
+public import StrataCore
+public import StrataFormats
+import StrataPlugins
+import Foundation
+
+/// The lake folder: its tables, their logs, and the incremental state kept in them.
+public struct Lake: Sendable {
+    public let root: String
+
+    public init(root: String) {
+        self.root = root
+    }
+
+    public func path(of table: TableRef) -> String { root + "/" + table.relativePath }
+
+    public func exists(_ table: TableRef) -> Bool { DeltaLog(tablePath: path(of: table)).exists() }
+
+    /// Every Delta table under the layer folders, sorted.
+    public func tables() -> [TableRef] {
+        var out: [TableRef] = []
+        let fm = FileManager.default
+        for layer in Layer.allCases {
+            guard let names = try? fm.contentsOfDirectory(atPath: root + "/" + layer.rawValue) else { continue }
+            for n in names where TableRef.isValidName(n) {
+                let t = TableRef(layer: layer, name: n)
+                if exists(t) { out.append(t) }
+            }
+        }
+        return out.sorted()
+    }
+
+    /// The table's commits, oldest first.
+    public func history(_ table: TableRef) throws -> [DeltaCommitInfo] {
+        try requireExists(table)
+        return try DeltaLog(tablePath: path(of: table)).history()
+    }
+
+    public func snapshot(_ table: TableRef, version: Int64? = nil) throws -> DeltaSnapshot {
+        try requireExists(table)
+        return try DeltaLog(tablePath: path(of: table)).snapshot(at: version)
+    }
+
+    /// A reader over the table at `version` (latest when nil).
+    public func reader(_ table: TableRef, version: Int64? = nil, columns: [String]? = nil) throws -> DeltaTableReader {
+        try requireExists(table)
+        return try DeltaTableReader(tablePath: path(of: table), version: version, columns: columns)
+    }
+
+    func requireExists(_ table: TableRef) throws {
+        guard exists(table) else {
+            let known = tables().map(\.description)
+            throw StrataError(.notFound, "table \(table) does not exist",
+                              hint: Suggest.hint(for: table.description, in: known)
+                                ?? (known.isEmpty ? "the lake is empty; run `strata run` first" : "tables: " + known.joined(separator: ", ")))
+        }
+    }
+
+    /// The incremental state the pipeline recorded in its last commit to `table`.
+    public func lastState(of table: TableRef, pipeline: String) throws -> [String: String] {
+        guard exists(table) else { return [:] }
+        for c in try DeltaLog(tablePath: path(of: table)).history().reversed() where c.fields["strataPipeline"] == pipeline {
+            guard let text = c.fields[StateKeys.state],
+                  let obj = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: String] else { return [:] }
+            return obj
+        }
+        return [:]
+    }
+
+    /// Appends quarantined rows to `quarantine.<layer>_<name>` in one commit.
+    func appendQuarantine(_ batch: Batch, for target: TableRef, pipeline: String, runId: String) throws {
+        let q = QuarantineCollector.table(for: target)
+        let w = try DeltaTableWriter(table: q, tablePath: path(of: q), schema: batch.schema, options: TableWriteOptions())
+        try w.write(batch)
+        _ = try w.commit(CommitContext(operation: "QUARANTINE", pipeline: pipeline, runId: runId,
+                                       info: ["strataTarget": target.description]))
+    }
+}
+
+/// Answers plan-time schema questions from the pipelines (declared schemas) and the lake (existing tables).
+public struct ProjectSchemaResolver: SchemaResolver {
+    let known: [TableRef: Schema]
+
+    public init(project: Project, lake: Lake) {
+        var known: [TableRef: Schema] = [:]
+        for t in lake.tables() {
+            if let s = try? lake.snapshot(t).schema { known[t] = s }
+        }
+        // Pipelines in plan order refine the picture with what they will write.
+        if let plan = try? Plan(project: project, existingTables: Set(known.keys)) {
+            for p in plan.order {
+                let resolver = FixedResolver(known: known)
+                guard var s = try? p.source.outputSchema(resolver) else { continue }
+                var ok = true
+                for t in p.transforms {
+                    if let next = try? t.outputSchema(input: s, resolver) { s = next } else { ok = false; break }
+                }
+                if ok, let out = try? p.sink.outputSchema(input: s) { known[p.writes] = out }
+            }
+        }
+        self.known = known
+    }
+
+    public func schema(of table: TableRef) -> Schema? { known[table] }
+}
+
+struct FixedResolver: SchemaResolver {
+    let known: [TableRef: Schema]
+    func schema(of table: TableRef) -> Schema? { known[table] }
+}

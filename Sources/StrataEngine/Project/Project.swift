@@ -1,0 +1,139 @@
+public import StrataCore
+public import StrataConfig
+public import StrataPlugins
+import Foundation
+
+/// One pipeline of `pipelines.yaml`: a source, transforms in order, and a sink.
+public struct PipelineSpec: Sendable {
+    public var name: String
+    public var description: String?
+    public var source: any SourceConfig
+    public var sourceType: String
+    public var transforms: [any TransformConfig]
+    public var transformTypes: [String]
+    public var sink: any SinkConfig
+    public var sinkType: String
+    public var location: SourceLocation
+
+    /// Tables read by the source and transforms.
+    public var reads: [TableRef] {
+        var r = source.reads
+        for t in transforms { r += t.reads }
+        var seen = Set<TableRef>()
+        return r.filter { seen.insert($0).inserted }
+    }
+
+    public var writes: TableRef { sink.target }
+}
+
+/// A loaded project: the config file, where the lake lives, and its pipelines in file order.
+public struct Project: Sendable {
+    /// The config file as given (`pipelines.yaml`).
+    public var configPath: String
+    /// The folder holding the config; relative paths resolve against it.
+    public var root: String
+    /// The lake folder (absolute).
+    public var lakeRoot: String
+    /// The policies folder (absolute), whether or not it exists.
+    public var policiesRoot: String
+    public var pipelines: [PipelineSpec]
+    /// SHA-256 of the config file's bytes, hex (filled by the engine when it reads the file).
+    public var configText: String
+
+    static let topKeys: [ConfigKey] = [
+        ConfigKey("version", "int", default: "1", "Config format version; only 1 exists."),
+        ConfigKey("lake", "string", default: "datalake", "The lake folder, relative to this file."),
+        ConfigKey("policies", "string", default: "policies", "The governance policies folder, relative to this file."),
+        ConfigKey("pipelines", "map", required: true, "Pipelines by name: each has source, transforms and sink."),
+    ]
+
+    static let pipelineKeys: [ConfigKey] = [
+        ConfigKey("description", "string", "What the pipeline does, for plan output and lineage."),
+        ConfigKey("source", "map", required: true, "Where rows come from: a source plugin config (`type:` and its keys)."),
+        ConfigKey("transforms", "[map]", default: "[]", "Transform plugin configs applied in order."),
+        ConfigKey("sink", "map", required: true, "Where rows go: a sink plugin config, usually `type: table`."),
+    ]
+
+    /// The documented top-level and per-pipeline keys (for the README's reference).
+    public static var documentedKeys: (top: [ConfigKey], pipeline: [ConfigKey]) { (topKeys, pipelineKeys) }
+
+    /// Loads and validates a project from its config file; no data is read.
+    public static func load(configPath: String, registry: PluginRegistry,
+                            environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Project {
+        guard let data = FileManager.default.contents(atPath: configPath) else {
+            throw StrataError(.notFound, "cannot read config file '\(configPath)'",
+                              hint: FileManager.default.fileExists(atPath: configPath) ? "check its permissions" : "pass --config PATH, or run in the folder holding pipelines.yaml")
+        }
+        let text = String(decoding: data, as: UTF8.self)
+        let file = configPath.split(separator: "/").last.map(String.init) ?? configPath
+        return try parse(text, file: file, configPath: configPath, registry: registry, environment: environment)
+    }
+
+    /// Parses config text (`file` names it in errors).
+    public static func parse(_ text: String, file: String, configPath: String, registry: PluginRegistry,
+                             environment: [String: String]) throws -> Project {
+        guard let parsed = try YAML.parse(text, file: file) else {
+            throw StrataError(.invalidConfig, "the config file is empty", location: SourceLocation(file: file, line: 1, column: 1),
+                              hint: "declare at least `pipelines:`; see README.md")
+        }
+        let root = try parsed.interpolated(env: environment)
+        let top = try ConfigMap(root, keys: topKeys, path: "")
+        let version = try top.int("version", default: 1, range: 1...1)
+        _ = version
+        let absConfig = URL(fileURLWithPath: configPath).standardizedFileURL.path
+        let dir = (absConfig as NSString).deletingLastPathComponent
+        func resolve(_ p: String) -> String { p.hasPrefix("/") ? p : (dir as NSString).appendingPathComponent(p) }
+        let lake = resolve(try top.string("lake", default: "datalake"))
+        let policies = resolve(try top.string("policies", default: "policies"))
+
+        guard let pipelinesNode = top.node("pipelines"), case .mapping(let entries) = pipelinesNode.kind else {
+            throw top.error("pipelines", .typeMismatch, "expected a mapping of pipeline names to pipelines")
+        }
+        var specs: [PipelineSpec] = []
+        var writers: [TableRef: String] = [:]
+        for (keyNode, value) in entries {
+            guard let name = keyNode.scalar, isValidPipelineName(name) else {
+                throw keyNode.error(.invalidConfig, "'\(keyNode.scalar ?? "?")' is not a valid pipeline name", path: "pipelines",
+                                    hint: "use letters, digits, '_' and '-', starting with a letter")
+            }
+            let path = "pipelines.\(name)"
+            let m = try ConfigMap(value, keys: pipelineKeys, path: path)
+            guard case .source(let source) = try registry.build(m.node("source")!, kind: .source, path: path + ".source") else {
+                throw StrataError(.internalError, "source plugin built a non-source")
+            }
+            var transforms: [any TransformConfig] = []
+            var transformTypes: [String] = []
+            if let list = try m.list("transforms") {
+                for (i, t) in list.enumerated() {
+                    guard case .transform(let tc) = try registry.build(t, kind: .transform, path: "\(path).transforms[\(i)]") else {
+                        throw StrataError(.internalError, "transform plugin built a non-transform")
+                    }
+                    transforms.append(tc)
+                    transformTypes.append(t["type"]?.scalar ?? "?")
+                }
+            }
+            let sinkNode = m.node("sink")!
+            guard case .sink(let sink) = try registry.build(sinkNode, kind: .sink, path: path + ".sink") else {
+                throw StrataError(.internalError, "sink plugin built a non-sink")
+            }
+            if let other = writers[sink.target] {
+                throw StrataError(.invalidPlan, "\(sink.target) is written by both '\(other)' and '\(name)'",
+                                  location: sinkNode.location, path: path + ".sink",
+                                  hint: "each table has exactly one writing pipeline")
+            }
+            writers[sink.target] = name
+            specs.append(PipelineSpec(name: name, description: try m.string("description"), source: source,
+                                      sourceType: m.node("source")?["type"]?.scalar ?? "?",
+                                      transforms: transforms, transformTypes: transformTypes, sink: sink,
+                                      sinkType: sinkNode["type"]?.scalar ?? "?", location: keyNode.location))
+        }
+        return Project(configPath: configPath, root: dir, lakeRoot: lake, policiesRoot: policies, pipelines: specs, configText: text)
+    }
+
+    static func isValidPipelineName(_ s: String) -> Bool {
+        guard let f = s.unicodeScalars.first, f.properties.isAlphabetic, f.isASCII else { return false }
+        return s.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || $0 == "-") }
+    }
+
+    public func pipeline(named name: String) -> PipelineSpec? { pipelines.first { $0.name == name } }
+}

@@ -1,0 +1,55 @@
+public import StrataCore
+import Synchronization
+
+/// Collects a pipeline run's quarantined rows as columns of the quarantine table.
+///
+/// The quarantine table `quarantine.<layer>_<name>` has one row per rejected input row:
+/// `_reason`, `_source_file`, `_line`, `_raw`, `_run_id`, `_pipeline`, `_quarantined_at`.
+/// The raw row is stored (it is data, governed like bronze), never printed.
+public final class QuarantineCollector: QuarantineSink {
+    public static let schema = Schema([
+        Field("_reason", .string, nullable: false),
+        Field("_source_file", .string, nullable: false),
+        Field("_line", .int64, nullable: false),
+        Field("_raw", .string),
+        Field("_run_id", .string, nullable: false),
+        Field("_pipeline", .string, nullable: false),
+        Field("_quarantined_at", .timestamp, nullable: false),
+    ])
+
+    private let records = Mutex<[QuarantineRecord]>([])
+
+    public init() {}
+
+    public func quarantine(_ record: QuarantineRecord) {
+        records.withLock { $0.append(record) }
+    }
+
+    public var count: Int { records.withLock { $0.count } }
+
+    /// The collected rows as one batch.
+    public func batch(runId: String, pipeline: String, at time: Int64) -> Batch {
+        let rs = records.withLock { $0 }
+        var reason = ColumnBuilder(type: .string, capacity: rs.count)
+        var file = ColumnBuilder(type: .string, capacity: rs.count)
+        var line = ColumnBuilder(type: .int64, capacity: rs.count)
+        var raw = ColumnBuilder(type: .string, capacity: rs.count)
+        for r in rs {
+            reason.append(r.reason)
+            file.append(r.sourceFile)
+            line.append(Int64(r.line))
+            raw.append(r.raw)
+        }
+        return Batch(schema: Self.schema, columns: [
+            reason.finish(), file.finish(), line.finish(), raw.finish(),
+            .repeating(.string(runId), type: .string, count: rs.count),
+            .repeating(.string(pipeline), type: .string, count: rs.count),
+            .repeating(.timestamp(time), type: .timestamp, count: rs.count),
+        ])
+    }
+
+    /// The quarantine table for a target table.
+    public static func table(for target: TableRef) -> TableRef {
+        TableRef(layer: .quarantine, name: "\(target.layer.rawValue)_\(target.name)")
+    }
+}

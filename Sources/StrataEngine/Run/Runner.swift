@@ -1,0 +1,172 @@
+public import StrataCore
+import StrataFormats
+import StrataPlugins
+import Foundation
+
+/// Options of one `strata run`.
+public struct RunOptions: Sendable {
+    public var selectors: [String] = []
+    public var fullRefresh = false
+    /// Called with progress snapshots about twice a second while a pipeline runs.
+    public var progress: (@Sendable (ProgressSnapshot) -> Void)?
+
+    public init(selectors: [String] = [], fullRefresh: Bool = false) {
+        self.selectors = selectors
+        self.fullRefresh = fullRefresh
+    }
+}
+
+/// Where a running pipeline is.
+public struct ProgressSnapshot: Sendable {
+    public var pipeline: String
+    public var index: Int
+    public var total: Int
+    public var rows: Int
+    public var bytes: Int
+    public var seconds: Double
+}
+
+/// Runs the selected pipelines of a project in plan order.
+///
+/// Each pipeline streams batches from its source through its transforms into its sink, then
+/// commits atomically; quarantined rows commit to the quarantine table. A failed pipeline
+/// commits nothing, and the pipelines downstream of it are skipped.
+public struct Runner: Sendable {
+    public let project: Project
+    public let lake: Lake
+
+    public init(project: Project) {
+        self.project = project
+        self.lake = Lake(root: project.lakeRoot)
+    }
+
+    public func run(_ options: RunOptions) throws -> RunReport {
+        let plan = try Plan(project: project, existingTables: Set(lake.tables()))
+        let selected = try plan.select(options.selectors)
+        let runId = UUID().uuidString.lowercased()
+        let started = Date()
+        var results: [PipelineResult] = []
+        var failed = Set<String>()
+        for (i, p) in selected.enumerated() {
+            if let bad = (plan.upstream[p.name] ?? []).first(where: { failed.contains($0) }) {
+                var r = PipelineResult(pipeline: p.name, table: p.writes, status: .skipped)
+                r.error = StrataError(.runFailed, "skipped because upstream pipeline '\(bad)' did not succeed")
+                results.append(r)
+                failed.insert(p.name)
+                continue
+            }
+            let r = runPipeline(p, runId: runId, options: options, index: i, total: selected.count)
+            if r.status == .failed || r.status == .refused || r.status == .skipped { failed.insert(p.name) }
+            results.append(r)
+        }
+        return RunReport(runId: runId, results: results, seconds: Date().timeIntervalSince(started))
+    }
+
+    func runPipeline(_ p: PipelineSpec, runId: String, options: RunOptions, index: Int, total: Int) -> PipelineResult {
+        let t0 = Date()
+        var result = PipelineResult(pipeline: p.name, table: p.writes, status: .failed)
+        let quarantine = QuarantineCollector()
+        let previous = options.fullRefresh ? [:] : ((try? lake.lastState(of: p.writes, pipeline: p.name)) ?? [:])
+        let context = RunContext(projectRoot: project.root, lakeRoot: project.lakeRoot, runId: runId, pipeline: p.name,
+                                 startedAt: Temporal.nowMicros(), fullRefresh: options.fullRefresh,
+                                 quarantine: quarantine, previousState: previous)
+        let ticker = options.progress.map { report in
+            ProgressTicker(interval: 0.5) {
+                let input = context.input
+                report(ProgressSnapshot(pipeline: p.name, index: index, total: total, rows: input.rows, bytes: input.bytes,
+                                        seconds: Date().timeIntervalSince(t0)))
+            }
+        }
+        defer { ticker?.stop() }
+        var sink: (any BatchSink)?
+        do {
+            let reader = try p.source.open(context)
+            var schema = reader.schema
+            var operators: [any BatchOperator] = []
+            for t in p.transforms {
+                let op = try t.makeOperator(input: schema, context)
+                operators.append(op)
+                schema = op.schema
+            }
+            let s = try p.sink.open(input: schema, context)
+            sink = s
+            func pushThrough(_ batches: [Batch], from start: Int) throws {
+                var current = batches
+                for k in start..<operators.count {
+                    var next: [Batch] = []
+                    for b in current { next += try operators[k].push(b) }
+                    current = next
+                }
+                for b in current where b.rowCount > 0 { try s.write(b) }
+            }
+            while let batch = try reader.next() {
+                try pushThrough([batch], from: 0)
+            }
+            for k in 0..<operators.count {
+                let tail = try operators[k].finish()
+                if !tail.isEmpty || k + 1 < operators.count {
+                    var current = tail
+                    for j in (k + 1)..<operators.count {
+                        var next: [Batch] = []
+                        for b in current { next += try operators[j].push(b) }
+                        current = next
+                    }
+                    for b in current where b.rowCount > 0 { try s.write(b) }
+                }
+            }
+            if quarantine.count > 0 {
+                try lake.appendQuarantine(quarantine.batch(runId: runId, pipeline: p.name, at: context.startedAt),
+                                          for: p.writes, pipeline: p.name, runId: runId)
+            }
+            let summary = try s.commit()
+            sink = nil
+            result.status = summary.version == nil ? .upToDate : .committed
+            result.version = summary.version
+            result.rowsOut = summary.rows
+            result.files = summary.files
+        } catch {
+            sink?.abort()
+            let e = StrataError.wrap(error, .runFailed, "pipeline failed")
+            result.error = e
+            result.status = (e.code == .policyRefused) ? .refused : .failed
+        }
+        let input = context.input
+        result.rowsIn = input.rows
+        result.bytesIn = input.bytes
+        result.quarantined = quarantine.count
+        result.warnings = context.warnings
+        result.seconds = Date().timeIntervalSince(t0)
+        return result
+    }
+}
+
+/// Calls a closure periodically on a background thread until stopped.
+final class ProgressTicker: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stopped = false
+    private let thread: Thread
+
+    init(interval: TimeInterval, _ tick: @escaping @Sendable () -> Void) {
+        let state = TickerState()
+        thread = Thread {
+            while true {
+                Thread.sleep(forTimeInterval: interval)
+                if state.isStopped { return }
+                tick()
+            }
+        }
+        self.state = state
+        thread.start()
+    }
+
+    private let state: TickerState
+
+    func stop() { state.stop() }
+}
+
+final class TickerState: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stopped = false
+    var isStopped: Bool { lock.lock(); defer { lock.unlock() }; return stopped }
+    func stop() { lock.lock(); stopped = true; lock.unlock() }
+}

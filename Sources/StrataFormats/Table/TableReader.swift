@@ -1,0 +1,74 @@
+public import StrataCore
+import Foundation
+
+/// Reads a Delta table written by Strata: the snapshot's live files in order, each conformed to the
+/// table schema (columns added later read as null), with partition columns restored from the paths.
+public final class DeltaTableReader: BatchReader {
+    public let schema: Schema
+    public let snapshot: DeltaSnapshot
+    private let tablePath: String
+    private var files: [DeltaAddFile]
+    private var current: ParquetReader?
+    private var currentFile: DeltaAddFile?
+    private let columns: [String]?
+
+    /// Opens `tablePath` at `version` (latest when nil), reading only `files` when given
+    /// (for incremental reads), and only `columns` when given.
+    public init(tablePath: String, version: Int64? = nil, onlyFiles: [DeltaAddFile]? = nil, columns: [String]? = nil) throws {
+        let log = DeltaLog(tablePath: tablePath)
+        let snap = try log.snapshot(at: version)
+        self.snapshot = snap
+        self.tablePath = tablePath
+        self.files = onlyFiles ?? snap.files
+        self.columns = columns
+        if let columns {
+            var fs: [Field] = []
+            for c in columns { fs.append(snap.schema[try snap.schema.require(c, table: tablePath)]) }
+            self.schema = Schema(fs)
+        } else {
+            self.schema = snap.schema
+        }
+        files.reverse()
+    }
+
+    public func next() throws -> Batch? {
+        while true {
+            if let r = current, let f = currentFile {
+                if let b = try r.next() {
+                    return try conform(b, file: f)
+                }
+                current = nil
+                currentFile = nil
+            }
+            guard let f = files.popLast() else { return nil }
+            let path = tablePath + "/" + DeltaPartitions.decodePath(f.path)
+            let stored = schema.fields.filter { !snapshot.metadata.partitionColumns.contains($0.name) }.map(\.name)
+            let fileSchema = try ParquetReader.readSchema(path: path)
+            current = try ParquetReader(path: path, columns: stored.filter { fileSchema.index(of: $0) != nil })
+            currentFile = f
+        }
+    }
+
+    private func conform(_ b: Batch, file: DeltaAddFile) throws -> Batch {
+        var cols: [Column] = []
+        for f in schema.fields {
+            if let c = b.column(named: f.name) {
+                guard c.type == f.type else {
+                    throw StrataError(.schemaMismatch, "column '\(f.name)' is \(c.type) in \(file.path) but \(f.type) in the table",
+                                      location: nil, path: tablePath)
+                }
+                cols.append(c)
+            } else if snapshot.metadata.partitionColumns.contains(f.name) {
+                let text = file.partitionValues[f.name] ?? nil
+                let v = text.map { DeltaPartitions.value(fromText: $0, type: f.type) } ?? .null
+                cols.append(.repeating(v, type: f.type, count: b.rowCount))
+            } else {
+                cols.append(.nulls(f.type, count: b.rowCount))
+            }
+        }
+        var out = Batch(schema: schema, columns: cols)
+        out.origin = file.path
+        if schema.count == 0 { out = Batch(rowCount: b.rowCount) }
+        return out
+    }
+}

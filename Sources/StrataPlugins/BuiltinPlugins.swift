@@ -1,0 +1,14 @@
+/// The built-in plugins: one explicit list, sorted by kind then name.
+///
+/// A custom build of Strata adds its own plugins by passing `BuiltinPlugins.all + [MyPlugin.descriptor]`
+/// to `PluginRegistry.init`; nothing registers itself behind the scenes.
+public enum BuiltinPlugins {
+    public static let all: [PluginDescriptor] = [
+        // sinks
+        TableSink.descriptor,
+        // sources
+        CSVSource.descriptor,
+        JSONLSource.descriptor,
+        TableSource.descriptor,
+    ]
+}

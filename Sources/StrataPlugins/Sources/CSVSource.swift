@@ -1,0 +1,84 @@
+public import StrataCore
+public import StrataConfig
+import StrataFormats
+
+/// `type: csv` source: RFC 4180 files, one or more globs, declared or inferred schema.
+public struct CSVSource: SourceConfig {
+    public static let descriptor = PluginDescriptor(
+        name: "csv", kind: .source,
+        summary: "Read CSV files (RFC 4180) matched by paths or globs.",
+        doc: """
+        Quoted fields, doubled quotes, embedded newlines, CRLF and a UTF-8 BOM are handled. Columns are \
+        matched to the header by name. Without `schema`, types are inferred by sampling `sample_rows` rows \
+        (bool, int64, double, date, timestamp, else string). Rows that cannot be parsed or typed go to the \
+        quarantine table with the reason, file and line. Files already ingested are skipped on later runs.
+        """,
+        keys: [
+            ConfigKey("path", "string | [string]", required: true, "File paths or globs, relative to pipelines.yaml."),
+            ConfigKey("schema", "map column → type", "Declared column types, e.g. `amount: decimal(12,2)`, `id: int64 not null`. Omit to infer."),
+            ConfigKey("delimiter", "char", default: ",", "Field separator (one byte; `\\t` for tab)."),
+            ConfigKey("quote", "char", default: "\"", "Quote character."),
+            ConfigKey("header", "bool", default: "true", "The first line holds column names."),
+            ConfigKey("null_values", "[string]", default: "[\"\"]", "Field texts read as null."),
+            ConfigKey("trim", "bool", default: "false", "Trim spaces around unquoted fields."),
+            ConfigKey("sample_rows", "int", default: "10000", "Rows sampled to infer types."),
+        ],
+        example: """
+        source:
+          type: csv
+          path: datalake/landing/transactions*.csv
+          schema:
+            transaction_id: int64 not null
+            amount: decimal(12,2)
+        """,
+        make: { m in .source(try CSVSource(m)) })
+
+    public let paths: [String]
+    public let declared: Schema?
+    public let options: CSVOptions
+    let path: String
+
+    public init(_ m: ConfigMap) throws {
+        path = m.path
+        paths = try m.stringList("path") ?? []
+        if paths.isEmpty { throw m.error("path", .missingKey, "at least one path is required") }
+        declared = try DeclaredSchema.parse(try m.stringMap("schema"), file: m.location.file, path: m.keyPath("schema"))
+        var o = CSVOptions()
+        o.delimiter = try Self.byte(m, "delimiter", default: ",")
+        o.quote = try Self.byte(m, "quote", default: "\"")
+        o.header = try m.bool("header", default: true)
+        o.nullTokens = try m.stringList("null_values") ?? [""]
+        o.trimSpaces = try m.bool("trim", default: false)
+        o.sampleRows = try m.int("sample_rows", default: 10_000, range: 1...10_000_000)
+        if !o.header && declared == nil {
+            throw m.error("header", .invalidConfig, "a file without a header needs a declared schema",
+                          hint: "add `schema:` listing the columns in file order")
+        }
+        options = o
+    }
+
+    static func byte(_ m: ConfigMap, _ key: String, default d: String) throws -> UInt8 {
+        var s = try m.string(key, default: d)
+        if s == "\\t" { s = "\t" }
+        guard s.utf8.count == 1, let b = s.utf8.first else {
+            throw m.error(key, .invalidConfig, "expected a single one-byte character")
+        }
+        return b
+    }
+
+    public var reads: [TableRef] { [] }
+
+    public func outputSchema(_ resolver: any SchemaResolver) throws -> Schema? { declared }
+
+    public func open(_ context: RunContext) throws -> any BatchReader {
+        let all = try FileSelection.expand(paths, context: context, path: path + ".path")
+        let files = FileSelection.newFiles(all, context: context)
+        let schema = try declared ?? (files.isEmpty ? .empty : CSVSchemaInference.infer(files: files.map(\.absolute), options: options))
+        let options = self.options
+        let q = context.quarantine
+        return MultiFileReader(schema: schema, files: files, context: context) { f in
+            try CSVReader(path: f.absolute, displayPath: f.display, schema: schema, options: options,
+                          quarantine: { q.quarantine($0) })
+        }
+    }
+}

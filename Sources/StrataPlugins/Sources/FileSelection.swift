@@ -1,0 +1,123 @@
+public import StrataCore
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The files a file source reads: glob patterns expanded, sorted, and filtered to what is new.
+///
+/// A file is identified by its path relative to the project; its state entry records size and
+/// modification time, so a file that changes is read again (with a warning).
+struct FileSelection {
+    struct Entry {
+        var absolute: String
+        var display: String
+        var size: Int
+        var stamp: String
+    }
+
+    /// Expands `patterns` (relative to the project root); a pattern that matches nothing is an error.
+    static func expand(_ patterns: [String], context: RunContext, path: String) throws -> [Entry] {
+        var out: [Entry] = []
+        var seen = Set<String>()
+        for pattern in patterns {
+            let abs = context.resolve(pattern)
+            let matches = try glob(abs)
+            if matches.isEmpty {
+                throw StrataError(.notFound, "no file matches '\(pattern)'", path: path,
+                                  hint: "paths are relative to the folder of pipelines.yaml (\(context.projectRoot))")
+            }
+            for m in matches where seen.insert(m).inserted {
+                var st = stat()
+                guard stat(m, &st) == 0 else { continue }
+                if (st.st_mode & S_IFMT) == S_IFDIR { continue }
+                let display = m.hasPrefix(context.projectRoot + "/") ? String(m.dropFirst(context.projectRoot.count + 1)) : m
+                out.append(Entry(absolute: m, display: display, size: Int(st.st_size),
+                                 stamp: "\(st.st_size):\(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec)"))
+            }
+        }
+        return out.sorted { $0.display < $1.display }
+    }
+
+    /// Keeps the files not recorded in the pipeline's previous state, recording each one kept.
+    static func newFiles(_ all: [Entry], context: RunContext) -> [Entry] {
+        var out: [Entry] = []
+        for e in all {
+            let key = "file:" + e.display
+            if let seen = context.previousState[key] {
+                if seen == e.stamp { continue }
+                context.warn("\(e.display) changed since it was ingested; reading it again")
+            }
+            out.append(e)
+            context.recordState(key, e.stamp)
+        }
+        return out
+    }
+
+    static func glob(_ pattern: String) throws -> [String] {
+        var g = glob_t()
+        defer { globfree(&g) }
+        let rc = Glibc.glob(pattern, 0, nil, &g)
+        if rc == GLOB_NOMATCH { return [] }
+        guard rc == 0 else { throw StrataError(.io, "cannot expand '\(pattern)'") }
+        var out: [String] = []
+        for i in 0..<Int(g.gl_pathc) {
+            if let p = g.gl_pathv[i] { out.append(String(cString: p)) }
+        }
+        return out
+    }
+}
+
+/// Reads several files one after the other with one reader per file, all conformed to one schema.
+final class MultiFileReader: BatchReader {
+    let schema: Schema
+    private var files: [FileSelection.Entry]
+    private let open: (FileSelection.Entry) throws -> any BatchReader
+    private var current: (any BatchReader)?
+    private let context: RunContext
+
+    init(schema: Schema, files: [FileSelection.Entry], context: RunContext, open: @escaping (FileSelection.Entry) throws -> any BatchReader) {
+        self.schema = schema
+        self.files = files.reversed()
+        self.open = open
+        self.context = context
+    }
+
+    func next() throws -> Batch? {
+        while true {
+            if let r = current {
+                if let b = try r.next() {
+                    context.addInput(rows: b.rowCount, bytes: 0)
+                    return b
+                }
+                current = nil
+            }
+            guard let f = files.popLast() else { return nil }
+            context.addInput(rows: 0, bytes: f.size)
+            current = try open(f)
+        }
+    }
+}
+
+/// Parses a declared `schema:` mapping (column → type, optionally `not null`).
+enum DeclaredSchema {
+    static func parse(_ entries: [(key: String, value: String, mark: Mark)]?, file: String, path: String) throws -> Schema? {
+        guard let entries else { return nil }
+        var fields: [Field] = []
+        for (name, text, mark) in entries {
+            var t = text.trimming(" ")
+            var nullable = true
+            if t.lowercased().hasSuffix(" not null") {
+                nullable = false
+                t = String(t.dropLast(" not null".count)).trimming(" ")
+            }
+            guard let type = DataType(parsing: t) else {
+                throw StrataError(.typeMismatch, "'\(text)' is not a type", location: SourceLocation(file: file, line: mark.line, column: mark.column),
+                                  path: path + "." + name,
+                                  hint: Suggest.hint(for: t, in: DataType.names) ?? "types are " + DataType.names.joined(separator: ", "))
+            }
+            fields.append(Field(name, type, nullable: nullable))
+        }
+        return Schema(fields)
+    }
+}

@@ -1,0 +1,62 @@
+public import StrataCore
+public import StrataConfig
+import StrataFormats
+
+/// `type: jsonl` source: one JSON object per line, schema inferred across all files.
+public struct JSONLSource: SourceConfig {
+    public static let descriptor = PluginDescriptor(
+        name: "jsonl", kind: .source,
+        summary: "Read JSON Lines files (one object per line) matched by paths or globs.",
+        doc: """
+        The schema is inferred across every file read, so a field that appears only in later files \
+        becomes a nullable column. Nested objects flatten to `parent.child` columns; arrays are kept as \
+        JSON text. Lines that are not JSON objects, or whose values do not fit the column type, go to the \
+        quarantine table with the reason, file and line. Files already ingested are skipped on later runs.
+        """,
+        keys: [
+            ConfigKey("path", "string | [string]", required: true, "File paths or globs, relative to pipelines.yaml."),
+            ConfigKey("schema", "map column → type", "Declared column types (flattened names). Omit to infer."),
+            ConfigKey("flatten", "bool", default: "true", "Flatten nested objects to `a.b` columns (else keep them as JSON text)."),
+            ConfigKey("infer_timestamps", "bool", default: "true", "Strings that all parse as ISO 8601 become timestamp/date columns."),
+            ConfigKey("sample_rows", "int", default: "1000000", "Rows per file read to infer the schema."),
+        ],
+        example: """
+        source:
+          type: jsonl
+          path: datalake/landing/clickstream/*.jsonl
+        """,
+        make: { m in .source(try JSONLSource(m)) })
+
+    public let paths: [String]
+    public let declared: Schema?
+    public let options: JSONLOptions
+    let path: String
+
+    public init(_ m: ConfigMap) throws {
+        path = m.path
+        paths = try m.stringList("path") ?? []
+        if paths.isEmpty { throw m.error("path", .missingKey, "at least one path is required") }
+        declared = try DeclaredSchema.parse(try m.stringMap("schema"), file: m.location.file, path: m.keyPath("schema"))
+        var o = JSONLOptions()
+        o.flatten = try m.bool("flatten", default: true)
+        o.inferTimestamps = try m.bool("infer_timestamps", default: true)
+        o.sampleRows = try m.int("sample_rows", default: 1_000_000, range: 1...1_000_000_000)
+        options = o
+    }
+
+    public var reads: [TableRef] { [] }
+
+    public func outputSchema(_ resolver: any SchemaResolver) throws -> Schema? { declared }
+
+    public func open(_ context: RunContext) throws -> any BatchReader {
+        let all = try FileSelection.expand(paths, context: context, path: path + ".path")
+        let files = FileSelection.newFiles(all, context: context)
+        let schema = try declared ?? (files.isEmpty ? .empty : JSONLSchemaInference.infer(files: files.map(\.absolute), options: options))
+        let options = self.options
+        let q = context.quarantine
+        return MultiFileReader(schema: schema, files: files, context: context) { f in
+            try JSONLReader(path: f.absolute, displayPath: f.display, schema: schema, options: options,
+                            quarantine: { q.quarantine($0) })
+        }
+    }
+}
