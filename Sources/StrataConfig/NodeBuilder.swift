@@ -9,13 +9,16 @@ struct NodeBuilder {
     let file: String
     let limits: YAMLLimits
 
-    /// An open sequence or mapping; a mapping's items alternate key, value.
+    /// An open sequence (its `items`) or mapping (its `entries`, plus a key awaiting its value).
     private struct Frame {
         var isMapping: Bool
         var mark: Mark
         var tag: String?
         var anchor: String?
         var items: [Node] = []
+        var entries: [(key: Node, value: Node)] = []
+        var pendingKey: Node?
+        var hasMergeKey = false
         /// `nodeCount` before this collection began, to size its subtree for aliases.
         var startCount: Int
         /// Deepest child collection nesting (0 when only scalars).
@@ -29,9 +32,12 @@ struct NodeBuilder {
         var height: Int
     }
 
-    private var frames: [Frame] = []
+    /// The innermost open collection; at depth 0, a sentinel sequence that receives the root.
+    /// Kept out of `parents` because debug builds copy a whole element to read one field of it.
+    private var top = Frame(isMapping: false, mark: Mark(line: 1, column: 1), startCount: 0)
+    /// The enclosing open collections, outermost first (the sentinel at index 0).
+    private var parents: [Frame] = []
     private var anchors: [String: Anchored] = [:]
-    private var root: Node?
     private var nodeCount = 0
     private var aliasNodes = 0
 
@@ -64,36 +70,52 @@ struct NodeBuilder {
             case .mappingStart(let tag, let anchor, let mark):
                 try open(isMapping: true, tag: tag, anchor: anchor, at: mark)
             case .sequenceEnd:
-                let f = frames.removeLast()
+                let f = pop()
                 close(f, Node(kind: .sequence(f.items), mark: f.mark, file: file, tag: f.tag))
             case .mappingEnd:
-                let f = frames.removeLast()
-                let entries = try mappingEntries(f.items)
+                let f = pop()
+                let entries = try mappingEntries(f.entries, hasMergeKey: f.hasMergeKey)
                 close(f, Node(kind: .mapping(entries), mark: f.mark, file: file, tag: f.tag))
             }
         }
-        if let root, root.isNull, root.tag == nil { return nil }
+        guard let root = top.items.first else { return nil }
+        if root.isNull, root.tag == nil { return nil }
         return root
     }
 
     // MARK: - Tree building
 
+    /// Open collections (0 at the document's top).
+    private var depth: Int { parents.count }
+
     private mutating func add(_ node: Node, height: Int) {
-        if frames.isEmpty {
-            root = node
+        if !top.isMapping {
+            top.items.append(node)
+        } else if let key = top.pendingKey {
+            top.entries.append((key, node))
+            top.pendingKey = nil
         } else {
-            frames[frames.count - 1].items.append(node)
-            if height > frames[frames.count - 1].childHeight { frames[frames.count - 1].childHeight = height }
+            if Self.isMergeKey(node) { top.hasMergeKey = true }
+            top.pendingKey = node
         }
+        if height > top.childHeight { top.childHeight = height }
     }
 
     private mutating func open(isMapping: Bool, tag: String?, anchor: String?, at mark: Mark) throws {
-        if frames.count >= limits.maxDepth {
+        if depth >= limits.maxDepth {
             throw error(at: mark, "nesting deeper than \(limits.maxDepth) levels")
         }
         let start = nodeCount
         try countNodes(1, at: mark)
-        frames.append(Frame(isMapping: isMapping, mark: mark, tag: tag, anchor: anchor, startCount: start))
+        let frame = Frame(isMapping: isMapping, mark: mark, tag: tag, anchor: anchor, startCount: start)
+        parents.append(top)
+        top = frame
+    }
+
+    private mutating func pop() -> Frame {
+        let f = top
+        top = parents.removeLast()
+        return f
     }
 
     private mutating func close(_ f: Frame, _ node: Node) {
@@ -113,7 +135,7 @@ struct NodeBuilder {
     /// adds against the alias and node limits before anything is copied.
     private mutating func alias(_ name: String, at mark: Mark) throws {
         guard let anchored = anchors[name] else {
-            if frames.contains(where: { $0.anchor == name }) {
+            if top.anchor == name || parents.contains(where: { $0.anchor == name }) {
                 throw error(at: mark, "alias '*\(name)' refers to the collection that contains it")
             }
             let hint = Suggest.hint(for: name, in: anchors.keys)
@@ -125,7 +147,7 @@ struct NodeBuilder {
             throw error(at: mark, "aliases expand to more than \(limits.maxAliasNodes) nodes",
                         hint: "nested aliases multiply nodes (a 'billion laughs' document); write the values out instead")
         }
-        if frames.count + anchored.height > limits.maxDepth {
+        if depth + anchored.height > limits.maxDepth {
             throw error(at: mark, "nesting deeper than \(limits.maxDepth) levels (through alias '*\(name)')")
         }
         try countNodes(anchored.count, at: mark)
@@ -136,24 +158,23 @@ struct NodeBuilder {
 
     // MARK: - Mappings
 
-    /// Pairs the items, rejects duplicate keys, and applies merge keys (`<<`).
-    private func mappingEntries(_ items: [Node]) throws -> [(key: Node, value: Node)] {
+    /// Rejects duplicate keys and applies merge keys (`<<`).
+    private func mappingEntries(_ all: [(key: Node, value: Node)], hasMergeKey: Bool) throws -> [(key: Node, value: Node)] {
+        guard hasMergeKey else {
+            try checkDuplicates(all)
+            return all
+        }
         var entries: [(key: Node, value: Node)] = []
-        entries.reserveCapacity(items.count / 2)
         var merges: [(at: Int, value: Node)] = []
-        var i = 0
-        while i + 1 < items.count {
-            let key = items[i]
-            let value = items[i + 1]
-            i += 2
-            if Self.isMergeKey(key) {
-                merges.append((entries.count, value))
+        for e in all {
+            if Self.isMergeKey(e.key) {
+                merges.append((entries.count, e.value))
             } else {
-                entries.append((key, value))
+                entries.append(e)
             }
         }
         try checkDuplicates(entries)
-        return merges.isEmpty ? entries : try merged(entries, merges)
+        return try merged(entries, merges)
     }
 
     private static func isMergeKey(_ key: Node) -> Bool {
@@ -166,19 +187,24 @@ struct NodeBuilder {
             second.error(.invalidConfig, "duplicate key '\(key)' (first defined at line \(first.mark.line))",
                          hint: "remove or rename one of them")
         }
-        if entries.count <= 12 {
-            for j in entries.indices {
-                guard let k = entries[j].key.scalar else { continue }
-                for p in 0..<j where entries[p].key.scalar == k {
+        var keys: [String?] = []
+        keys.reserveCapacity(entries.count)
+        for e in entries {
+            if case .scalar(let k, _) = e.key.kind { keys.append(k) } else { keys.append(nil) }
+        }
+        if keys.count <= 12 {
+            for j in keys.indices {
+                guard let k = keys[j] else { continue }
+                for p in 0..<j where keys[p] == k {
                     throw duplicate(k, entries[p].key, entries[j].key)
                 }
             }
             return
         }
         var seen: [String: Int] = [:]
-        seen.reserveCapacity(entries.count)
-        for j in entries.indices {
-            guard let k = entries[j].key.scalar else { continue }
+        seen.reserveCapacity(keys.count)
+        for j in keys.indices {
+            guard let k = keys[j] else { continue }
             if let p = seen.updateValue(j, forKey: k) { throw duplicate(k, entries[p].key, entries[j].key) }
         }
     }
