@@ -9,13 +9,13 @@ import StrataCore
 /// that was not declared is a programming error and stops the process.
 public struct ConfigMap: Sendable {
     /// The dotted path of this section (`pipelines.orders.sink`); "" at the top.
-    public var path: String
+    public private(set) var path: String
     /// The mapping node (a null node reads as an empty mapping).
-    public var node: Node
+    public private(set) var node: Node
     /// Where the section starts.
-    public var location: SourceLocation
+    public private(set) var location: SourceLocation
     /// The declared keys, in declaration order.
-    public var keys: [ConfigKey]
+    public private(set) var keys: [ConfigKey]
 
     private var entries: [String: (key: Node, value: Node)]
 
