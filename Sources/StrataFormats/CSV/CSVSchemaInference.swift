@@ -46,12 +46,13 @@ public enum CSVSchemaInference {
                                           ?? "declare the columns, or allow missing columns to read them as null")
                 }
             }
-            if firstFile == nil { firstFile = display }
+            let isFirst = firstFile == nil
+            if isFirst { firstFile = display }
             var columnOf: [Int] = []
             for n in fileNames {
                 if let i = position[n] {
                     columnOf.append(i)
-                } else if names.isEmpty || options.allowMissingColumns || !options.header {
+                } else if isFirst || options.allowMissingColumns || !options.header {
                     position[n] = names.count
                     columnOf.append(names.count)
                     names.append(n)
