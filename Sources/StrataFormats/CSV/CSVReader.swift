@@ -124,7 +124,7 @@ struct CSVReaderCore {
                     nullFailure = true
                 } else {
                     var b = tokenizer.field(source, base: base, scratch: scratch)
-                    if trimSpaces && tokenizer.flags[source] & CSVTokenizer.quotedFlag == 0 { b = TextParsing.trimmed(b) }
+                    if trimSpaces && tokenizer.flags(source) & CSVTokenizer.quotedFlag == 0 { b = TextParsing.trimmed(b) }
                     if isNull(b) {
                         ok = appenders[j].appendNull()
                         nullFailure = true

@@ -74,7 +74,7 @@ public enum CSVSchemaInference {
                 tokenizer.scratch.withUnsafeBufferPointer { s in
                     for i in 0..<tokenizer.fieldCount where columnOf[i] >= 0 {
                         var b = tokenizer.field(i, base: file.buffer, scratch: s.baseAddress)
-                        if options.trimSpaces && tokenizer.flags[i] & CSVTokenizer.quotedFlag == 0 { b = TextParsing.trimmed(b) }
+                        if options.trimSpaces && tokenizer.flags(i) & CSVTokenizer.quotedFlag == 0 { b = TextParsing.trimmed(b) }
                         if nullTokens.contains(where: { $0.elementsEqual(b) }) { continue }
                         guesses[columnOf[i]].observe(b, temporal)
                     }

@@ -12,15 +12,9 @@ struct CSVTokenizer {
     private let quote: UInt8
     private let escape: UInt8?
     private let trimSpaces: Bool
-    /// 1 for bytes that end an unquoted field: delimiter, LF, CR.
-    private let unquotedStops: [UInt8]
-    /// 1 for bytes that need a look inside a quoted field: quote, escape, LF.
-    private let quotedStops: [UInt8]
+    /// Field bounds and stop tables, in memory owned by a class (no per-field array bookkeeping).
+    private let store: FieldStore
 
-    private(set) var starts: [Int] = []
-    private(set) var ends: [Int] = []
-    /// Bit 0: bytes are in `scratch`; bit 1: the field was quoted.
-    private(set) var flags: [UInt8] = []
     private(set) var fieldCount = 0
     private(set) var scratch: [UInt8] = []
     private(set) var rowError: String?
@@ -41,27 +35,20 @@ struct CSVTokenizer {
         quote = options.quote
         escape = options.escape
         trimSpaces = options.trimSpaces
-        var u = [UInt8](repeating: 0, count: 256)
-        u[Int(options.delimiter)] = 1
-        u[0x0A] = 1
-        u[0x0D] = 1
-        unquotedStops = u
-        var q = [UInt8](repeating: 0, count: 256)
-        q[Int(options.quote)] = 1
-        q[0x0A] = 1
-        if let e = options.escape { q[Int(e)] = 1 }
-        quotedStops = q
-        starts.reserveCapacity(64)
-        ends.reserveCapacity(64)
-        flags.reserveCapacity(64)
+        store = FieldStore(options: options)
     }
+
+    /// Start offset of field `i` (in the read buffer, or in `scratch` when flagged).
+    @inline(__always) func start(_ i: Int) -> Int { store.starts[i] }
+    @inline(__always) func end(_ i: Int) -> Int { store.ends[i] }
+    @inline(__always) func flags(_ i: Int) -> UInt8 { store.flags[i] }
 
     /// The bytes of field `i` of the current row; `base` is the file's buffer.
     @inline(__always)
     func field(_ i: Int, base: UnsafePointer<UInt8>, scratch s: UnsafePointer<UInt8>?) -> UnsafeBufferPointer<UInt8> {
-        let start = starts[i]
-        let p = flags[i] & Self.scratchFlag != 0 ? s! + start : base + start
-        return UnsafeBufferPointer(start: p, count: ends[i] - start)
+        let start = store.starts[i]
+        let p = store.flags[i] & Self.scratchFlag != 0 ? s! + start : base + start
+        return UnsafeBufferPointer(start: p, count: store.ends[i] - start)
     }
 
     /// The raw text of the current row, for quarantine.
@@ -127,26 +114,24 @@ struct CSVTokenizer {
 
     @inline(__always)
     private mutating func record(_ start: Int, _ end: Int, _ flag: UInt8) {
-        starts.append(start)
-        ends.append(end)
-        flags.append(flag)
+        if fieldCount == store.capacity { store.grow() }
+        store.starts[fieldCount] = start
+        store.ends[fieldCount] = end
+        store.flags[fieldCount] = flag
         fieldCount += 1
     }
 
     /// Scans one row starting at `start` (not an empty line). The byte at `limit` is a sentinel LF.
     private mutating func scan(_ base: UnsafePointer<UInt8>, _ start: Int, _ limit: Int, _ eof: Bool) -> Outcome {
-        starts.removeAll(keepingCapacity: true)
-        ends.removeAll(keepingCapacity: true)
-        flags.removeAll(keepingCapacity: true)
-        scratch.removeAll(keepingCapacity: true)
+        if !scratch.isEmpty { scratch.removeAll(keepingCapacity: true) }
         fieldCount = 0
         rowError = nil
         var newlines = 0
         var p = start
-        return unquotedStops.withUnsafeBufferPointer { ustops in
-            quotedStops.withUnsafeBufferPointer { qstops in
-                let ustop = ustops.baseAddress!
-                let qstop = qstops.baseAddress!
+        let ustop = store.unquotedStops
+        let qstop = store.quotedStops
+        do {
+            do {
                 while true {
                     var fieldStart = p
                     var afterQuote = false
@@ -255,5 +240,50 @@ struct CSVTokenizer {
                 }
             }
         }
+    }
+}
+
+/// The tokenizer's field bounds and byte-class tables, in manually managed memory freed by `deinit`.
+final class FieldStore {
+    private(set) var starts: UnsafeMutablePointer<Int>
+    private(set) var ends: UnsafeMutablePointer<Int>
+    private(set) var flags: UnsafeMutablePointer<UInt8>
+    private(set) var capacity = 64
+    /// 1 for bytes that end an unquoted field: delimiter, LF, CR.
+    let unquotedStops: UnsafeMutablePointer<UInt8>
+    /// 1 for bytes that need a look inside a quoted field: quote, escape, LF.
+    let quotedStops: UnsafeMutablePointer<UInt8>
+
+    init(options: CSVOptions) {
+        starts = .allocate(capacity: capacity)
+        ends = .allocate(capacity: capacity)
+        flags = .allocate(capacity: capacity)
+        unquotedStops = .allocate(capacity: 256)
+        unquotedStops.initialize(repeating: 0, count: 256)
+        unquotedStops[Int(options.delimiter)] = 1
+        unquotedStops[0x0A] = 1
+        unquotedStops[0x0D] = 1
+        quotedStops = .allocate(capacity: 256)
+        quotedStops.initialize(repeating: 0, count: 256)
+        quotedStops[Int(options.quote)] = 1
+        quotedStops[0x0A] = 1
+        if let e = options.escape { quotedStops[Int(e)] = 1 }
+    }
+
+    func grow() {
+        let n = capacity * 2
+        let s = UnsafeMutablePointer<Int>.allocate(capacity: n), e = UnsafeMutablePointer<Int>.allocate(capacity: n)
+        let f = UnsafeMutablePointer<UInt8>.allocate(capacity: n)
+        s.update(from: starts, count: capacity)
+        e.update(from: ends, count: capacity)
+        f.update(from: flags, count: capacity)
+        starts.deallocate(); ends.deallocate(); flags.deallocate()
+        starts = s; ends = e; flags = f
+        capacity = n
+    }
+
+    deinit {
+        starts.deallocate(); ends.deallocate(); flags.deallocate()
+        unquotedStops.deallocate(); quotedStops.deallocate()
     }
 }
