@@ -10,13 +10,18 @@ import StrataCore
 public enum JSONLSchemaInference {
     /// Throws `parse` when no file has a JSON object line.
     public static func infer(files: [String], options: JSONLOptions) throws -> Schema {
+        try infer(files: files.map { ($0, $0) }, options: options)
+    }
+
+    /// Like `infer(files:options:)`, with separate display paths for messages: `[(path, displayPath)]`.
+    public static func infer(files: [(path: String, displayPath: String)], options: JSONLOptions) throws -> Schema {
         try options.validate()
         var order: [String] = []
         var guesses: [String: JSONFieldGuess] = [:]
         var parser = JSONLineParser(flatten: options.flatten, separator: options.separator)
         var objects = 0
-        for path in files {
-            let file = try ChunkedFile(path: path, displayPath: path, chunkSize: min(options.chunkSize, 1 << 20))
+        for (path, display) in files {
+            let file = try ChunkedFile(path: path, displayPath: display, chunkSize: min(options.chunkSize, 1 << 20))
             var lines = JSONLines(file: file)
             var read = 0
             while read < options.sampleRows, try lines.next() {
@@ -41,7 +46,7 @@ public enum JSONLSchemaInference {
             }
         }
         guard objects > 0 else {
-            throw StrataError(.parse, "cannot infer a schema: no JSON object lines in \(files.joined(separator: ", "))",
+            throw StrataError(.parse, "cannot infer a schema: no JSON object lines in \(files.map(\.displayPath).joined(separator: ", "))",
                               hint: "declare the columns")
         }
         return Schema(order.map { Field($0, guesses[$0]!.type, nullable: true) })
