@@ -334,5 +334,11 @@ import StrataTestSupport
         }
         #expect(e?.code == .internalError)
         #expect(!DeltaLog(tablePath: dir.path).exists())
+        // Committing after a version that does not exist would leave a gap: refused.
+        let gap = #expect(throws: StrataError.self) {
+            try DeltaLog(tablePath: dir.path).commit([Self.fakeAdd("a.parquet")], readVersion: 4, isBlindAppend: true)
+        }
+        #expect(gap?.code == .notFound)
+        #expect(!DeltaLog(tablePath: dir.path).exists())
     }
 }

@@ -66,7 +66,7 @@ extension EcommerceGenerator {
             let browser = rng.below(browsers.count)
             let campaign: Int? = rng.chance(0.3) ? rng.below(campaigns.count) : nil
             var previous: Page? = rng.chance(0.45) ? .external(rng.below(referrers.count)) : nil
-            var t = dayStart + Int64(written) * Temporal.microsPerDay / Int64(max(target, 1)) + Int64(rng.below(300_000_000))
+            var t = dayStart + EcommerceGenerator.fraction(Temporal.microsPerDay, written, target) + Int64(rng.below(300_000_000))
 
             func emit(_ type: StaticString, product: Int?, page: Page) throws {
                 guard written < target else { return }

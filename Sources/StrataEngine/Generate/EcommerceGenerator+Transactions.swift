@@ -42,7 +42,7 @@ extension EcommerceGenerator {
             let status = rng.weighted(statusWeights)
             let payment = rng.chance(0.003) ? -1 : rng.weighted(paymentWeights)
             let secondCard = rng.chance(0.15)
-            let created = startMicros + span * Int64(i) / Int64(max(n, 1)) + Int64(rng.below(60_000_000))
+            let created = startMicros + EcommerceGenerator.fraction(span, i, n) + Int64(rng.below(60_000_000))
 
             out.uint(UInt64(i + 1))
             out.comma()

@@ -130,6 +130,13 @@ public struct EcommerceGenerator: Sendable {
         return picked.sorted()
     }
 
+    /// `total × i / n` without overflow (for i ≤ n), for spreading rows over a time span.
+    static func fraction(_ total: Int64, _ i: Int, _ n: Int) -> Int64 {
+        guard n > 0 else { return 0 }
+        let n64 = Int64(n), i64 = Int64(i)
+        return (total / n64) * i64 + (total % n64) * i64 / n64
+    }
+
     /// The CSV form of a field: quoted (with `""` for `"`) when it holds a comma, quote or newline.
     static func csv(_ s: String) -> [UInt8] {
         let b = Array(s.utf8)

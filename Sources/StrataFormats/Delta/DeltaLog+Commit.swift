@@ -30,6 +30,10 @@ extension DeltaLog {
                 throw StrataError(.internalError, "the first commit of \(tablePath) needs protocol and metaData actions")
             }
         }
+        if version > 0, !FileManager.default.fileExists(atPath: commitPath(version - 1)) {
+            throw StrataError(.notFound, "cannot commit version \(version) of \(tablePath): version \(version - 1) does not exist",
+                              hint: "read the table's latest version first and commit after it")
+        }
         var ordered: [DeltaAction] = []
         for case .commitInfo(var c) in actions {
             if c.isBlindAppend == nil { c.isBlindAppend = isBlindAppend }
