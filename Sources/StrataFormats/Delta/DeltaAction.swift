@@ -1,0 +1,131 @@
+import StrataCore
+
+/// One action of a Delta commit: one line of `_delta_log/NNNNNNNNNNNNNNNNNNNN.json`.
+public enum DeltaAction: Sendable, Hashable {
+    /// The reader and writer protocol versions the table needs (Strata writes 1 and 2).
+    case `protocol`(minReader: Int, minWriter: Int)
+    /// The table's id, schema, partition columns and configuration.
+    case metaData(DeltaMetadata)
+    /// A data file becomes part of the table.
+    case add(DeltaAddFile)
+    /// A data file stops being part of the table (its file stays on disk for time travel).
+    case remove(DeltaRemoveFile)
+    /// An application's idempotency marker: `appId` has committed its batch `version`.
+    case txn(appId: String, version: Int64, lastUpdated: Int64?)
+    /// Who did what and why (operation, pipeline, run id, row counts).
+    case commitInfo(DeltaCommitInfo)
+
+    /// The protocol Strata writes: reader 1, writer 2.
+    public static let strataProtocol = DeltaAction.protocol(minReader: 1, minWriter: 2)
+}
+
+/// Table metadata: the `metaData` action.
+public struct DeltaMetadata: Sendable, Hashable {
+    /// A UUID naming the table, kept for its whole life.
+    public var id: String
+    public var name: String?
+    public var description: String?
+    public var schema: Schema
+    /// Columns stored as `k=v/` folders (not inside the files), in folder order.
+    public var partitionColumns: [String]
+    public var configuration: [String: String]
+    /// Milliseconds since the epoch.
+    public var createdTime: Int64?
+
+    public init(id: String, name: String? = nil, description: String? = nil, schema: Schema,
+                partitionColumns: [String] = [], configuration: [String: String] = [:], createdTime: Int64? = nil) {
+        self.id = id
+        self.name = name
+        self.description = description
+        self.schema = schema
+        self.partitionColumns = partitionColumns
+        self.configuration = configuration
+        self.createdTime = createdTime
+    }
+
+    /// The schema of the Parquet files: the table schema without the partition columns.
+    public var fileSchema: Schema {
+        Schema(schema.fields.filter { !partitionColumns.contains($0.name) })
+    }
+}
+
+/// A data file of the table: the `add` action.
+public struct DeltaAddFile: Sendable, Hashable {
+    /// The file's path relative to the table folder, as on disk (Hive-escaped folders, not URI-encoded).
+    /// The log stores it URI-encoded (`DeltaPartitions.encodeLogPath`); reading decodes it.
+    public var path: String
+    /// The value text (`DeltaPartitions.valueText`) of every partition column; nil = null.
+    public var partitionValues: [String: String?]
+    /// The exact file size in bytes.
+    public var size: Int
+    /// Milliseconds since the epoch.
+    public var modificationTime: Int64
+    public var dataChange: Bool
+    public var stats: DeltaFileStats?
+    /// The stats text as read from a log, typed against the table schema once replay knows it.
+    var rawStats: String?
+
+    public init(path: String, partitionValues: [String: String?] = [:], size: Int, modificationTime: Int64,
+                dataChange: Bool = true, stats: DeltaFileStats? = nil) {
+        self.path = path
+        self.partitionValues = partitionValues
+        self.size = size
+        self.modificationTime = modificationTime
+        self.dataChange = dataChange
+        self.stats = stats
+    }
+
+    /// The row count from the stats, when they were written.
+    public var numRecords: Int? { stats?.numRecords }
+}
+
+/// A file leaving the table: the `remove` action.
+public struct DeltaRemoveFile: Sendable, Hashable {
+    /// Relative path as on disk, like `DeltaAddFile.path`.
+    public var path: String
+    /// Milliseconds since the epoch.
+    public var deletionTimestamp: Int64
+    public var dataChange: Bool
+    public var partitionValues: [String: String?]?
+    public var size: Int?
+
+    public init(path: String, deletionTimestamp: Int64, dataChange: Bool = true,
+                partitionValues: [String: String?]? = nil, size: Int? = nil) {
+        self.path = path
+        self.deletionTimestamp = deletionTimestamp
+        self.dataChange = dataChange
+        self.partitionValues = partitionValues
+        self.size = size
+    }
+
+    /// The `remove` for a live file, copying its partition values and size (extended file metadata).
+    public init(removing file: DeltaAddFile, at deletionTimestamp: Int64, dataChange: Bool = true) {
+        self.init(path: file.path, deletionTimestamp: deletionTimestamp, dataChange: dataChange,
+                  partitionValues: file.partitionValues, size: file.size)
+    }
+}
+
+/// Provenance of a commit: the `commitInfo` action, and one entry of `DeltaLog.history()`.
+public struct DeltaCommitInfo: Sendable, Hashable {
+    /// The commit's version; set when read from the log, ignored when writing.
+    public var version: Int64
+    /// Milliseconds since the epoch.
+    public var timestamp: Int64
+    /// `WRITE`, `CREATE TABLE`, `MERGE`, `DELETE`…
+    public var operation: String
+    /// Operation parameters as text (`mode: Append`, `partitionBy: […]`).
+    public var operationParameters: [String: String]
+    public var isBlindAppend: Bool?
+    /// Free-form fields: `pipeline`, `runId`, `rows`, `engineInfo`…
+    public var fields: [String: JSONValue]
+
+    public init(version: Int64 = -1, timestamp: Int64, operation: String, operationParameters: [String: String] = [:],
+                isBlindAppend: Bool? = nil, fields: [String: JSONValue] = [:]) {
+        self.version = version
+        self.timestamp = timestamp
+        self.operation = operation
+        self.operationParameters = operationParameters
+        self.isBlindAppend = isBlindAppend
+        self.fields = fields
+    }
+}
