@@ -261,18 +261,33 @@ package final class ParquetChunkEncoder {
 
     /// Definition levels of `rows` (u32 length, then the hybrid encoding, bit width 1).
     private func writeLevels(_ valid: UnsafeBufferPointer<Bool>?, _ rows: Range<Int>) {
-        let lengthAt = body.count
-        body.appendUInt32LE(0)
-        let start = body.count
+        Self.writeDefinitionLevels(valid, rows, scratch: &levels, into: body)
+    }
+
+    /// Appends the v1 definition levels of `rows` to `out`: u32 LE byte length, then the
+    /// RLE/bit-packed hybrid at bit width 1 (`[1, 0, 1]` → `02 00 00 00 03 05`).
+    static func writeDefinitionLevels(_ valid: UnsafeBufferPointer<Bool>?, _ rows: Range<Int>,
+                                      scratch levels: inout [UInt32], into out: ScratchBuffer) {
+        let lengthAt = out.count
+        out.appendUInt32LE(0)
+        let start = out.count
         if let valid {
             levels.removeAll(keepingCapacity: true)
             levels.reserveCapacity(rows.count)
             for i in rows { levels.append(valid[i] ? 1 : 0) }
-            levels.withUnsafeBufferPointer { RLEHybrid.encode($0, bitWidth: 1, into: body) }
+            levels.withUnsafeBufferPointer { RLEHybrid.encode($0, bitWidth: 1, into: out) }
         } else {
-            RLEHybrid.appendRun(1, count: rows.count, bitWidth: 1, body)
+            RLEHybrid.appendRun(1, count: rows.count, bitWidth: 1, out)
         }
-        body.setUInt32LE(UInt32(body.count - start), at: lengthAt)
+        out.setUInt32LE(UInt32(out.count - start), at: lengthAt)
+    }
+
+    /// The definition levels of `validity` as bytes (tests and tools).
+    static func definitionLevels(_ validity: [Bool]) -> [UInt8] {
+        let out = ScratchBuffer(capacity: 64)
+        var scratch: [UInt32] = []
+        validity.withUnsafeBufferPointer { writeDefinitionLevels($0, 0..<validity.count, scratch: &scratch, into: out) }
+        return out.array
     }
 
     private func appendDictionaryDataPages(rows n: Int, valid: UnsafeBufferPointer<Bool>?, optional: Bool,
