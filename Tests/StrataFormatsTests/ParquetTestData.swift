@@ -24,7 +24,7 @@ enum ParquetTestData {
             .int(i == 1 ? Int64.min : (i == 2 ? Int64.max : Int64(i))),
             null ? .null : .bool(i % 3 == 0),
             null ? .null : .double(i == 5 ? -0.0 : (i == 6 ? 1e300 : Double(i) * 1.5 - 7)),
-            null ? .null : .string(names[i % names.count]),
+            null ? .null : .string(names[(i / 2) % names.count]),
             null ? .null : .date(Int32(i % 4000) - 1000),
             null ? .null : .timestamp(Int64(i) * 3_600_000_123 - 86_400_000_000),
             null ? .null : .decimal(Int64(i % 1000) * 123 - 50_000, scale: 2),
