@@ -29,7 +29,7 @@ let package = Package(
 
         .testTarget(name: "StrataCoreTests", dependencies: ["StrataCore", "StrataTestSupport"]),
         .testTarget(name: "StrataConfigTests", dependencies: ["StrataConfig", "StrataCore"]),
-        .testTarget(name: "StrataFormatsTests", dependencies: ["StrataFormats", "StrataCore", "StrataTestSupport"]),
+        .testTarget(name: "StrataFormatsTests", dependencies: ["StrataFormats", "StrataCore", "StrataTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "StrataGovernanceTests", dependencies: ["StrataGovernance", "StrataCore"]),
         .testTarget(name: "StrataPluginsTests", dependencies: ["StrataPlugins", "StrataCore", "StrataConfig", "StrataTestSupport"]),
         .testTarget(name: "StrataEngineTests", dependencies: ["StrataEngine", "StrataPlugins", "StrataCore", "StrataConfig", "StrataTestSupport"]),

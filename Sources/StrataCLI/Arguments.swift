@@ -1,4 +1,4 @@
-public import StrataCore
+import StrataCore
 
 /// A command's parsed arguments: flags with values, boolean switches and positionals.
 ///

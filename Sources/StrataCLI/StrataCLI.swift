@@ -1,4 +1,4 @@
-public import StrataCore
+import StrataCore
 public import StrataPlugins
 import StrataEngine
 import Foundation

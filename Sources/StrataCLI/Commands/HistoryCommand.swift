@@ -2,7 +2,7 @@ import StrataCore
 import StrataEngine
 import StrataFormats
 
-/// `strata history TABLE`: the table's commits from its Delta log.
+/// `strata history TABLE`: the table's commits from its Delta log, newest first.
 enum HistoryCommand {
     static func run(_ args: [String], _ env: CommandEnvironment) throws -> Int32 {
         let a = try Arguments(args, options: [], switches: [])
@@ -14,14 +14,15 @@ enum HistoryCommand {
             Output.out(Output.json(["table": table.description, "commits": commits.map { c -> [String: Any] in
                 var o: [String: Any] = ["version": c.version, "timestamp": Temporal.formatTimestamp(micros: c.timestamp * 1000),
                                         "operation": c.operation]
-                for (k, v) in c.fields where k != "strataState" { o[k] = v }
+                for (k, v) in c.fields where k != "strataState" { o[k] = v.stringValue ?? v.serialized }
                 return o
             }]))
             return 0
         }
         let rows = commits.map { c -> [String] in
             [String(c.version), Temporal.formatTimestamp(micros: c.timestamp * 1000), c.operation,
-             c.fields["strataPipeline"] ?? "", c.fields["strataRows"] ?? "", c.fields["strataRunId"] ?? ""]
+             c.fields["strataPipeline"]?.stringValue ?? "", c.fields["strataRows"]?.stringValue ?? "",
+             c.fields["strataRunId"]?.stringValue ?? ""]
         }
         Output.out(Output.table(["version", "time", "operation", "pipeline", "rows", "run id"], rows, rightAlign: [0, 4]))
         return 0

@@ -58,8 +58,8 @@ public struct Lake: Sendable {
     /// The incremental state the pipeline recorded in its last commit to `table`.
     public func lastState(of table: TableRef, pipeline: String) throws -> [String: String] {
         guard exists(table) else { return [:] }
-        for c in try DeltaLog(tablePath: path(of: table)).history().reversed() where c.fields["strataPipeline"] == pipeline {
-            guard let text = c.fields[StateKeys.state],
+        for c in try DeltaLog(tablePath: path(of: table)).history() where c.fields["strataPipeline"]?.stringValue == pipeline {
+            guard let text = c.fields[StateKeys.state]?.stringValue,
                   let obj = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: String] else { return [:] }
             return obj
         }

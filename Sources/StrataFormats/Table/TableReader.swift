@@ -41,7 +41,7 @@ public final class DeltaTableReader: BatchReader {
                 currentFile = nil
             }
             guard let f = files.popLast() else { return nil }
-            let path = tablePath + "/" + DeltaPartitions.decodePath(f.path)
+            let path = tablePath + "/" + f.path
             let stored = schema.fields.filter { !snapshot.metadata.partitionColumns.contains($0.name) }.map(\.name)
             let fileSchema = try ParquetReader.readSchema(path: path)
             current = try ParquetReader(path: path, columns: stored.filter { fileSchema.index(of: $0) != nil })
@@ -60,7 +60,7 @@ public final class DeltaTableReader: BatchReader {
                 cols.append(c)
             } else if snapshot.metadata.partitionColumns.contains(f.name) {
                 let text = file.partitionValues[f.name] ?? nil
-                let v = text.map { DeltaPartitions.value(fromText: $0, type: f.type) } ?? .null
+                let v = try DeltaPartitions.value(text, type: f.type, column: f.name)
                 cols.append(.repeating(v, type: f.type, count: b.rowCount))
             } else {
                 cols.append(.nulls(f.type, count: b.rowCount))

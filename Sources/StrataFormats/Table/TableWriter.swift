@@ -124,7 +124,7 @@ public final class DeltaTableWriter {
             var vals: [String: String?] = [:]
             for (k, ci) in pidx.enumerated() {
                 let v = b.columns[ci].value(r)
-                let t: String? = v.isNull ? nil : DeltaPartitions.text(of: v)
+                let t: String? = DeltaPartitions.valueText(v)
                 vals[options.partitionBy[k]] = t
                 key += (t ?? "\u{0}") + "\u{1}"
             }
@@ -143,11 +143,11 @@ public final class DeltaTableWriter {
     private func append(_ b: Batch, key: String, values: [String: String?]) throws {
         if open[key] == nil {
             try FileManager.default.createDirectory(atPath: stagingDir, withIntermediateDirectories: true)
-            let name = String(format: "part-%05d-%@", partIndex, writeId) + (options.parquet.compression == .gzip ? ".gz.parquet" : ".parquet")
+            let relative = DeltaPartitions.partFilePath(
+                partitions: options.partitionBy.map { ($0, values[$0] ?? nil) }, index: partIndex, uuid: writeId,
+                extension: options.parquet.compression == .gzip ? "gz.parquet" : "parquet")
+            let staged = stagingDir + "/" + String(format: "%05d.parquet", partIndex)
             partIndex += 1
-            let dir = options.partitionBy.map { DeltaPartitions.folder(column: $0, value: values[$0] ?? nil) }.joined(separator: "/")
-            let relative = dir.isEmpty ? name : dir + "/" + name
-            let staged = stagingDir + "/" + name
             let w = try ParquetWriter(path: staged, schema: storedSchema, options: options.parquet)
             open[key] = (w, staged, relative, values, 0)
         }
@@ -227,8 +227,8 @@ public final class DeltaTableWriter {
                 throw StrataError(.io, "cannot move a part file into \(tablePath)", cause: String(cString: strerror(errno)))
             }
             bytes += f.summary.bytes
-            let stats = DeltaFileStats(schema: storedSchema, summary: f.summary)
-            actions.append(.add(DeltaAddFile(path: DeltaPartitions.encodePath(f.relative), partitionValues: f.values,
+            let stats = DeltaFileStats(numRecords: f.summary.rows, schema: storedSchema, columnStats: f.summary.stats)
+            actions.append(.add(DeltaAddFile(path: f.relative, partitionValues: f.values,
                                              size: f.summary.bytes, modificationTime: now, dataChange: true, stats: stats)))
         }
         if let appId = ctx.appId, let v = ctx.txnVersion {
@@ -240,7 +240,10 @@ public final class DeltaTableWriter {
         if let r = ctx.runId { info["strataRunId"] = r }
         info["strataRows"] = String(rows)
         info["strataMode"] = options.mode.rawValue
-        actions.append(.commitInfo(timestamp: now, operation: ctx.operation, fields: info))
+        actions.append(.commitInfo(DeltaCommitInfo(timestamp: now, operation: ctx.operation,
+                                                   operationParameters: ["mode": options.mode == .append ? "Append" : "Overwrite"],
+                                                   isBlindAppend: options.mode == .append,
+                                                   fields: info.mapValues { JSONValue.string($0) })))
         let version: Int64
         do {
             version = try log.commit(actions, readVersion: existing?.version,

@@ -1,4 +1,5 @@
 public import StrataCore
+import StrataConfig
 import Foundation
 #if canImport(Glibc)
 import Glibc
