@@ -5,17 +5,18 @@ import Testing
 /// The walking skeleton as a user runs it: the real binary, a temporary lake, independent readers.
 @Suite(.serialized, .enabled(if: oraclesAvailable))
 struct IngestEndToEndTests {
-    static let tricky = """
-    id,name,amount,born,seen_at,active,note\r
-    1,Ann,12.50,1990-01-31,2025-01-02T03:04:05Z,true,plain\r
-    2,"Smith, Bob",-0.01,2000-02-29,2025-01-02T03:04:05.123456Z,false,"say ""hi"""\r
-    3,Zoë Ødegård,,,,,"two\r
-    lines"\r
-    4,名前,1000000.00,1970-01-01,1970-01-01T00:00:00Z,true,\r
-    5,bad amount,12.5x,1990-01-01,2025-01-01T00:00:00Z,true,x\r
-    6,short row,1.00\r
-    7,Last,3.14,2024-12-31,2024-12-31T23:59:59Z,false,end
-    """
+    /// CRLF line ends, a quoted delimiter, doubled quotes, an embedded CRLF, unicode, nulls,
+    /// a bad decimal and a short row.
+    static let tricky = [
+        "id,name,amount,born,seen_at,active,note",
+        "1,Ann,12.50,1990-01-31,2025-01-02T03:04:05Z,true,plain",
+        "2,\"Smith, Bob\",-0.01,2000-02-29,2025-01-02T03:04:05.123456Z,false,\"say \"\"hi\"\"\"",
+        "3,Zoë Ødegård,,,,,\"two\r\nlines\"",
+        "4,名前,1000000.00,1970-01-01,1970-01-01T00:00:00Z,true,",
+        "5,bad amount,12.5x,1990-01-01,2025-01-01T00:00:00Z,true,x",
+        "6,short row,1.00",
+        "7,Last,3.14,2024-12-31,2024-12-31T23:59:59Z,false,end",
+    ].joined(separator: "\r\n")
 
     static let config = """
     pipelines:

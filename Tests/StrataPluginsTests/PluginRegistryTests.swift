@@ -1,3 +1,4 @@
+import Foundation
 import StrataConfig
 import StrataCore
 @testable import StrataPlugins
@@ -34,9 +35,23 @@ struct CountingSource: SourceConfig {
     @Test func everyBuiltinIsDocumentedInTheReadme() throws {
         let readme = try String(contentsOfFile: TestSupportPaths.root + "/README.md", encoding: .utf8)
         for p in BuiltinPlugins.all {
-            #expect(readme.contains("#### `\(p.name)` (\(p.kind.rawValue))"), "README lacks the reference for \(p.name)")
-            for k in p.keys { #expect(readme.contains("`\(k.name)`"), "README lacks \(p.name).\(k.name)") }
+            let documented = readme.contains(p.markdownHeading)
+            #expect(documented, "README lacks the reference for \(p.name)")
+            for k in p.keys {
+                let hasKey = readme.contains("`\(k.name)`")
+                #expect(hasKey, "README lacks \(p.name).\(k.name)")
+            }
         }
+    }
+
+    @Test func readmeReferenceIsExactlyTheGeneratedOne() throws {
+        let readme = try String(contentsOfFile: TestSupportPaths.root + "/README.md", encoding: .utf8)
+        let begin = try #require(readme.range(of: PluginDescriptor.referenceBegin), "README lacks the reference markers")
+        let end = try #require(readme.range(of: PluginDescriptor.referenceEnd))
+        let block = readme[begin.upperBound..<end.lowerBound].trimmingCharacters(in: .whitespacesAndNewlines)
+        let generated = PluginRegistry.builtin().markdownReference.trimmingCharacters(in: .whitespacesAndNewlines)
+        let same = block == generated
+        #expect(same, "README's plugin reference is stale: run scripts/update-readme")
     }
 
     @Test func customBuildRegistersAnExtraPlugin() throws {

@@ -28,13 +28,13 @@ enum PluginsCommand {
             if env.global.json {
                 Output.out(Output.json(found.map(json)))
             } else if a.has("--markdown") {
-                Output.out(found.map(PluginDocs.markdown).joined(separator: "\n"))
+                Output.out(found.map(\.markdown).joined(separator: "\n"))
             } else {
                 Output.out(found.map(PluginDocs.text).joined(separator: "\n\n"))
             }
         case "markdown":
             // The README's plugin reference, generated from the same descriptions.
-            Output.out(env.registry.plugins.map(PluginDocs.markdown).joined(separator: "\n"))
+            Output.out(env.registry.markdownReference)
         default:
             throw StrataError(.usage, "unknown plugins subcommand '\(sub)'", hint: "use list, describe NAME or markdown")
         }
@@ -51,7 +51,7 @@ enum PluginsCommand {
     }
 }
 
-/// Renders plugin descriptions for the terminal and for the README.
+/// Renders plugin descriptions for the terminal (the README form is `PluginDescriptor.markdown`).
 enum PluginDocs {
     static func text(_ d: PluginDescriptor) -> String {
         var s = "\(d.name) (\(d.kind.rawValue)): \(d.summary)\n\n\(d.doc)\n\nkeys:\n"
@@ -61,14 +61,4 @@ enum PluginDocs {
         return s
     }
 
-    static func markdown(_ d: PluginDescriptor) -> String {
-        var s = "#### `\(d.name)` (\(d.kind.rawValue))\n\n\(d.summary) \(d.doc)\n\n| key | type | default | description |\n|---|---|---|---|\n"
-        for k in d.keys {
-            let name = "`\(k.name)`" + (k.required ? " (required)" : "")
-            let def = k.defaultValue.map { "`\($0.replacingOccurrences(of: "|", with: "\\|"))`" } ?? ""
-            s += "| \(name) | \(k.type.replacingOccurrences(of: "|", with: "\\|")) | \(def) | \(k.doc.replacingOccurrences(of: "|", with: "\\|")) |\n"
-        }
-        s += "\n```yaml\n\(d.example)\n```\n"
-        return s
-    }
 }

@@ -1,5 +1,5 @@
 public import StrataCore
-public import StrataConfig
+import StrataConfig
 public import StrataPlugins
 import Foundation
 
