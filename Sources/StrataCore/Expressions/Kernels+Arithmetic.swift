@@ -36,7 +36,7 @@ enum Arithmetic {
         var out = [Int64](repeating: 0, count: count)
         var bound = Int64.max
         switch n.type {
-        case .decimal(let p, _): bound = p >= 18 ? Int64.max : Decimal64.powersOf10[p] - 1
+        case .decimal(let p, _): bound = p > 18 ? Int64.max : Decimal64.powersOf10[p] - 1
         case .date: bound = Int64(Int32.max)
         default: break
         }
