@@ -323,7 +323,7 @@ struct Binder {
             if Self.isNullLiteral(n) { out.append(Self.retyped(n, target)); continue }
             if n.type == target { out.append(n); continue }
             if comparing, n.type.isNumeric, target.isNumeric, target != .double { out.append(n); continue }
-            if n.type == .string, n.isConstant {
+            if n.type == .string, n.isConstant, comparing || target == .date || target == .timestamp {
                 // A string literal next to a date, number or bool: convert it now.
                 let c = TNode(.cast(to: target, isTry: false), target, nullable: false, args: [n], offset: exprs[i].offset, label: exprs[i].sql)
                 do {

@@ -43,7 +43,7 @@ enum FunctionCatalog {
             guard range.contains(nodes.count) else {
                 let want = range.lowerBound == range.upperBound ? "\(range.lowerBound)"
                     : range.upperBound >= 64 ? "at least \(range.lowerBound)" : "\(range.lowerBound) to \(range.upperBound)"
-                throw ExprError(.typeMismatch, "\(name)() takes \(want) argument\(range.upperBound == 1 ? "" : "s"), got \(nodes.count)", at: site.offset)
+                throw ExprError(.typeMismatch, "\(name)() takes \(want) argument\(range.lowerBound == 1 && (range.upperBound == 1 || range.upperBound >= 64) ? "" : "s"), got \(nodes.count)", at: site.offset)
             }
         }
         var a = Args(nodes: nodes, site: site, name: name)

@@ -6,7 +6,7 @@ import Foundation
 /// and fail beyond the precision. Strings parse after trimming spaces: int64 also accepts `1.5`
 /// (rounded), bool accepts true/false/t/f/yes/no/y/n/1/0 (any case), date accepts a timestamp's
 /// date part, timestamp accepts ISO 8601 with an optional zone. Timestamps print as
-/// `YYYY-MM-DD HH:MM:SS[.ffffff]` (UTC, as DuckDB and Spark print them). A value that does not
+/// `YYYY-MM-DD HH:MM:SS[.fraction]` (UTC, as DuckDB and Spark print them). A value that does not
 /// convert is a row failure for CAST and NULL for TRY_CAST.
 enum CastKernels {
     /// Whether `CAST(from AS to)` is allowed at all.
@@ -22,10 +22,14 @@ enum CastKernels {
         }
     }
 
-    /// `2025-01-31 12:00:00`, with `.ffffff` when there are fractional seconds.
+    /// `2025-01-31 12:00:00`, with fractional seconds when there are any (`.25`, trailing zeros
+    /// dropped, as DuckDB and Spark print them).
     static func timestampText(_ micros: Int64) -> String {
         var t = Temporal.formatTimestamp(micros: micros)
         t.removeLast()  // Z
+        if t.contains(".") {
+            while t.hasSuffix("0") { t.removeLast() }
+        }
         return t.replacing("T", with: " ")
     }
 
