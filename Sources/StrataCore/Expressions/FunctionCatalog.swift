@@ -158,21 +158,22 @@ enum Rows {
         return b.finish()
     }
 
-    /// A string → string map on bytes; `f` appends the result for one value.
+    /// A string → string map on bytes; `f` appends the result for one value to the output bytes.
     static func strings(_ c: Column, _ f: (UnsafeBufferPointer<UInt8>, inout [UInt8]) -> Void) -> Column {
         let v = c.strings
-        var out = ByteArrays()
-        out.reserve(values: c.count, bytes: v.bytes.count)
-        var scratch: [UInt8] = []
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(v.bytes.count)
+        var offsets: [Int32] = [0]
+        offsets.reserveCapacity(c.count + 1)
         v.bytes.withUnsafeBufferPointer { all in
-            for i in 0..<c.count {
-                if c.isNull(i) { out.appendEmpty(); continue }
-                scratch.removeAll(keepingCapacity: true)
-                f(UnsafeBufferPointer(rebasing: all[v.range(i)]), &scratch)
-                out.append(scratch)
+            v.offsets.withUnsafeBufferPointer { offs in
+                for i in 0..<c.count {
+                    if !c.isNull(i) { f(UnsafeBufferPointer(rebasing: all[Int(offs[i])..<Int(offs[i + 1])]), &bytes) }
+                    offsets.append(Int32(bytes.count))
+                }
             }
         }
-        return Column(type: .string, values: .bytes(out), validity: c.validity)
+        return Column(type: .string, values: .bytes(ByteArrays(offsets: offsets, bytes: bytes)), validity: c.validity)
     }
 
     /// An int64-backed → int64-backed map.

@@ -327,22 +327,30 @@ enum StringKernels {
         let sep = separator?.strings
         var validity: [Bool]? = skipNulls ? separator?.validity : Validity.all(parts.map(\.validity), count: n)
         if skipNulls, let s = separator?.validity { validity = s }
-        var out = ByteArrays()
-        out.reserve(values: n, bytes: values.reduce(0) { $0 + $1.bytes.count })
-        var row: [UInt8] = []
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(values.reduce(0) { $0 + $1.bytes.count })
+        var offsets: [Int32] = [0]
+        offsets.reserveCapacity(n + 1)
+        let nulls = parts.map { $0.validity }
         for i in 0..<n {
-            if let validity, !validity[i] { out.appendEmpty(); continue }
-            row.removeAll(keepingCapacity: true)
+            if let validity, !validity[i] { offsets.append(Int32(bytes.count)); continue }
             var first = true
-            for (k, v) in values.enumerated() {
-                if skipNulls && parts[k].isNull(i) { continue }
-                if !first, let sep { row.append(contentsOf: sep.bytes[sep.range(i)]) }
+            for k in 0..<values.count {
+                if skipNulls, let v = nulls[k], !v[i] { continue }
+                if !first, let sep { append(sep, i, to: &bytes) }
                 first = false
-                row.append(contentsOf: v.bytes[v.range(i)])
+                append(values[k], i, to: &bytes)
             }
-            out.append(row)
+            offsets.append(Int32(bytes.count))
         }
-        return Column(type: .string, values: .bytes(out), validity: validity)
+        return Column(type: .string, values: .bytes(ByteArrays(offsets: offsets, bytes: bytes)), validity: validity)
+    }
+
+    @inline(__always)
+    private static func append(_ v: ByteArrays, _ i: Int, to out: inout [UInt8]) {
+        let r = v.range(i)
+        if r.isEmpty { return }
+        v.bytes.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[r])) }
     }
 }
 

@@ -149,7 +149,7 @@ enum Evaluator {
     static func eval(_ n: TNode, _ f: Frame, _ s: EvalScope) throws -> Column {
         switch n.op {
         case .constant(let v):
-            return Column.repeating(v, type: n.type, count: f.count)
+            return constant(v, n.type, f.count)
         case .column(let slot, _):
             return f.columns[slot]
         case .now:
@@ -192,6 +192,25 @@ enum Evaluator {
         }
     }
 
+    /// A column repeating one value (or NULL) `count` times.
+    static func constant(_ v: Value, _ type: DataType, _ count: Int) -> Column {
+        if v.isNull { return Column.nulls(type, count: count) }
+        switch (v, type) {
+        case (.bool(let b), .bool): return Column(type: type, values: .bool([Bool](repeating: b, count: count)))
+        case (.double(let d), .double): return Column(type: type, values: .double([Double](repeating: d, count: count)))
+        case (.int(let i), .int64), (.timestamp(let i), .timestamp): return Column(type: type, values: .int64([Int64](repeating: i, count: count)))
+        case (.date(let d), .date): return Column(type: type, values: .int64([Int64](repeating: Int64(d), count: count)))
+        case (.string(let s), .string):
+            let bytes = Array(s.utf8)
+            var all: [UInt8] = []
+            all.reserveCapacity(bytes.count * count)
+            for _ in 0..<count { all.append(contentsOf: bytes) }
+            let offsets = (0...count).map { Int32($0 * bytes.count) }
+            return Column(type: type, values: .bytes(ByteArrays(offsets: offsets, bytes: all)))
+        default: return Column.repeating(v, type: type, count: count)
+        }
+    }
+
     /// `x IN (a, b, ..)`: true if any equal; else NULL if x or any item is NULL; else false.
     private static func inList(_ n: TNode, _ f: Frame, _ s: EvalScope, negated: Bool) throws -> Column {
         let subject = try eval(n.args[0], f, s)
@@ -224,13 +243,35 @@ enum Evaluator {
     /// Evaluates `n` on the rows `rows` of `f` only (all rows when nil).
     private static func evalOn(_ n: TNode, _ f: Frame, _ s: EvalScope, _ rows: [Int]?) throws -> Column {
         guard let rows else { return try eval(n, f, s) }
-        if case .constant(let v) = n.op { return Column.repeating(v, type: n.type, count: rows.count) }
+        if case .constant(let v) = n.op { return constant(v, n.type, rows.count) }
         return try eval(n, f.take(rows), s.subset(rows))
     }
 
     /// Builds a column of `count` rows from pieces; rows no piece covers are null.
     private static func assemble(_ pieces: [Piece], type: DataType, count: Int) -> Column {
         if pieces.count == 1, pieces[0].rows.count == count, pieces[0].column.type == type { return pieces[0].column }
+        if type != .string {
+            // Fixed-width storage: scatter straight into the arrays.
+            var valid = [Bool](repeating: false, count: count)
+            for p in pieces {
+                for (j, r) in p.rows.enumerated() { valid[r] = !p.column.isNull(j) }
+            }
+            let validity: [Bool]? = valid.allSatisfy { $0 } ? nil : valid
+            switch type {
+            case .bool:
+                var out = [Bool](repeating: false, count: count)
+                for p in pieces { let v = p.column.bools; for (j, r) in p.rows.enumerated() { out[r] = v[j] } }
+                return Column(type: type, values: .bool(out), validity: validity)
+            case .double:
+                var out = [Double](repeating: 0, count: count)
+                for p in pieces { let v = p.column.doubles; for (j, r) in p.rows.enumerated() { out[r] = v[j] } }
+                return Column(type: type, values: .double(out), validity: validity)
+            default:
+                var out = [Int64](repeating: 0, count: count)
+                for p in pieces { let v = p.column.int64s; for (j, r) in p.rows.enumerated() { out[r] = v[j] } }
+                return Column(type: type, values: .int64(out), validity: validity)
+            }
+        }
         var source = [Int32](repeating: -1, count: count)
         var local = [Int32](repeating: 0, count: count)
         for (p, piece) in pieces.enumerated() {
