@@ -77,6 +77,8 @@ import Testing
         #expect(try type("amount * qty") == .decimal(precision: 18, scale: 2))
         #expect(try type("amount / qty") == .decimal(precision: 14, scale: 6))
         #expect(try type("amount / 4") == .decimal(precision: 14, scale: 6))
+        #expect(try type("10 / 4.0") == .decimal(precision: 9, scale: 6))
+        #expect(try type("qty / amount") == .double)
         #expect(try type("amount % 3") == .decimal(precision: 10, scale: 2))
         #expect(try type("amount + price") == .double)
         #expect(try type("CAST(amount AS DECIMAL(18,10)) * amount") == .decimal(precision: 18, scale: 12))

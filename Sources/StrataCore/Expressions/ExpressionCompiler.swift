@@ -3,7 +3,8 @@
 /// Typing rules (documented for users in the README):
 /// - int64 `+ - * %` int64 is int64 (overflow is a row failure); `/` on two int64s is double.
 /// - int64 with decimal is decimal: `+ -` scale max(s1,s2), integer digits max+1; `*` scale s1+s2;
-///   `/` scale max(s1, 6) (less when the integer digits need the room); `%` scale max(s1,s2).
+///   `/` scale max(s1, 6) with p1−s1+s2 integer digits, or double when that passes 18 digits
+///   (e.g. an int64 column divided by a decimal); `%` scale max(s1,s2).
 ///   Precision is capped at 18 digits (results that do not fit are row failures); a `*` whose
 ///   scale would pass 18 falls back to double. Anything with a double is double.
 /// - Division or modulo by zero is NULL. date ± int64 is a date; date − date is int64 days.
@@ -243,11 +244,11 @@ struct Binder {
             if s > 18 { return try node(.double, Self.coerce(a, .double, x), Self.coerce(b, .double, y)) }
             return try node(.decimal(precision: max(s, min(18, p1 + p2)), scale: s), a, b)
         default:
+            // Integer digits of the quotient, and a scale of at least 6; no room for both → double.
             let digits = p1 - s1 + s2
-            var s = max(s1, 6)
-            if digits + s > 18 { s = max(s1, 18 - digits, 0) }
-            s = min(s, 18)
-            return try node(.decimal(precision: max(s, min(18, digits + s)), scale: s), a, b)
+            let s = max(s1, 6)
+            if digits + s > 18 { return try node(.double, Self.coerce(a, .double, x), Self.coerce(b, .double, y)) }
+            return try node(.decimal(precision: digits + s, scale: s), a, b)
         }
     }
 
