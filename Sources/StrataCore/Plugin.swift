@@ -153,6 +153,7 @@ public final class RunContext: Sendable {
     private let newState = Mutex<[String: String]>([:])
     private let counters = Mutex<(rows: Int, bytes: Int)>((0, 0))
     private let warningList = Mutex<[String]>([])
+    private let checkList = Mutex<[CheckResult]>([])
 
     public init(projectRoot: String, lakeRoot: String, runId: String, pipeline: String, startedAt: Int64,
                 fullRefresh: Bool, quarantine: any QuarantineSink, previousState: [String: String]) {
@@ -187,8 +188,36 @@ public final class RunContext: Sendable {
 
     public var warnings: [String] { warningList.withLock { $0 } }
 
+    /// A data-quality check's outcome, for the run summary and `--json`.
+    public func report(_ check: CheckResult) {
+        checkList.withLock { $0.append(check) }
+    }
+
+    public var checks: [CheckResult] { checkList.withLock { $0 } }
+
     /// Resolves a config path against the project root.
     public func resolve(_ path: String) -> String {
         path.hasPrefix("/") ? path : projectRoot + "/" + path
+    }
+}
+
+/// The outcome of one data-quality check over a run's rows.
+public struct CheckResult: Sendable, Hashable {
+    /// `not_null(email)`, `unique(order_id)`, `row_count`, …
+    public var name: String
+    /// fail | drop | quarantine | warn
+    public var action: String
+    public var checkedRows: Int
+    public var failedRows: Int
+    public var passed: Bool { failedRows == 0 }
+    /// Why it failed, without values.
+    public var message: String?
+
+    public init(name: String, action: String, checkedRows: Int, failedRows: Int, message: String? = nil) {
+        self.name = name
+        self.action = action
+        self.checkedRows = checkedRows
+        self.failedRows = failedRows
+        self.message = message
     }
 }

@@ -12,8 +12,12 @@ public enum BuiltinPlugins {
         TableSource.descriptor,
         // transforms
         Aggregate.descriptor,
+        Cast.descriptor,
         Dedupe.descriptor,
+        Derive.descriptor,
         Drop.descriptor,
+        Expect.descriptor,
+        Filter.descriptor,
         Join.descriptor,
         Rename.descriptor,
         Select.descriptor,

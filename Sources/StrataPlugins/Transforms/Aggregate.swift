@@ -128,13 +128,37 @@ struct ColumnArgument: ArgumentEvaluator {
     func evaluate(_ batch: Batch) throws -> Column { batch.columns[index] }
 }
 
+/// An argument that is an expression over the input (`sum(amount * quantity)`).
+struct ExpressionArgument: ArgumentEvaluator {
+    let expr: TypedExpr
+    let context: EvaluationContext?
+    var type: DataType { expr.type }
+    func evaluate(_ batch: Batch) throws -> Column { try expr.evaluate(batch, context: context) }
+}
+
 enum Arguments {
-    /// Resolves an aggregate's argument against the input schema.
-    static func resolve(_ spec: AggregateSpec, _ input: Schema) throws -> ArgumentEvaluator? {
+    /// The argument's expression, positioned inside `fn(...)` in the config.
+    static func source(_ spec: AggregateSpec) -> ExpressionSource? {
         guard let arg = spec.argument else { return nil }
-        let name = arg.hasPrefix("\"") && arg.hasSuffix("\"") && arg.count >= 2 ? String(arg.dropFirst().dropLast()) : arg
-        let i = try input.require(name, location: spec.location, path: spec.path)
-        return ColumnArgument(index: i, type: input[i].type)
+        return ExpressionSource(text: arg, location: spec.location, path: spec.path)
+    }
+
+    /// Resolves an aggregate's argument against the input schema: a column, or any expression.
+    static func resolve(_ spec: AggregateSpec, _ input: Schema, context: EvaluationContext? = nil) throws -> ArgumentEvaluator? {
+        guard let src = source(spec) else { return nil }
+        let e = try src.compile(input)
+        if case .column(let name) = e.expr.node, let i = input.index(of: name) {
+            return ColumnArgument(index: i, type: input[i].type)
+        }
+        return ExpressionArgument(expr: e, context: context)
+    }
+
+    /// Lineage of an aggregate output: AGGREGATION edges from the columns its argument reads.
+    static func lineage(_ spec: AggregateSpec, _ input: Schema) throws -> (direct: [ColumnLineage.Edge], indirect: [ColumnLineage.IndirectEdge]) {
+        guard let src = source(spec) else { return ([], []) }
+        let e = try src.compile(input)
+        let (direct, indirect) = ExpressionSource.lineage(e)
+        return (direct.map { .init($0.input, .aggregation, description: "\(spec.function.rawValue)(\(e.sql))") }, indirect)
     }
 }
 
@@ -197,7 +221,7 @@ public struct Aggregate: TransformConfig {
 
     public func makeOperator(input: Schema, _ context: RunContext) throws -> any BatchOperator {
         let keys = try groupBy.map { try $0.index(in: input) }
-        let args = try specs.map { try Arguments.resolve($0, input) }
+        let args = try specs.map { try Arguments.resolve($0, input, context: EvaluationContext(context)) }
         let out = try Self.outputSchema(input: input, keys: keys, specs: specs, args: args)
         return AggregateOperator(GroupAggregator(input: input, keyColumns: keys, specs: specs, args: args, outputSchema: out))
     }
@@ -205,10 +229,13 @@ public struct Aggregate: TransformConfig {
     public func columnLineage(input: Schema, _ resolver: any SchemaResolver) throws -> ColumnLineage {
         var d: [String: [ColumnLineage.Edge]] = [:]
         for g in groupBy { d[g.name] = [.init(ColumnRef(g.name), .identity)] }
+        var indirect: [ColumnLineage.IndirectEdge] = groupBy.map { .init(ColumnRef($0.name), .groupBy) }
         for s in specs {
-            d[s.output] = s.argument.map { [.init(ColumnRef($0), .aggregation, description: "\(s.function.rawValue)(\($0))")] } ?? []
+            let (direct, ind) = try Arguments.lineage(s, input)
+            d[s.output] = direct
+            indirect += ind
         }
-        return ColumnLineage(direct: d, indirect: groupBy.map { .init(ColumnRef($0.name), .groupBy) })
+        return ColumnLineage(direct: d, indirect: indirect)
     }
 }
 

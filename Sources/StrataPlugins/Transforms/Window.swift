@@ -82,7 +82,7 @@ public struct Window: TransformConfig {
         var extended = input
         extended.append(Self.startField)
         let keys = [extended.count - 1] + (try groupBy.map { try $0.index(in: input) })
-        let args = try specs.map { try Arguments.resolve($0, input) }
+        let args = try specs.map { try Arguments.resolve($0, input, context: nil) }
         let agg = try Aggregate.outputSchema(input: extended, keys: keys, specs: specs, args: args)
         var out = [agg[0], Self.endField] + agg.fields.dropFirst()
         out[0] = Self.startField
@@ -105,10 +105,13 @@ public struct Window: TransformConfig {
         d["window_start"] = [.init(ColumnRef(time.name), .transformation, description: "tumbling window start")]
         d["window_end"] = [.init(ColumnRef(time.name), .transformation, description: "tumbling window end")]
         for g in groupBy { d[g.name] = [.init(ColumnRef(g.name), .identity)] }
+        var indirect: [ColumnLineage.IndirectEdge] = [.init(ColumnRef(time.name), .window)] + groupBy.map { .init(ColumnRef($0.name), .groupBy) }
         for s in specs {
-            d[s.output] = s.argument.map { [.init(ColumnRef($0), .aggregation, description: "\(s.function.rawValue)(\($0))")] } ?? []
+            let (direct, ind) = try Arguments.lineage(s, input)
+            d[s.output] = direct
+            indirect += ind
         }
-        return ColumnLineage(direct: d, indirect: [.init(ColumnRef(time.name), .window)] + groupBy.map { .init(ColumnRef($0.name), .groupBy) })
+        return ColumnLineage(direct: d, indirect: indirect)
     }
 }
 
