@@ -31,6 +31,13 @@ enum RunCommand {
                                     rows, rightAlign: [3, 4, 5, 6, 7]))
             let total = report.results.reduce(0) { $0 + $1.rowsOut }
             let q = report.results.reduce(0) { $0 + $1.quarantined }
+            let checks = report.results.flatMap { r in r.checks.map { (r.pipeline, $0) } }
+            if !checks.isEmpty {
+                Output.out("")
+                Output.out(Output.table(["pipeline", "check", "action", "rows", "failed", "result"], checks.map { p, c in
+                    [p, c.name, c.action, Output.number(c.checkedRows), Output.number(c.failedRows), c.passed ? "pass" : "FAIL"]
+                }, rightAlign: [3, 4]))
+            }
             Output.out("run \(report.runId): \(report.results.count) pipeline(s), \(Output.number(total)) rows written, \(Output.number(q)) quarantined, \(Output.seconds(report.seconds)) s")
         }
         for r in report.results {
@@ -55,6 +62,12 @@ enum RunCommand {
                     "files": r.files, "seconds": r.seconds, "warnings": r.warnings,
                 ]
                 if let v = r.version { o["version"] = v }
+                o["checks"] = r.checks.map { c -> [String: Any] in
+                    var x: [String: Any] = ["name": c.name, "action": c.action, "checked_rows": c.checkedRows,
+                                            "failed_rows": c.failedRows, "passed": c.passed]
+                    if let m = c.message { x["message"] = m }
+                    return x
+                }
                 if let e = r.error { o["error"] = e.description; o["error_code"] = e.code.rawValue }
                 return o
             },

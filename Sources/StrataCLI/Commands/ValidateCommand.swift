@@ -8,11 +8,11 @@ enum ValidateCommand {
         let project = try env.loadProject()
         let lake = Lake(root: project.lakeRoot)
         let plan = try Plan(project: project, existingTables: Set(lake.tables()))
-        let resolver = ProjectSchemaResolver(project: project, lake: lake)
+        let resolver = try ProjectSchemaResolver.check(project: project, lake: lake)
         var items: [[String: Any]] = []
         var lines: [String] = []
         for p in plan.order {
-            let schema = resolver.schema(of: p.writes)
+            let schema = resolver.outputs[p.name]
             var item: [String: Any] = ["pipeline": p.name, "writes": p.writes.description, "reads": p.reads.map(\.description)]
             if let schema {
                 item["schema"] = schema.fields.map { ["name": $0.name, "type": $0.type.description, "nullable": $0.nullable] }

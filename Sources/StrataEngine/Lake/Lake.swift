@@ -77,33 +77,55 @@ public struct Lake: Sendable {
 }
 
 /// Answers plan-time schema questions from the pipelines (declared schemas) and the lake (existing tables).
+///
+/// `check` walks the pipelines in plan order and type-checks every transform and sink whose input
+/// schema is known without reading data (declared schemas, upstream pipelines, existing tables),
+/// so configuration errors surface before any row is read. Pipelines whose source schema is only
+/// inferred from data at run time are checked when they run, still before their first row moves.
 public struct ProjectSchemaResolver: SchemaResolver {
-    let known: [TableRef: Schema]
+    public private(set) var known: [TableRef: Schema]
+    /// Each pipeline's output schema, when known before run time.
+    public private(set) var outputs: [String: Schema]
 
+    /// Lenient: errors leave schemas unknown (for display).
     public init(project: Project, lake: Lake) {
+        self = (try? Self.check(project: project, lake: lake, strict: false)) ?? ProjectSchemaResolver(known: [:], outputs: [:])
+    }
+
+    init(known: [TableRef: Schema], outputs: [String: Schema]) {
+        self.known = known
+        self.outputs = outputs
+    }
+
+    /// Strict: the first configuration error throws, positioned in the config.
+    public static func check(project: Project, lake: Lake, strict: Bool = true) throws -> ProjectSchemaResolver {
         var known: [TableRef: Schema] = [:]
         for t in lake.tables() {
             if let s = try? lake.snapshot(t).schema { known[t] = s }
         }
-        // Pipelines in plan order refine the picture with what they will write.
-        if let plan = try? Plan(project: project, existingTables: Set(known.keys)) {
-            for p in plan.order {
-                let resolver = FixedResolver(known: known)
-                guard var s = try? p.source.outputSchema(resolver) else { continue }
+        var outputs: [String: Schema] = [:]
+        let plan = try Plan(project: project, existingTables: Set(known.keys))
+        for p in plan.order {
+            do {
+                let resolver = ProjectSchemaResolver(known: known, outputs: [:])
+                guard var s = try p.source.outputSchema(resolver) else { continue }
                 var ok = true
                 for t in p.transforms {
-                    if let next = try? t.outputSchema(input: s, resolver) { s = next } else { ok = false; break }
+                    if t.reads.contains(where: { resolver.schema(of: $0) == nil }) { ok = false; break }
+                    s = try t.outputSchema(input: s, resolver)
                 }
-                if ok, let out = try? p.sink.outputSchema(input: s) { known[p.writes] = out }
+                guard ok else { continue }
+                let out = try p.sink.outputSchema(input: s)
+                known[p.writes] = out
+                outputs[p.name] = out
+            } catch let e as StrataError where strict {
+                throw e
+            } catch {
+                continue
             }
         }
-        self.known = known
+        return ProjectSchemaResolver(known: known, outputs: outputs)
     }
 
     public func schema(of table: TableRef) -> Schema? { known[table] }
-}
-
-struct FixedResolver: SchemaResolver {
-    let known: [TableRef: Schema]
-    func schema(of table: TableRef) -> Schema? { known[table] }
 }

@@ -28,6 +28,8 @@ public struct PipelineResult: Sendable {
     public var files: Int
     public var error: StrataError?
     public var warnings: [String]
+    /// Data-quality check results (from `expect`).
+    public var checks: [CheckResult] = []
 
     public init(pipeline: String, table: TableRef, status: PipelineStatus) {
         self.pipeline = pipeline
@@ -53,9 +55,11 @@ public struct RunReport: Sendable {
 
     public var succeeded: Bool { results.allSatisfy { $0.status == .committed || $0.status == .upToDate } }
 
-    /// Exit code: 0 success, 3 when a policy refused a write (and nothing else failed), 1 otherwise.
+    /// Exit code: 0 success, 2 when a pipeline's config was wrong (found at run time, before its data
+    /// moved), 3 when a policy refused a write (and nothing else failed), 1 otherwise.
     public var exitCode: Int32 {
         if succeeded { return 0 }
+        if results.contains(where: { $0.status == .failed && $0.error?.exitCode == 2 }) { return 2 }
         if results.contains(where: { $0.status == .failed }) { return 1 }
         return results.contains(where: { $0.status == .refused }) ? 3 : 1
     }

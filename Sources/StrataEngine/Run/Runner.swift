@@ -43,6 +43,8 @@ public struct Runner: Sendable {
     public func run(_ options: RunOptions) throws -> RunReport {
         let plan = try Plan(project: project, existingTables: Set(lake.tables()))
         let selected = try plan.select(options.selectors)
+        // Configuration errors (unknown columns, type errors) stop the run before any data is read.
+        _ = try ProjectSchemaResolver.check(project: project, lake: lake)
         let runId = UUID().uuidString.lowercased()
         let started = Date()
         var results: [PipelineResult] = []
@@ -80,6 +82,16 @@ public struct Runner: Sendable {
         defer { ticker?.stop() }
         var sink: (any BatchSink)?
         do {
+            // A pipeline that reads only tables, none of which changed since its last commit, has nothing to do.
+            var versions: [String: String] = [:]
+            for t in p.reads where lake.exists(t) { versions["input:\(t)"] = String(try lake.snapshot(t).version) }
+            if !options.fullRefresh, !p.source.reads.isEmpty,
+               versions.count == p.reads.count, lake.exists(p.writes), versions.allSatisfy({ previous[$0.key] == $0.value }) {
+                result.status = .upToDate
+                result.seconds = Date().timeIntervalSince(t0)
+                return result
+            }
+            for (k, v) in versions { context.recordState(k, v) }
             let reader = try p.source.open(context)
             var schema = reader.schema
             var operators: [any BatchOperator] = []
@@ -135,6 +147,7 @@ public struct Runner: Sendable {
         result.bytesIn = input.bytes
         result.quarantined = quarantine.count
         result.warnings = context.warnings
+        result.checks = context.checks
         result.seconds = Date().timeIntervalSince(t0)
         return result
     }
