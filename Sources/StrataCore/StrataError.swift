@@ -89,10 +89,10 @@ public struct StrataError: Error, Sendable, CustomStringConvertible, Equatable {
         return s
     }
 
-    /// The process exit code for this error: 2 usage/config, 3 policy, 1 everything else.
+    /// The process exit code for this error: 2 usage/config (including schemas that do not fit), 3 policy, 1 everything else.
     public var exitCode: Int32 {
         switch code {
-        case .usage, .invalidConfig, .unknownKey, .missingKey, .unknownPlugin, .typeMismatch, .invalidPlan:
+        case .usage, .invalidConfig, .unknownKey, .missingKey, .unknownPlugin, .typeMismatch, .schemaMismatch, .invalidPlan:
             return 2
         case .policyRefused, .accessDenied:
             return 3
