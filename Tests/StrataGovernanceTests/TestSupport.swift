@@ -95,3 +95,6 @@ enum DemoSchemas {
         return Batch(schema: silverUsers, columns: cols.map { $0.finish() })
     }
 }
+
+/// Swift Testing also has a `Tag`; tests name ours explicitly.
+typealias PolicyTag = StrataGovernance.Tag

@@ -30,7 +30,7 @@ public struct AccessPolicy: Sendable {
         let tableName = table.description
         if let g = role.deny.first(where: { $0.matches(tableName) }) {
             return AccessDecision(role: name, table: table, outcome: .denied("role \(name) is denied \(g.pattern)"),
-                                  rule: RuleSource(location: role.source.location, path: role.source.path + ".deny"), columns: columns0, rowFilter: nil)
+                                  rule: role.denySource ?? role.source, columns: columns0, rowFilter: nil)
         }
         var best: (grant: Grant, specificity: Int)?
         for g in role.grants {
@@ -48,7 +48,8 @@ public struct AccessPolicy: Sendable {
     }
 
     func column(_ f: Field, tags: Set<Tag>, grant: Grant, layer: Layer, stored: MaskMethod?) -> ColumnAccess {
-        var access = ColumnAccess(name: f.name, type: f.type, tags: tags.sorted(), visibility: .clear, rule: grant.source, stored: stored)
+        var access = ColumnAccess(name: f.name, type: f.type, nullable: f.nullable || stored != nil, tags: tags.sorted(),
+                                  visibility: .clear, rule: grant.source, stored: stored)
         guard !tags.isEmpty else {
             access.reason = "untagged"
             return access
@@ -103,6 +104,7 @@ public struct AccessPolicy: Sendable {
 public struct ColumnAccess: Sendable, Hashable {
     public var name: String
     public var type: DataType
+    public var nullable: Bool = true
     public var tags: [Tag]
     /// clear, masked(method) (always with a method once decided) or hidden.
     public var visibility: Visibility
@@ -165,7 +167,7 @@ public struct AccessDecision: Sendable, Hashable {
         Schema(columns.compactMap { c in
             if case .hidden = c.visibility { return nil }
             let storedType = c.stored.flatMap { try? $0.outputType(for: c.type, column: c.name) } ?? c.type
-            guard let m = c.readMask else { return Field(c.name, storedType) }
+            guard let m = c.readMask else { return Field(c.name, storedType, nullable: c.nullable) }
             return Field(c.name, (try? m.outputType(for: storedType, column: c.name)) ?? .string)
         })
     }
@@ -183,10 +185,10 @@ public struct AccessDecision: Sendable, Hashable {
             if case .hidden = access.visibility { continue }
             if let m = access.readMask {
                 let masked = try masker.apply(m, to: col, name: f.name)
-                fields.append(Field(f.name, masked.type))
+                fields.append(Field(f.name, masked.type, nullable: true))
                 cols.append(masked)
             } else {
-                fields.append(f)
+                fields.append(Field(f.name, f.type, nullable: access.nullable))
                 cols.append(col)
             }
         }

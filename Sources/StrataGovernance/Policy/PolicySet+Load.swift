@@ -268,7 +268,8 @@ struct PolicyParser {
             grants.append(Grant(tables: tables, columns: rules, rows: rows, source: source(g, gpath)))
         }
         let deny = try m.node("deny").map { try tableGlobs($0, path: path + ".deny") } ?? []
-        return Role(name: name, description: try m.string("description"), deny: deny, grants: grants,
+        return Role(name: name, description: try m.string("description"), deny: deny,
+                    denySource: m.node("deny").map { source($0, path + ".deny") }, grants: grants,
                     canUnmask: try m.bool("unmask", default: false), source: source(key, path))
     }
 

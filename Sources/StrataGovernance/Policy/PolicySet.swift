@@ -139,6 +139,8 @@ public struct Role: Sendable, Hashable {
     public var description: String?
     /// Table patterns this role may never read, whatever its grants say.
     public var deny: [Glob]
+    /// Where `deny:` is written (nil when the role has none).
+    public var denySource: RuleSource?
     public var grants: [Grant]
     /// Whether `strata unmask` reveals tokens for this role.
     public var canUnmask: Bool
