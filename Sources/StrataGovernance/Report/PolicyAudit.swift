@@ -117,7 +117,7 @@ public enum PolicyAudit {
                 for d in decisions where !d.isDenied {
                     let ca = d.columns[i]
                     if !piiTags.isEmpty, case .clear = ca.effective {
-                        findings.append(.init(severity: t.layer == .bronze ? .info : .warning, kind: .clearPIIAccess, subject: subject,
+                        findings.append(.init(severity: t.layer == .bronze || t.layer == .quarantine ? .info : .warning, kind: .clearPIIAccess, subject: subject,
                                               message: "role \(d.role) sees \(piiTags.map(\.name).joined(separator: ", ")) in clear (\(ca.rule))"))
                     }
                 }
@@ -147,7 +147,7 @@ public enum PolicyAudit {
         }
         for r in p.roles {
             for g in r.grants { check(g.tables, g.source, "grant of role \(r.name)") }
-            check(r.deny, r.source, "deny of role \(r.name)")
+            check(r.deny, r.denySource ?? r.source, "deny of role \(r.name)")
         }
         for c in p.classification { check(c.tables, c.source, "classification rule") }
         return out
