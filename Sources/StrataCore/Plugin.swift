@@ -64,10 +64,17 @@ public protocol TransformConfig: Sendable {
     /// The schema the transform produces from `input`; throws on unknown columns or type errors.
     func outputSchema(input: Schema, _ resolver: any SchemaResolver) throws -> Schema
     func makeOperator(input: Schema, _ context: RunContext) throws -> any BatchOperator
+    /// Where each output column comes from, in terms of `input`'s columns (and other tables read).
+    func columnLineage(input: Schema, _ resolver: any SchemaResolver) throws -> ColumnLineage
 }
 
 extension TransformConfig {
     public var reads: [TableRef] { [] }
+
+    /// Default: every output column passes through from the same-named input column.
+    public func columnLineage(input: Schema, _ resolver: any SchemaResolver) throws -> ColumnLineage {
+        .passThrough(try outputSchema(input: input, resolver))
+    }
 }
 
 /// The runtime half of a sink: takes batches, then commits them atomically or aborts.

@@ -10,5 +10,14 @@ public enum BuiltinPlugins {
         CSVSource.descriptor,
         JSONLSource.descriptor,
         TableSource.descriptor,
+        // transforms
+        Aggregate.descriptor,
+        Dedupe.descriptor,
+        Drop.descriptor,
+        Join.descriptor,
+        Rename.descriptor,
+        Select.descriptor,
+        Union.descriptor,
+        Window.descriptor,
     ]
 }
