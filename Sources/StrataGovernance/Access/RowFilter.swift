@@ -1,7 +1,7 @@
 import StrataCore
 
-/// A role's row filter: an expression in Strata's expression language, kept as text with where
-/// it was written, so errors and `access explain` can point at it.
+/// A role's row filter (or a policy test's `rows_where`): a condition in Strata's expression
+/// language, kept as text with where it was written, so errors and `access explain` point at it.
 public struct RowFilter: Sendable, Hashable, CustomStringConvertible {
     public var text: String
     public var location: SourceLocation?
@@ -16,37 +16,42 @@ public struct RowFilter: Sendable, Hashable, CustomStringConvertible {
     /// Checks the syntax (no schema needed); throws a positioned `.invalidConfig` error.
     public func validate() throws {
         do {
-            _ = try FilterLanguage.parse(text)
-        } catch let e as StrataError {
-            throw StrataError(.invalidConfig, "row filter: " + e.message, location: location, hint: e.hint)
+            _ = try ExpressionParser.parse(text)
+        } catch {
+            throw located(error, code: .invalidConfig)
         }
     }
 
-    /// Which rows of `batch` pass (null counts as false). Throws on unknown columns or type errors,
-    /// naming the filter's location and the column, never a value.
-    public func evaluate(_ batch: Batch) throws -> [Bool] {
+    /// Compiles the filter against `schema` (it must be boolean and name only its columns).
+    public func compile(_ schema: Schema, table: TableRef? = nil) throws -> TypedExpr {
         do {
-            return try FilterLanguage.parse(text).evaluate(batch)
-        } catch var e as StrataError {
-            if e.location == nil { e.location = location }
-            e.message = "row filter: " + e.message
-            throw e
+            return try ExpressionCompiler.compilePredicate(ExpressionParser.parse(text), schema: schema, tableName: table?.description)
+        } catch {
+            throw located(error, code: nil)
         }
+    }
+
+    /// Which rows of `batch` pass (false and NULL drop a row). Errors name the filter's position
+    /// and the column, never a value.
+    public func evaluate(_ batch: Batch) throws -> [Bool] {
+        let compiled = try compile(batch.schema)
+        let context = compiled.usesContext ? EvaluationContext(now: Temporal.nowMicros()) : nil
+        return try compiled.evaluatePredicate(batch, context: context)
     }
 
     /// The rows of `batch` that pass.
     public func apply(to batch: Batch) throws -> Batch {
         let keep = try evaluate(batch)
         if !keep.contains(false) { return batch }
-        let rows = keep.indices.filter { keep[$0] }
-        var columns: [Column] = []
-        for (f, c) in zip(batch.schema.fields, batch.columns) {
-            var b = ColumnBuilder(type: f.type, capacity: rows.count)
-            for r in rows { b.append(from: c, row: r) }
-            columns.append(b.finish())
-        }
-        var out = Batch(schema: batch.schema, columns: columns)
+        var out = batch.filter(keep)
         out.origin = batch.origin
         return out
+    }
+
+    private func located(_ error: ExprError, code: StrataError.Code?) -> StrataError {
+        var e = location.map { error.located(at: $0, in: text) } ?? error.error
+        if let code { e.code = code }
+        e.message = "row filter: " + e.message
+        return e
     }
 }

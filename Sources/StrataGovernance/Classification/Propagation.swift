@@ -1,21 +1,5 @@
 import StrataCore
 
-/// A column of some input of a pipeline: the table it comes from (nil for the pipeline's own
-/// source) and its name.
-public struct ColumnRef: Sendable, Hashable, Comparable, CustomStringConvertible {
-    public var table: TableRef?
-    public var column: String
-
-    public init(_ table: TableRef?, _ column: String) {
-        self.table = table
-        self.column = column
-    }
-
-    public var description: String { table.map { "\($0).\(column)" } ?? column }
-
-    public static func < (a: ColumnRef, b: ColumnRef) -> Bool { a.description < b.description }
-}
-
 /// How one output column is computed, as far as tags care: the input columns it reads.
 public struct Derivation: Sendable, Hashable {
     public var inputs: [ColumnRef]
@@ -97,5 +81,17 @@ public enum Propagation {
             applied.append(AppliedDeclassification(column: d.column, tags: removing, reason: d.reason, location: d.location))
         }
         return Result(tags: tags, inherited: inherited, declassified: applied)
+    }
+}
+
+extension Propagation {
+    /// Output tags from a step's (or a whole pipeline's composed) `ColumnLineage`: every direct
+    /// edge carries its input's tags (conservative: an aggregate such as `count` carries them
+    /// too; pass `Derivation`s with `revealsValues: false` to say otherwise). Indirect edges
+    /// (filters, join and group keys) carry none.
+    public static func outputTags(inputTags: [ColumnRef: Set<Tag>], lineage: ColumnLineage,
+                                  declassifications: [Declassification] = []) throws -> Result {
+        let derivations = lineage.direct.mapValues { Derivation(inputs: $0.map(\.input)) }
+        return try outputTags(inputTags: inputTags, derivations: derivations, declassifications: declassifications)
     }
 }

@@ -100,6 +100,13 @@ struct PolicyParser {
 
     func source(_ node: Node, _ path: String) -> RuleSource { RuleSource(location: node.location, path: path) }
 
+    /// Where an expression's text starts: after the opening quote of a quoted scalar.
+    func expressionStart(_ node: Node) -> SourceLocation {
+        var l = node.location
+        if case .scalar(_, quoted: true) = node.kind { l.column += 1 }
+        return l
+    }
+
     mutating func once(_ key: String, _ node: Node, _ path: String, what: String) throws {
         if let first = firstDefinition[key] {
             throw node.error(.invalidConfig, "\(what) is defined twice (first at \(first))", path: path,
@@ -261,7 +268,7 @@ struct PolicyParser {
             }
             var rows: RowFilter?
             if let text = try gm.string("rows") {
-                let f = RowFilter(text, location: gm.node("rows")!.location)
+                let f = RowFilter(text, location: expressionStart(gm.node("rows")!))
                 do { try f.validate() } catch var e as StrataError { e.path = gpath + ".rows"; throw e }
                 rows = f
             }
@@ -334,7 +341,7 @@ struct PolicyParser {
         }
         var rows: RowFilter?
         if let text = try m.string("rows_where") {
-            let f = RowFilter(text, location: m.node("rows_where")!.location)
+            let f = RowFilter(text, location: expressionStart(m.node("rows_where")!))
             do { try f.validate() } catch var e as StrataError { e.path = path + ".rows_where"; throw e }
             rows = f
         }

@@ -7,18 +7,18 @@ import Testing
     let orders = TableRef(layer: .silver, name: "transactions")
 
     var inputTags: [ColumnRef: Set<PolicyTag>] {
-        [ColumnRef(users, "email"): [.email], ColumnRef(users, "full_name"): [.personName],
-         ColumnRef(orders, "amount"): [.financial], ColumnRef(users, "user_id"): []]
+        [ColumnRef("email", table: users): [.email], ColumnRef("full_name", table: users): [.personName],
+         ColumnRef("amount", table: orders): [.financial], ColumnRef("user_id", table: users): []]
     }
 
     @Test func derivedColumnsCarryTheirInputsTags() throws {
         let r = try Propagation.outputTags(inputTags: inputTags, derivations: [
-            "contact": Derivation(inputs: [ColumnRef(users, "email")]),                                   // rename
-            "label": Derivation(inputs: [ColumnRef(users, "full_name"), ColumnRef(users, "email")]),     // concat
-            "domain": Derivation(inputs: [ColumnRef(users, "email")]),                                    // split_part(email, '@', 2)
-            "total": Derivation(inputs: [ColumnRef(orders, "amount")]),                                   // sum(amount)
-            "n_users": Derivation(inputs: [ColumnRef(users, "email")], revealsValues: false),             // count(distinct email)
-            "user_id": Derivation(inputs: [ColumnRef(users, "user_id")]),
+            "contact": Derivation(inputs: [ColumnRef("email", table: users)]),                                   // rename
+            "label": Derivation(inputs: [ColumnRef("full_name", table: users), ColumnRef("email", table: users)]),     // concat
+            "domain": Derivation(inputs: [ColumnRef("email", table: users)]),                                    // split_part(email, '@', 2)
+            "total": Derivation(inputs: [ColumnRef("amount", table: orders)]),                                   // sum(amount)
+            "n_users": Derivation(inputs: [ColumnRef("email", table: users)], revealsValues: false),             // count(distinct email)
+            "user_id": Derivation(inputs: [ColumnRef("user_id", table: users)]),
         ])
         #expect(r.tags["contact"] == [.email])
         #expect(r.tags["label"] == [.email, .personName])
@@ -30,8 +30,8 @@ import Testing
     }
 
     @Test func declassificationIsExplicitAndNeedsAReason() throws {
-        let derivations = ["domain": Derivation(inputs: [ColumnRef(users, "email")]),
-                           "label": Derivation(inputs: [ColumnRef(users, "full_name"), ColumnRef(users, "email")])]
+        let derivations = ["domain": Derivation(inputs: [ColumnRef("email", table: users)]),
+                           "label": Derivation(inputs: [ColumnRef("full_name", table: users), ColumnRef("email", table: users)])]
         let loc = SourceLocation(file: "pipelines.yaml", line: 40, column: 9)
         let r = try Propagation.outputTags(inputTags: inputTags, derivations: derivations, declassifications: [
             Declassification(column: "domain", tags: [.email], reason: "only the mail provider's domain is kept", location: loc),
@@ -53,6 +53,16 @@ import Testing
         let all = try Propagation.outputTags(inputTags: inputTags, derivations: derivations,
                                              declassifications: [Declassification(column: "label", reason: "aggregated")])
         #expect(all.tags["label"] == [])
+    }
+
+    @Test func fromColumnLineage() throws {
+        let lineage = ColumnLineage(direct: [
+            "contact": [.init(ColumnRef("email", table: users), .identity)],
+            "spend": [.init(ColumnRef("amount", table: orders), .aggregation)],
+            "user_id": [.init(ColumnRef("user_id", table: users), .identity)],
+        ], indirect: [.init(ColumnRef("email", table: users), .filter)])
+        let r = try Propagation.outputTags(inputTags: inputTags, lineage: lineage)
+        #expect(r.tags == ["contact": [.email], "spend": [.financial], "user_id": []])
     }
 
     @Test func classificationCombinesDeclaredDetectedAndPropagated() throws {

@@ -49,7 +49,7 @@ import Testing
         ("roles:\n  analyst:\n    grants:\n      - tables: gold.*\n        columns:\n          pii.*: maskd\n",
          "policies/test.yaml:6:18: roles.analyst.grants[0].columns.pii.*: expected clear, masked, hidden or a mask method, got 'maskd'; did you mean 'masked'?"),
         ("roles:\n  analyst:\n    grants:\n      - tables: gold.*\n        rows: \"country = 'DE\"\n",
-         "policies/test.yaml:5:15: roles.analyst.grants[0].rows: row filter: unterminated string starting at character 11; close it with '"),
+         "policies/test.yaml:5:26: roles.analyst.grants[0].rows: row filter: unterminated string; close it with '; write '' for a ' inside"),
         ("roles:\n  analyst:\n    grants: []\ntests:\n  - name: x\n    role: analist\n    table: gold.*\n    expect: denied\n",
          "policies/test.yaml:5:5: tests[0].role: unknown role 'analist'; did you mean 'analyst'?"),
         ("roles:\n  a:\n    grants: []\ntests:\n  - name: x\n    role: a\n    table: gold.*\n    expect: hiden\n",
