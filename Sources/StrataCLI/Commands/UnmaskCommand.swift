@@ -1,0 +1,37 @@
+import Foundation
+import StrataCore
+import StrataEngine
+import StrataGovernance
+
+/// `strata unmask --as ROLE [TOKEN...]`: reveals `tokenize` tokens (from the arguments, or one
+/// per line on stdin) for roles with `unmask: true`.
+enum UnmaskCommand {
+    static func run(_ args: [String], _ env: CommandEnvironment) throws -> Int32 {
+        let a = try Arguments(args, options: ["--as"], switches: [])
+        guard let roleName = a.values["--as"] else { throw StrataError(.usage, "usage: strata unmask --as ROLE [TOKEN...]  (tokens on stdin when none given)") }
+        let project = try env.loadProject()
+        let governance = try AccessRead.governance(project)
+        guard let role = governance.policies.role(named: roleName) else {
+            let names = governance.policies.roles.map(\.name)
+            throw StrataError(.accessDenied, "there is no role '\(roleName)'", hint: Suggest.hint(for: roleName, in: names) ?? "roles: " + names.joined(separator: ", "))
+        }
+        guard role.canUnmask else {
+            throw StrataError(.accessDenied, "role \(roleName) may not unmask tokens", hint: "a role needs `unmask: true` (\(role.source))")
+        }
+        var tokens = a.positionals
+        if tokens.isEmpty {
+            let input = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+            tokens = input.split(whereSeparator: \.isNewline).map(String.init).filter { !$0.isEmpty }
+        }
+        let masker = Masker(keys: KeyStore(lakeRoot: project.lakeRoot))
+        for (i, t) in tokens.enumerated() {
+            do {
+                Output.out(try masker.unmask(token: t))
+            } catch var e as StrataError {
+                e.message = "token \(i + 1): " + e.message
+                throw e
+            }
+        }
+        return 0
+    }
+}
