@@ -30,6 +30,10 @@ public enum StrataCLI {
             case "show": return try ShowCommand.run(rest, env)
             case "plugins": return try PluginsCommand.run(rest, env)
             case "generate": return try GenerateCommand.run(rest, env)
+            case "export": return try ExportCommand.run(rest, env)
+            case "policy": return try PolicyCommand.run(rest, env)
+            case "access": return try AccessCommand.run(rest, env)
+            case "unmask": return try UnmaskCommand.run(rest, env)
             case "help", "--help", "-h":
                 Output.out(usage)
                 return 0
@@ -67,7 +71,11 @@ public enum StrataCLI {
         ("run", "Run pipelines (all, or by selector: NAME, TABLE, +X upstream, X+ downstream)."),
         ("tables", "List the lake's tables with version, rows, files and size."),
         ("history", "Show a table's commits."),
-        ("show", "Print a table's rows."),
+        ("show", "Print a table's rows (`--as ROLE`: as that role may see them)."),
+        ("export", "Write a table's rows to CSV, JSONL or Parquet (`--as ROLE` for a governed read)."),
+        ("policy", "Governance: `policy scan [TABLE...]`, `policy audit`, `policy test`."),
+        ("access", "`access explain TABLE --as ROLE`: what a role sees of each column, and why."),
+        ("unmask", "`unmask --as ROLE [TOKEN...]`: reverse tokenized values, for roles allowed to."),
         ("plugins", "List plugins, or describe one: `plugins describe NAME`."),
         ("generate", "Write the e-commerce demo data at any size: `generate ecommerce --rows N --out DIR`."),
     ]

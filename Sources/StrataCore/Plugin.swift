@@ -154,6 +154,7 @@ public final class RunContext: Sendable {
     private let counters = Mutex<(rows: Int, bytes: Int)>((0, 0))
     private let warningList = Mutex<[String]>([])
     private let checkList = Mutex<[CheckResult]>([])
+    private let annotationList = Mutex<[String: String]>([:])
 
     public init(projectRoot: String, lakeRoot: String, runId: String, pipeline: String, startedAt: Int64,
                 fullRefresh: Bool, quarantine: any QuarantineSink, previousState: [String: String]) {
@@ -194,6 +195,14 @@ public final class RunContext: Sendable {
     }
 
     public var checks: [CheckResult] { checkList.withLock { $0 } }
+
+    /// Facts the engine wants recorded with the commit (`commitInfo`): governance tags and masks,
+    /// policy digest. Sinks copy them into the commit they make.
+    public func annotate(_ key: String, _ value: String) {
+        annotationList.withLock { $0[key] = value }
+    }
+
+    public var annotations: [String: String] { annotationList.withLock { $0 } }
 
     /// Resolves a config path against the project root.
     public func resolve(_ path: String) -> String {

@@ -20,8 +20,9 @@ enum AccessCommand {
             _ = try Lake(root: project.lakeRoot).snapshot(table) // throws not found, with did-you-mean
             throw StrataError(.notFound, "table \(table) does not exist")
         }
-        let tags = governance.tags(table: table, schema: known.schema)
-        let d = governance.decide(role: role, table: table, schema: known.schema, tags: tags)
+        let lake = Lake(root: project.lakeRoot)
+        let schema = lake.exists(table) ? try lake.snapshot(table).schema : known.schema
+        let d = AccessRead.decide(table, role: role, schema: schema, project: project, governance: governance)
         if env.global.json {
             var o: [String: Any] = ["role": role, "table": table.description, "allowed": !d.isDenied,
                                     "columns": d.explain().map { ["column": $0.column, "type": $0.type, "tags": $0.tags, "sees": $0.sees, "rule": $0.rule] }]

@@ -17,13 +17,23 @@ struct AccessRead {
         try Governance.load(directory: project.policiesRoot)
     }
 
+    /// What `role` may see of `table` as stored: the tags and masks its last write recorded (the
+    /// engine's governance record), plus what the policies declare now. `access explain` and every
+    /// governed read use this one decision, so they cannot disagree.
+    static func decide(_ table: TableRef, role: String, schema: Schema, project: Project, governance: Governance) -> AccessDecision {
+        let lake = Lake(root: project.lakeRoot)
+        let record = lake.governanceRecord(of: table)
+        let tags = governance.tags(table: table, schema: schema, propagated: record.tags)
+        let stored = lake.exists(table) ? record.masks : nil
+        return governance.decide(role: role, table: table, schema: schema, tags: tags, stored: stored)
+    }
+
     /// Opens `table` for `role`; throws `.accessDenied` when the role may not read it.
     static func open(_ table: TableRef, role: String, version: Int64? = nil, project: Project,
                      governance: Governance) throws -> AccessRead {
         let lake = Lake(root: project.lakeRoot)
         let reader = try lake.reader(table, version: version)
-        let tags = governance.tags(table: table, schema: reader.schema)
-        let decision = governance.decide(role: role, table: table, schema: reader.schema, tags: tags)
+        let decision = decide(table, role: role, schema: reader.schema, project: project, governance: governance)
         try decision.check()
         return AccessRead(decision: decision, reader: reader, masker: Masker(keys: KeyStore(lakeRoot: project.lakeRoot)))
     }

@@ -2,13 +2,14 @@ import StrataCore
 import StrataEngine
 import StrataFormats
 import Foundation
+import StrataGovernance
 
-/// `strata show TABLE [--limit N] [--version N] [--format table|csv|json]`.
+/// `strata show TABLE [--limit N] [--version N] [--columns a,b] [--format table|csv|json] [--as ROLE]`.
 enum ShowCommand {
     enum Format: String, CaseIterable { case table, csv, json }
 
     static func run(_ args: [String], _ env: CommandEnvironment) throws -> Int32 {
-        let a = try Arguments(args, options: ["--limit", "--version", "--format", "--columns"], switches: [])
+        let a = try Arguments(args, options: ["--limit", "--version", "--format", "--columns", "--as"], switches: [])
         guard a.positionals.count == 1 else { throw StrataError(.usage, "usage: strata show TABLE [--limit N] [--version N] [--format table|csv|json]") }
         let table = try TableRef(parsing: a.positionals[0])
         let limit = try a.int("--limit") ?? 20
@@ -20,7 +21,7 @@ enum ShowCommand {
         }
         let columns = a.values["--columns"].map { $0.split(separator: ",").map { String($0).trimming(" ") } }
         let project = try env.loadProject()
-        let reader = try Lake(root: project.lakeRoot).reader(table, version: version, columns: columns)
+        let reader = try TableRows.open(table, version: version, columns: columns, role: a.values["--as"], project: project)
         var rows: [[Value]] = []
         var total = 0
         while rows.count < limit, let b = try reader.next() {
@@ -44,7 +45,9 @@ enum ShowCommand {
             Output.out(Output.table(names, rows.map { $0.map { $0.isNull ? "NULL" : truncate($0.description) } }))
             let snap = reader.snapshot
             let n = snap.files.reduce(0) { $0 + ($1.stats?.numRecords ?? 0) }
-            Output.out("(\(rows.count) of \(Output.number(max(n, total))) rows, \(table) version \(snap.version))")
+            let of = reader.filtered ? "" : " of \(Output.number(max(n, total)))"
+            let who = a.values["--as"].map { ", as \($0)" } ?? ""
+            Output.out("(\(rows.count)\(of) rows, \(table) version \(snap.version)\(who))")
         }
         return 0
     }
@@ -59,5 +62,43 @@ enum ShowCommand {
     static func truncate(_ s: String) -> String {
         let flat = s.replacingOccurrences(of: "\n", with: "\\n")
         return flat.count > 40 ? String(flat.prefix(39)) + "…" : flat
+    }
+}
+
+/// A table's rows for a reader: plain (the lake's stored form) or governed (`--as ROLE`:
+/// masked, filtered and with hidden columns removed, or denied with exit 3).
+struct TableRows {
+    let schema: Schema
+    let snapshot: DeltaSnapshot
+    /// True when a row filter may drop rows (so totals from the log do not apply).
+    let filtered: Bool
+    private let nextBatch: () throws -> Batch?
+
+    func next() throws -> Batch? { try nextBatch() }
+
+    static func open(_ table: TableRef, version: Int64?, columns: [String]?, role: String?, project: Project) throws -> TableRows {
+        let lake = Lake(root: project.lakeRoot)
+        guard let role else {
+            let r = try lake.reader(table, version: version, columns: columns)
+            return TableRows(schema: r.schema, snapshot: r.snapshot, filtered: false, nextBatch: r.next)
+        }
+        let governed = try AccessRead.open(table, role: role, version: version, project: project,
+                                           governance: try AccessRead.governance(project))
+        var schema = governed.schema
+        var pick: [Int]? = nil
+        if let columns {
+            pick = try columns.map { c in
+                guard let i = schema.index(of: c) else {
+                    throw StrataError(.accessDenied, "column '\(c)' of \(table) is not visible to role \(role)",
+                                      hint: "see `strata access explain \(table) --as \(role)`")
+                }
+                return i
+            }
+            schema = Schema(pick!.map { schema[$0] })
+        }
+        return TableRows(schema: schema, snapshot: governed.reader.snapshot, filtered: governed.decision.rowFilter != nil) {
+            guard let b = try governed.next() else { return nil }
+            return pick.map { b.project($0) } ?? b
+        }
     }
 }

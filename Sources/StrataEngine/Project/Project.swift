@@ -2,6 +2,7 @@ public import StrataCore
 import StrataConfig
 public import StrataPlugins
 import Foundation
+import StrataGovernance
 
 /// One pipeline of `pipelines.yaml`: a source, transforms in order, and a sink.
 public struct PipelineSpec: Sendable {
@@ -14,6 +15,8 @@ public struct PipelineSpec: Sendable {
     public var sink: any SinkConfig
     public var sinkType: String
     public var location: SourceLocation
+    /// Explicit removals of governance tags from output columns.
+    public var declassifications: [Declassification] = []
 
     /// Tables read by the source and transforms.
     public var reads: [TableRef] {
@@ -52,6 +55,13 @@ public struct Project: Sendable {
         ConfigKey("source", "map", required: true, "Where rows come from: a source plugin config (`type:` and its keys)."),
         ConfigKey("transforms", "[map]", default: "[]", "Transform plugin configs applied in order."),
         ConfigKey("sink", "map", required: true, "Where rows go: a sink plugin config, usually `type: table`."),
+        ConfigKey("declassify", "[map]", "Remove governance tags from output columns, each with a `reason` (recorded with the commit and audited): `{column: c, tags: [pii.email], reason: ...}`."),
+    ]
+
+    static let declassifyKeys: [ConfigKey] = [
+        ConfigKey("column", "string", required: true, "The output column."),
+        ConfigKey("tags", "[string]", "The tags to remove (default: all the column carries)."),
+        ConfigKey("reason", "string", required: true, "Why the column no longer holds the tagged data."),
     ]
 
     /// The documented top-level and per-pipeline keys (for the README's reference).
@@ -122,10 +132,19 @@ public struct Project: Sendable {
                                   hint: "each table has exactly one writing pipeline")
             }
             writers[sink.target] = name
-            specs.append(PipelineSpec(name: name, description: try m.string("description"), source: source,
-                                      sourceType: m.node("source")?["type"]?.scalar ?? "?",
-                                      transforms: transforms, transformTypes: transformTypes, sink: sink,
-                                      sinkType: sinkNode["type"]?.scalar ?? "?", location: keyNode.location))
+            var declassifications: [Declassification] = []
+            for (i, d) in (try m.list("declassify") ?? []).enumerated() {
+                let dm = try ConfigMap(d, keys: declassifyKeys, path: "\(path).declassify[\(i)]")
+                let tags = try dm.stringList("tags").map { names in Set(names.map { Tag($0) }) }
+                declassifications.append(Declassification(column: try dm.requiredString("column"), tags: tags,
+                                                          reason: try dm.requiredString("reason"), location: dm.location))
+            }
+            var spec = PipelineSpec(name: name, description: try m.string("description"), source: source,
+                                    sourceType: m.node("source")?["type"]?.scalar ?? "?",
+                                    transforms: transforms, transformTypes: transformTypes, sink: sink,
+                                    sinkType: sinkNode["type"]?.scalar ?? "?", location: keyNode.location)
+            spec.declassifications = declassifications
+            specs.append(spec)
         }
         return Project(configPath: configPath, root: dir, lakeRoot: lake, policiesRoot: policies, pipelines: specs, configText: text)
     }

@@ -30,6 +30,8 @@ public struct PipelineResult: Sendable {
     public var warnings: [String]
     /// Data-quality check results (from `expect`).
     public var checks: [CheckResult] = []
+    /// Columns the governance gate masked, with the method.
+    public var masks: [String: String] = [:]
 
     public init(pipeline: String, table: TableRef, status: PipelineStatus) {
         self.pipeline = pipeline

@@ -1,6 +1,7 @@
 import StrataCore
 import StrataFormats
 import StrataPlugins
+import StrataGovernance
 import Foundation
 
 /// Options of one `strata run`.
@@ -45,6 +46,8 @@ public struct Runner: Sendable {
         let selected = try plan.select(options.selectors)
         // Configuration errors (unknown columns, type errors) stop the run before any data is read.
         _ = try ProjectSchemaResolver.check(project: project, lake: lake)
+        let governance = try Governance.load(directory: project.policiesRoot)
+        let masker = Masker(keys: KeyStore(lakeRoot: project.lakeRoot))
         let runId = UUID().uuidString.lowercased()
         let started = Date()
         var results: [PipelineResult] = []
@@ -57,14 +60,40 @@ public struct Runner: Sendable {
                 failed.insert(p.name)
                 continue
             }
-            let r = runPipeline(p, runId: runId, options: options, index: i, total: selected.count)
+            let r = runPipeline(p, runId: runId, options: options, index: i, total: selected.count,
+                                governance: governance, masker: masker)
             if r.status == .failed || r.status == .refused || r.status == .skipped { failed.insert(p.name) }
             results.append(r)
         }
         return RunReport(runId: runId, results: results, seconds: Date().timeIntervalSince(started))
     }
 
-    func runPipeline(_ p: PipelineSpec, runId: String, options: RunOptions, index: Int, total: Int) -> PipelineResult {
+    /// The lineage of the source's columns: a table source's columns come from that table; a file
+    /// source's from the pipeline's own input (no table, so no inherited tags).
+    func sourceLineage(_ p: PipelineSpec, schema: Schema) -> ColumnLineage {
+        var l = ColumnLineage.passThrough(schema)
+        if let t = p.source.reads.first {
+            for f in schema.fields { l.direct[f.name] = [.init(ColumnRef(f.name, table: t), .identity)] }
+        }
+        return l
+    }
+
+    /// Tags of the columns of every table the pipeline reads: what their last write recorded,
+    /// plus what the policies declare for them now.
+    func inputTags(_ p: PipelineSpec, governance: Governance) throws -> [ColumnRef: Set<Tag>] {
+        var out: [ColumnRef: Set<Tag>] = [:]
+        for t in p.reads where lake.exists(t) {
+            let schema = try lake.snapshot(t).schema
+            let recorded = lake.governanceRecord(of: t).tags
+            for (col, tags) in governance.tags(table: t, schema: schema, propagated: recorded) where !tags.isEmpty {
+                out[ColumnRef(col, table: t)] = tags
+            }
+        }
+        return out
+    }
+
+    func runPipeline(_ p: PipelineSpec, runId: String, options: RunOptions, index: Int, total: Int,
+                     governance: Governance, masker: Masker) -> PipelineResult {
         let t0 = Date()
         var result = PipelineResult(pipeline: p.name, table: p.writes, status: .failed)
         let quarantine = QuarantineCollector()
@@ -95,13 +124,42 @@ public struct Runner: Sendable {
             let reader = try p.source.open(context)
             var schema = reader.schema
             var operators: [any BatchOperator] = []
+            let resolver = ProjectSchemaResolver(project: project, lake: lake)
+            var lineage = sourceLineage(p, schema: schema)
             for t in p.transforms {
                 let op = try t.makeOperator(input: schema, context)
+                lineage = try t.columnLineage(input: schema, resolver).composed(after: lineage)
                 operators.append(op)
                 schema = op.schema
             }
-            let s = try p.sink.open(input: schema, context)
-            sink = s
+            // Governance: tags and the layer gate are decided before any row moves (a refusal exits 3
+            // with nothing written); enforcing detection settles them on the first rows.
+            var governed = try GovernedWrite(governance: governance, masker: masker, target: p.writes, schema: schema,
+                                             lineage: lineage, inputTags: try inputTags(p, governance: governance), declassifications: p.declassifications)
+            var held: [Batch] = []
+            func open() throws -> any BatchSink {
+                if let s = sink { return s }
+                governed.decide(schema: schema)
+                try governed.plan.check()
+                for (k, v) in governed.annotations() { context.annotate(k, v) }
+                let s = try p.sink.open(input: governed.storedSchema, context)
+                sink = s
+                for b in held { try s.write(try governed.apply(b)) }
+                held = []
+                return s
+            }
+            func emit(_ batches: [Batch]) throws {
+                for b in batches where b.rowCount > 0 {
+                    if sink == nil && governed.needsSample {
+                        governed.sample(b)
+                        held.append(b)
+                        if governed.needsSample { continue }
+                        _ = try open()
+                        continue
+                    }
+                    try open().write(try governed.apply(b))
+                }
+            }
             func pushThrough(_ batches: [Batch], from start: Int) throws {
                 var current = batches
                 for k in start..<operators.count {
@@ -109,29 +167,22 @@ public struct Runner: Sendable {
                     for b in current { next += try operators[k].push(b) }
                     current = next
                 }
-                for b in current where b.rowCount > 0 { try s.write(b) }
+                try emit(current)
             }
             while let batch = try reader.next() {
                 try pushThrough([batch], from: 0)
             }
             for k in 0..<operators.count {
-                let tail = try operators[k].finish()
-                if !tail.isEmpty || k + 1 < operators.count {
-                    var current = tail
-                    for j in (k + 1)..<operators.count {
-                        var next: [Batch] = []
-                        for b in current { next += try operators[j].push(b) }
-                        current = next
-                    }
-                    for b in current where b.rowCount > 0 { try s.write(b) }
-                }
+                try pushThrough(try operators[k].finish(), from: k + 1)
             }
+            let s = try open()
             if quarantine.count > 0 {
                 try lake.appendQuarantine(quarantine.batch(runId: runId, pipeline: p.name, at: context.startedAt),
                                           for: p.writes, pipeline: p.name, runId: runId)
             }
             let summary = try s.commit()
             sink = nil
+            result.masks = governed.plan.masks.mapValues(\.description)
             result.status = summary.version == nil ? .upToDate : .committed
             result.version = summary.version
             result.rowsOut = summary.rows

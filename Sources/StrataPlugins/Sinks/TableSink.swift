@@ -134,7 +134,8 @@ public struct TableSink: SinkConfig {
         var state = context.fullRefresh ? [:] : context.previousState
         for (k, v) in context.recordedState { state[k] = v }
         let json = (try? JSONSerialization.data(withJSONObject: state, options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-        var all = info
+        var all = context.annotations
+        for (k, v) in info { all[k] = v }
         all[StateKeys.state] = json
         return (CommitContext(operation: operation, pipeline: context.pipeline, runId: context.runId, info: all),
                 state != context.previousState)

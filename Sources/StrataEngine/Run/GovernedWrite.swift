@@ -1,0 +1,125 @@
+import Foundation
+import StrataConfig
+import StrataCore
+import StrataFormats
+import StrataGovernance
+
+/// The governance wrapped around every pipeline's write: tags of the output columns (declared,
+/// propagated from the input tables through the pipeline's column lineage, detected), the layer
+/// gate (mask or refuse), and what the commit records about it.
+///
+/// No pipeline config and no plugin can write around it: the runner routes every batch through
+/// `apply` and opens the sink with the gate's stored schema.
+struct GovernedWrite {
+    let governance: Governance
+    let masker: Masker
+    let target: TableRef
+    /// Each output column's tags before detection (declared on the target + propagated).
+    let baseTags: [String: Set<Tag>]
+    let declassified: [AppliedDeclassification]
+    private(set) var plan: GatePlan
+    private(set) var tags: [String: Set<Tag>]
+    private var scanner: PIIScanner?
+    private var decided = false
+
+    /// Plans the write before any data moves; throws `.policyRefused` (exit 3) when declared or
+    /// propagated tags already make the gate refuse.
+    init(governance: Governance, masker: Masker, target: TableRef, schema: Schema, lineage: ColumnLineage,
+         inputTags: [ColumnRef: Set<Tag>], declassifications: [Declassification]) throws {
+        self.governance = governance
+        self.masker = masker
+        self.target = target
+        let propagated = try Propagation.outputTags(inputTags: inputTags, lineage: lineage, declassifications: declassifications)
+        declassified = propagated.declassified
+        var base = governance.tags(table: target, schema: schema, propagated: propagated.tags)
+        // A declassified tag stays removed even where a classification glob would add it back.
+        for d in propagated.declassified { base[d.column]?.subtract(d.tags) }
+        baseTags = base
+        tags = base
+        plan = governance.planWrite(table: target, schema: schema, tags: base)
+        try plan.check()
+        let detection = governance.policies.detection
+        if detection.mode == .enforce {
+            scanner = detection.scanner()
+        } else {
+            decided = true
+        }
+    }
+
+    /// True until the detector has seen enough rows (or all) to settle the plan.
+    var needsSample: Bool { !decided }
+
+    /// Feeds rows to the detector (enforcing detection only).
+    mutating func sample(_ batch: Batch) {
+        guard !decided, scanner != nil else { return }
+        scanner!.add(batch)
+        if scanner!.isSaturated { decide(schema: batch.schema) }
+    }
+
+    /// Settles the plan with what the detector found (call at the end of input if still sampling).
+    mutating func decide(schema: Schema) {
+        guard !decided else { return }
+        decided = true
+        let policy = governance.policies.detection
+        let detections = (scanner?.detections() ?? []).filter { !policy.ignores(target, $0.column) }
+        guard !detections.isEmpty else { return }
+        var t = governance.tags(table: target, schema: schema, detections: detections, propagated: baseTags)
+        for d in declassified { t[d.column]?.subtract(d.tags) }
+        tags = t
+        plan = governance.planWrite(table: target, schema: schema, tags: t)
+    }
+
+    /// The schema as stored (masked columns take their method's output type).
+    var storedSchema: Schema { plan.outputSchema }
+
+    func apply(_ batch: Batch) throws -> Batch { try plan.apply(to: batch, masker: masker) }
+
+    /// What the commit records: column tags, masks applied, declassifications, the policy digest.
+    func annotations() -> [String: String] {
+        func json(_ o: Any) -> String {
+            (try? JSONSerialization.data(withJSONObject: o, options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        }
+        var out: [String: String] = [:]
+        out[GovernanceKeys.tags] = json(tags.filter { !$0.value.isEmpty }.mapValues { $0.map(\.name).sorted() })
+        out[GovernanceKeys.masks] = json(plan.masks.mapValues { $0.description })
+        out[GovernanceKeys.policyDigest] = governance.policies.digest
+        if !declassified.isEmpty {
+            out[GovernanceKeys.declassified] = json(declassified.map { ["column": $0.column, "tags": $0.tags.map(\.name).sorted(), "reason": $0.reason] })
+        }
+        return out
+    }
+}
+
+/// commitInfo fields where Strata records governance facts of a write.
+public enum GovernanceKeys {
+    public static let tags = "strataTags"
+    public static let masks = "strataMasks"
+    public static let policyDigest = "strataPolicyDigest"
+    public static let declassified = "strataDeclassified"
+}
+
+extension Lake {
+    /// The governance facts recorded by the table's latest commit that wrote data: column tags and
+    /// the masks its stored columns carry.
+    public func governanceRecord(of table: TableRef) -> (tags: [String: Set<Tag>], masks: [String: MaskMethod]) {
+        guard exists(table), let history = try? DeltaLog(tablePath: path(of: table)).history() else { return ([:], [:]) }
+        for c in history {
+            guard let tagText = c.fields[GovernanceKeys.tags]?.stringValue else { continue }
+            var tags: [String: Set<Tag>] = [:]
+            if let obj = try? JSONSerialization.jsonObject(with: Data(tagText.utf8)) as? [String: [String]] {
+                for (col, names) in obj { tags[col] = Set(names.map { Tag($0) }) }
+            }
+            var masks: [String: MaskMethod] = [:]
+            if let text = c.fields[GovernanceKeys.masks]?.stringValue,
+               let obj = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: String] {
+                for (col, m) in obj {
+                    if let node = try? YAML.parse(m, file: "commitInfo"), let method = try? MaskMethod(node: node, path: col) {
+                        masks[col] = method
+                    }
+                }
+            }
+            return (tags, masks)
+        }
+        return ([:], [:])
+    }
+}
