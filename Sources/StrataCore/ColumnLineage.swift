@@ -42,11 +42,15 @@ public struct ColumnLineage: Sendable, Hashable {
         public var input: ColumnRef
         public var kind: DirectLineage
         public var description: String?
+        /// False when the output reveals nothing of the input's values (`count`, `count_distinct`):
+        /// such an edge is lineage, but carries no governance tags.
+        public var revealsValues: Bool
 
-        public init(_ input: ColumnRef, _ kind: DirectLineage, description: String? = nil) {
+        public init(_ input: ColumnRef, _ kind: DirectLineage, description: String? = nil, revealsValues: Bool = true) {
             self.input = input
             self.kind = kind
             self.description = description
+            self.revealsValues = revealsValues
         }
     }
 
@@ -83,7 +87,8 @@ public struct ColumnLineage: Sendable, Hashable {
         func resolve(_ e: Edge) -> [Edge] {
             guard e.input.table == nil else { return [e] }
             guard let prior = previous.direct[e.input.column] else { return [] }
-            return prior.map { Edge($0.input, max($0.kind, e.kind), description: e.description ?? $0.description) }
+            return prior.map { Edge($0.input, max($0.kind, e.kind), description: e.description ?? $0.description,
+                                    revealsValues: $0.revealsValues && e.revealsValues) }
         }
         var d: [String: [Edge]] = [:]
         for (out, edges) in direct {

@@ -17,6 +17,11 @@ struct GovernedWrite {
     /// Each output column's tags before detection (declared on the target + propagated).
     let baseTags: [String: Set<Tag>]
     let declassified: [AppliedDeclassification]
+    /// Output columns whose values all come from input columns stored masked: masking them again
+    /// would break joins on masked keys (a hash of a hash), so the gate keeps them as they are.
+    let preMasked: Set<String>
+    /// The mask each pre-masked column carries from upstream (recorded again with this commit).
+    let inheritedMasks: [String: MaskMethod]
     private(set) var plan: GatePlan
     private(set) var tags: [String: Set<Tag>]
     private var scanner: PIIScanner?
@@ -25,7 +30,18 @@ struct GovernedWrite {
     /// Plans the write before any data moves; throws `.policyRefused` (exit 3) when declared or
     /// propagated tags already make the gate refuse.
     init(governance: Governance, masker: Masker, target: TableRef, schema: Schema, lineage: ColumnLineage,
-         inputTags: [ColumnRef: Set<Tag>], declassifications: [Declassification]) throws {
+         inputTags: [ColumnRef: Set<Tag>], inputMasked: [ColumnRef: MaskMethod], declassifications: [Declassification]) throws {
+        var pre = Set<String>()
+        var inherited: [String: MaskMethod] = [:]
+        for (out, edges) in lineage.direct {
+            let revealing = edges.filter(\.revealsValues)
+            guard !revealing.isEmpty, revealing.allSatisfy({ inputMasked[$0.input] != nil }) else { continue }
+            pre.insert(out)
+            let methods = Set(revealing.compactMap { inputMasked[$0.input] })
+            if methods.count == 1, revealing.allSatisfy({ $0.kind == .identity }) { inherited[out] = methods.first! }
+        }
+        preMasked = pre
+        inheritedMasks = inherited
         self.governance = governance
         self.masker = masker
         self.target = target
@@ -36,7 +52,7 @@ struct GovernedWrite {
         for d in propagated.declassified { base[d.column]?.subtract(d.tags) }
         baseTags = base
         tags = base
-        plan = governance.planWrite(table: target, schema: schema, tags: base)
+        plan = governance.planWrite(table: target, schema: schema, tags: base, preMasked: pre)
         try plan.check()
         let detection = governance.policies.detection
         if detection.mode == .enforce {
@@ -66,7 +82,7 @@ struct GovernedWrite {
         var t = governance.tags(table: target, schema: schema, detections: detections, propagated: baseTags)
         for d in declassified { t[d.column]?.subtract(d.tags) }
         tags = t
-        plan = governance.planWrite(table: target, schema: schema, tags: t)
+        plan = governance.planWrite(table: target, schema: schema, tags: t, preMasked: preMasked)
     }
 
     /// The schema as stored (masked columns take their method's output type).
@@ -81,7 +97,9 @@ struct GovernedWrite {
         }
         var out: [String: String] = [:]
         out[GovernanceKeys.tags] = json(tags.filter { !$0.value.isEmpty }.mapValues { $0.map(\.name).sorted() })
-        out[GovernanceKeys.masks] = json(plan.masks.mapValues { $0.description })
+        var masks = inheritedMasks.filter { preMasked.contains($0.key) }
+        for (c, m) in plan.masks { masks[c] = m }
+        out[GovernanceKeys.masks] = json(masks.mapValues { $0.description })
         out[GovernanceKeys.policyDigest] = governance.policies.digest
         if !declassified.isEmpty {
             out[GovernanceKeys.declassified] = json(declassified.map { ["column": $0.column, "tags": $0.tags.map(\.name).sorted(), "reason": $0.reason] })

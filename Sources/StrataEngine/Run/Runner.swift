@@ -80,16 +80,18 @@ public struct Runner: Sendable {
 
     /// Tags of the columns of every table the pipeline reads: what their last write recorded,
     /// plus what the policies declare for them now.
-    func inputTags(_ p: PipelineSpec, governance: Governance) throws -> [ColumnRef: Set<Tag>] {
+    func inputTags(_ p: PipelineSpec, governance: Governance) throws -> (tags: [ColumnRef: Set<Tag>], masked: [ColumnRef: MaskMethod]) {
         var out: [ColumnRef: Set<Tag>] = [:]
+        var masked: [ColumnRef: MaskMethod] = [:]
         for t in p.reads where lake.exists(t) {
             let schema = try lake.snapshot(t).schema
-            let recorded = lake.governanceRecord(of: t).tags
-            for (col, tags) in governance.tags(table: t, schema: schema, propagated: recorded) where !tags.isEmpty {
+            let record = lake.governanceRecord(of: t)
+            for (col, tags) in governance.tags(table: t, schema: schema, propagated: record.tags) where !tags.isEmpty {
                 out[ColumnRef(col, table: t)] = tags
             }
+            for (col, m) in record.masks { masked[ColumnRef(col, table: t)] = m }
         }
-        return out
+        return (out, masked)
     }
 
     func runPipeline(_ p: PipelineSpec, runId: String, options: RunOptions, index: Int, total: Int,
@@ -134,8 +136,10 @@ public struct Runner: Sendable {
             }
             // Governance: tags and the layer gate are decided before any row moves (a refusal exits 3
             // with nothing written); enforcing detection settles them on the first rows.
+            let inputs = try inputTags(p, governance: governance)
             var governed = try GovernedWrite(governance: governance, masker: masker, target: p.writes, schema: schema,
-                                             lineage: lineage, inputTags: try inputTags(p, governance: governance), declassifications: p.declassifications)
+                                             lineage: lineage, inputTags: inputs.tags, inputMasked: inputs.masked,
+                                             declassifications: p.declassifications)
             var held: [Batch] = []
             func open() throws -> any BatchSink {
                 if let s = sink { return s }

@@ -91,7 +91,7 @@ extension Propagation {
     /// (filters, join and group keys) carry none.
     public static func outputTags(inputTags: [ColumnRef: Set<Tag>], lineage: ColumnLineage,
                                   declassifications: [Declassification] = []) throws -> Result {
-        let derivations = lineage.direct.mapValues { Derivation(inputs: $0.map(\.input)) }
+        let derivations = lineage.direct.mapValues { Derivation(inputs: $0.filter(\.revealsValues).map(\.input)) }
         return try outputTags(inputTags: inputTags, derivations: derivations, declassifications: declassifications)
     }
 }

@@ -158,7 +158,9 @@ enum Arguments {
         guard let src = source(spec) else { return ([], []) }
         let e = try src.compile(input)
         let (direct, indirect) = ExpressionSource.lineage(e)
-        return (direct.map { .init($0.input, .aggregation, description: "\(spec.function.rawValue)(\(e.sql))") }, indirect)
+        // Counting reveals nothing of the values counted, so it carries no governance tags.
+        let reveals = spec.function != .count && spec.function != .count_distinct
+        return (direct.map { .init($0.input, .aggregation, description: "\(spec.function.rawValue)(\(e.sql))", revealsValues: reveals) }, indirect)
     }
 }
 
