@@ -168,6 +168,13 @@ print(n)
         #expect(cl["fields"]?.members?.map(\.key) == ["user_id", "email_hash", "orders", "total"])
     }
 
+    @Test func datasetFromSchemaUsesStrataTypeNames() {
+        let schema = Schema([Field("id", .int64, nullable: false), Field("amount", .decimal(precision: 10, scale: 2)), Field("at", .timestamp)])
+        let d = LineageDataset(name: "datalake/gold/x", schema: schema)
+        #expect(d.fields == [LineageField(name: "id", type: "int64"), LineageField(name: "amount", type: "decimal(10,2)"),
+                             LineageField(name: "at", type: "timestamp")])
+    }
+
     @Test func jobRunIdIsAStableUUID() {
         let a = LineageNames.jobRunId(runId: "r", pipeline: "p")
         #expect(a == LineageNames.jobRunId(runId: "r", pipeline: "p"))

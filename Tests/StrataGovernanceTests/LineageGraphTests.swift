@@ -84,6 +84,16 @@ import Testing
         #expect(s.actual.contains("\"bronze.users\":c1 -> \"silver.users\":c1 [style=dashed, color=\"#cc0000\", label=\"TRANSFORMATION masked\"];"))
     }
 
+    /// Graphviz, when installed, lays the DOT out without errors or lost edges.
+    @Test(.enabled(if: GovProcess.which(["dot"]) != nil)) func dotRendersWithGraphviz() throws {
+        let dir = try GovTempDir("lineage-dot")
+        try graph.export(.dot).write(toFile: dir.file("g.dot"), atomically: true, encoding: .utf8)
+        let r = try GovProcess.run(try #require(GovProcess.which(["dot"])), ["-Tsvg", dir.file("g.dot"), "-o", dir.file("g.svg")])
+        #expect(r.status == 0 && r.stderr.isEmpty, "\(r.stderr)")
+        let svg = try String(contentsOfFile: dir.file("g.svg"), encoding: .utf8)
+        for d in graph.datasets { #expect(svg.contains(">\(d.id)<"), "\(d.id) missing from the drawing") }
+    }
+
     @Test func mermaidSnapshot() throws {
         let s = try LineageFixture.snapshot("graph.mmd", graph.export(.mermaid))
         #expect(s.actual == s.expected)

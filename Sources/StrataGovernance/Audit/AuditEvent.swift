@@ -118,6 +118,9 @@ public struct AuditRecord: Sendable, Hashable {
         self.hash = hash
     }
 
+    /// `time` as written in the log: `2026-01-15T10:00:00.123456Z`.
+    public var timeText: String { UTCTime.micros(time) }
+
     /// The `prev` of the first record.
     public static let genesis = String(repeating: "0", count: 64)
 }

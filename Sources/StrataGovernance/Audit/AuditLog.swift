@@ -33,6 +33,9 @@ public struct AuditLog: Sendable {
         self.clock = clock
     }
 
+    /// The Delta `commitInfo` field in which the engine anchors a commit's audit record hash.
+    public static let commitInfoKey = "strataAuditHash"
+
     /// `<lake>/_audit`.
     public var directory: String { lakeRoot + "/_audit" }
     var lockPath: String { directory + "/.lock" }

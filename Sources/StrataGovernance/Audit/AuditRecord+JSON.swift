@@ -64,6 +64,9 @@ extension AuditRecord {
         return out
     }
 
+    /// The record's line as logged, without the newline.
+    public var jsonLine: String { String(decoding: line.dropLast(), as: UTF8.self) }
+
     /// Computes the hash of this record's canonical text with `alg` (and `key` for HMAC).
     func computedHash(key: [UInt8]?) -> String? {
         switch alg {

@@ -64,21 +64,18 @@ extension LineageGraph {
         ])
     }
 
-    /// Graphviz DOT: tables as records with one port per column, clustered by layer; jobs as
+    /// Graphviz DOT: tables as HTML-like tables with one port per column, clustered by layer; jobs as
     /// boxes between them; column edges dashed (red when masked, dotted for dataset-wide ones).
     public func dot() -> String {
         func q(_ s: String) -> String {
             // In DOT strings only \" is an escape; a backslash before anything else stays as written.
             "\"" + s.replacingOccurrences(of: "\"", with: "\\\"") + "\""
         }
-        func rec(_ s: String) -> String {
-            var out = ""
-            for c in s {
-                if "{}|<>\\".contains(c) { out.append("\\") }
-                out.append(c)
-            }
-            return out
+        func html(_ s: String) -> String {
+            s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+                .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
         }
+        let headColor = ["source": "#ececec", "bronze": "#f1dcc7", "silver": "#e4e6ec", "gold": "#f6e7b0", "quarantine": "#f4cccc"]
         var lines = ["digraph lineage {", "  rankdir=LR;", "  node [fontname=\"Helvetica\", fontsize=10];",
                      "  edge [fontname=\"Helvetica\", fontsize=8];"]
         var port: [ColumnNode: String] = [:]
@@ -89,13 +86,14 @@ extension LineageGraph {
             lines.append("  subgraph \(q("cluster_" + layer)) {")
             lines.append("    label=\(q(layer)); style=\"rounded\"; color=\"#999999\";")
             for d in ds {
-                var cells = [rec(d.id)]
+                // An HTML-like label: one row per column, each a port for column edges.
+                var rows = ["<tr><td bgcolor=\"\(headColor[layer] ?? "#e3e9f5")\"><b>\(html(d.id))</b></td></tr>"]
                 for (i, f) in d.fields.enumerated() {
                     port[ColumnNode(dataset: d.name, column: f.name)] = "c\(i)"
-                    let tags = d.tags[f.name].map { $0.isEmpty ? "" : " [" + $0.joined(separator: ",") + "]" } ?? ""
-                    cells.append("<c\(i)> " + rec(f.name + (f.type.isEmpty ? "" : ": " + f.type) + tags))
+                    let tags = (d.tags[f.name] ?? []).isEmpty ? "" : " [" + d.tags[f.name]!.joined(separator: ",") + "]"
+                    rows.append("<tr><td port=\"c\(i)\" align=\"left\">\(html(f.name + (f.type.isEmpty ? "" : ": " + f.type) + tags))</td></tr>")
                 }
-                lines.append("    \(q(d.id)) [shape=record, label=\(q("{" + cells.joined(separator: "|") + "}"))];")
+                lines.append("    \(q(d.id)) [shape=plaintext, label=<<table border=\"0\" cellborder=\"1\" cellspacing=\"0\">\(rows.joined())</table>>];")
             }
             lines.append("  }")
         }

@@ -95,6 +95,15 @@ public struct LineageDataset: Sendable, Hashable {
     }
 }
 
+extension LineageDataset {
+    /// A dataset whose schema facet lists `schema`'s columns with Strata's type names
+    /// (`int64`, `decimal(10,2)`…; `not null` is not part of the type).
+    public init(name: String, schema: Schema, columnLineage: [ColumnLineageEdge] = []) {
+        self.init(name: name, fields: schema.fields.map { LineageField(name: $0.name, type: $0.type.description) },
+                  columnLineage: columnLineage)
+    }
+}
+
 /// An OpenLineage RunEvent (spec 2-0-2) as Strata emits it: START, then COMPLETE or FAIL, per
 /// pipeline run, with the schema and columnLineage facets (1-2-0) on outputs.
 public struct OpenLineageRunEvent: Sendable, Hashable {
