@@ -90,7 +90,7 @@ struct AuditFixture {
 
     /// Every single-byte change anywhere in a segment is detected, at the line holding that byte.
     @Test func everyChangedByteIsDetectedAtItsLine() throws {
-        let f = try AuditFixture()
+        let f = try AuditFixture(perDay: 2)
         let path = f.segment(1)
         let original = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
         var lineOf: [Int] = []
