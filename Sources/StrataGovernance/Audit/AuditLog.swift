@@ -13,6 +13,11 @@ import Foundation
 /// Appends are serialized by an exclusive `flock` on `_audit/.lock` (across threads and
 /// processes): read the tail, write all new lines with one `write(2)` on an `O_APPEND` file,
 /// `fsync`, update `HEAD`. A torn or damaged tail makes `append` refuse (fail closed).
+///
+/// The engine's commit protocol: append the `.commit` record for the version about to be
+/// committed, write its `hash` into the Delta `commitInfo` as `strataAuditHash`
+/// (`AuditLog.commitInfoKey`), commit; if the commit then fails, append a `.commit` record with
+/// result `.failed` for the same table, version and run id, which voids the first in `reconcile`.
 public struct AuditLog: Sendable {
     /// The lake folder.
     public let lakeRoot: String
