@@ -1,0 +1,117 @@
+import StrataCore
+import StrataEngine
+import StrataGovernance
+import Foundation
+
+/// `strata lineage export|upstream|downstream`: the lake's lineage graph from `lineage/events/`.
+enum LineageCommand {
+    static let usage = """
+        usage: strata lineage export [--format openlineage|json|dot|mermaid|html] [--out FILE]
+               strata lineage upstream TABLE[.COLUMN] [--depth N]
+               strata lineage downstream TABLE[.COLUMN] [--depth N]
+        """
+
+    static func run(_ args: [String], _ env: CommandEnvironment) throws -> Int32 {
+        guard let sub = args.first else { throw StrataError(.usage, "lineage needs a subcommand", hint: usage) }
+        let rest = Array(args.dropFirst())
+        switch sub {
+        case "export": return try export(rest, env)
+        case "upstream": return try impact(rest, env, forward: false)
+        case "downstream": return try impact(rest, env, forward: true)
+        default:
+            throw StrataError(.usage, "unknown lineage subcommand '\(sub)'",
+                              hint: Suggest.hint(for: sub, in: ["export", "upstream", "downstream"]) ?? usage)
+        }
+    }
+
+    /// The graph of the project's stored events.
+    ///
+    /// Column tags come from `tags` (the engine's classification); until that is wired, the
+    /// graph carries none.
+    static func graph(_ env: CommandEnvironment, tags: [TableRef: [String: [String]]] = [:]) throws -> (LineageGraph, Project) {
+        let project = try env.loadProject()
+        let events = try LineageStore(projectRoot: project.root).events()
+        return (LineageGraph(events: events, tags: tags), project)
+    }
+
+    /// The format named by `--format`, else by the `--out` file's extension, else JSON.
+    static func format(_ text: String?, out: String?) throws -> LineageExportFormat {
+        if let text {
+            guard let f = LineageExportFormat(rawValue: text) else {
+                throw StrataError(.usage, "unknown lineage format '\(text)'",
+                                  hint: Suggest.hint(for: text, in: LineageExportFormat.allCases.map(\.rawValue))
+                                    ?? "formats: " + LineageExportFormat.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            return f
+        }
+        switch out.map({ ($0 as NSString).pathExtension.lowercased() }) {
+        case "html", "htm": return .html
+        case "dot", "gv": return .dot
+        case "mmd", "mermaid": return .mermaid
+        default: return .json
+        }
+    }
+
+    static func export(_ args: [String], _ env: CommandEnvironment) throws -> Int32 {
+        let a = try Arguments(args, options: ["--format", "--out"], switches: [])
+        guard a.positionals.isEmpty else { throw StrataError(.usage, "lineage export takes no positional arguments", hint: usage) }
+        let out = a.values["--out"]
+        let fmt = try format(a.values["--format"], out: out)
+        let (g, _) = try graph(env)
+        let text = g.export(fmt)
+        guard let out else {
+            FileHandle.standardOutput.write(Data(text.utf8))
+            return 0
+        }
+        let dir = (out as NSString).deletingLastPathComponent
+        do {
+            if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+            try text.write(toFile: out, atomically: true, encoding: .utf8)
+        } catch {
+            throw StrataError(.io, "cannot write \(out)", cause: "\(error)")
+        }
+        let summary = "\(g.datasets.count) datasets, \(g.jobs.count) pipelines, \(g.columnEdges.count) column edges"
+        if env.global.json {
+            Output.out(Output.json(["out": out, "format": fmt.rawValue, "datasets": g.datasets.count, "jobs": g.jobs.count,
+                                    "column_edges": g.columnEdges.count]))
+        } else {
+            Output.out("wrote \(out) (\(fmt.rawValue): \(summary))")
+            if g.jobs.isEmpty { Output.err("note: no lineage events yet in lineage/events/; run `strata run` first") }
+        }
+        return 0
+    }
+
+    static func impact(_ args: [String], _ env: CommandEnvironment, forward: Bool) throws -> Int32 {
+        let a = try Arguments(args, options: ["--depth"], switches: [])
+        let name = forward ? "downstream" : "upstream"
+        guard a.positionals.count == 1 else { throw StrataError(.usage, "usage: strata lineage \(name) TABLE[.COLUMN] [--depth N]") }
+        let depth = try a.int("--depth")
+        if let depth, depth < 1 { throw StrataError(.usage, "--depth must be 1 or more") }
+        let (g, _) = try graph(env)
+        let node = try g.node(a.positionals[0])
+        let hits = forward ? g.downstream(of: node, depth: depth) : g.upstream(of: node, depth: depth)
+        let start = (g.dataset(node.dataset)?.id ?? node.dataset) + (node.column.map { "." + $0 } ?? "")
+        func label(_ h: LineageHit) -> String { h.datasetId + (h.node.column.map { "." + $0 } ?? "") }
+        if env.global.json {
+            Output.out(Output.json(["node": start, "direction": name, "results": hits.map { h -> [String: Any] in
+                var o: [String: Any] = ["node": label(h), "dataset": h.datasetId, "distance": h.distance, "type": h.type.rawValue,
+                                        "masking": h.masking, "job": h.job]
+                if let c = h.node.column { o["column"] = c }
+                if let s = h.subtype { o["subtype"] = s.rawValue }
+                return o
+            }]))
+            return 0
+        }
+        guard !hits.isEmpty else {
+            Output.out("nothing \(name) of \(start)")
+            return 0
+        }
+        Output.out("\(name) of \(start):")
+        Output.out(Output.table(["depth", name == "upstream" ? "reads from" : "read by", "type", "masked", "pipeline"],
+                                hits.map { h in
+                                    [String(h.distance), label(h), h.type.rawValue + (h.subtype.map { "/" + $0.rawValue } ?? ""),
+                                     h.masking ? "yes" : "", h.job]
+                                }, rightAlign: [0]))
+        return 0
+    }
+}

@@ -1,0 +1,120 @@
+public import StrataCore
+
+/// Which records `AuditLog.query` returns; nil fields match everything.
+public struct AuditFilter: Sendable, Hashable {
+    /// Records whose resource is this table.
+    public var table: TableRef?
+    /// Records at or after this time (UTC micros).
+    public var since: Int64?
+    public var action: AuditAction?
+    public var result: AuditResult?
+    /// At most this many, the newest ones (the result stays oldest first).
+    public var limit: Int?
+
+    public init(table: TableRef? = nil, since: Int64? = nil, action: AuditAction? = nil,
+                result: AuditResult? = nil, limit: Int? = nil) {
+        self.table = table
+        self.since = since
+        self.action = action
+        self.result = result
+        self.limit = limit
+    }
+
+    func matches(_ r: AuditRecord) -> Bool {
+        if let table, r.event.resource != table.description { return false }
+        if let since, r.time < since { return false }
+        if let action, r.event.action != action { return false }
+        if let result, r.event.result != result { return false }
+        return true
+    }
+}
+
+/// A table commit as the Delta logs show it, for reconciliation.
+public struct TableCommit: Sendable, Hashable {
+    public var table: TableRef
+    public var version: Int64
+    /// The Delta operation (`WRITE`, `QUARANTINE`…).
+    public var operation: String
+    /// `commitInfo.strataAuditHash`, when the commit carries one.
+    public var auditHash: String?
+
+    public init(table: TableRef, version: Int64, operation: String, auditHash: String? = nil) {
+        self.table = table
+        self.version = version
+        self.operation = operation
+        self.auditHash = auditHash
+    }
+}
+
+/// Differences between the lake's table commits and the audit log's commit records.
+public struct AuditReconcileReport: Sendable, Hashable {
+    /// Commits with no audit record.
+    public var missingRecords: [TableCommit] = []
+    /// Allowed commit/quarantine records with no such table version (and no later `failed`
+    /// record of the same run voiding them).
+    public var orphanRecords: [AuditRecord] = []
+    /// Commits with more than one audit record.
+    public var duplicateRecords: [TableCommit] = []
+    /// Commits whose `strataAuditHash` is not the hash of the record for that version.
+    public var anchorMismatches: [TableCommit] = []
+    public var commitsChecked = 0
+    public var recordsChecked = 0
+
+    public var ok: Bool {
+        missingRecords.isEmpty && orphanRecords.isEmpty && duplicateRecords.isEmpty && anchorMismatches.isEmpty
+    }
+}
+
+extension AuditLog {
+    /// Every readable record, oldest first (lines that are not records are skipped: `verify` reports them).
+    public func records() throws -> [AuditRecord] {
+        try readAll().lines.compactMap(\.record)
+    }
+
+    /// The records matching `filter`, oldest first.
+    public func query(_ filter: AuditFilter) throws -> [AuditRecord] {
+        var out = try records().filter(filter.matches)
+        if let limit = filter.limit, out.count > limit { out = Array(out.suffix(max(0, limit))) }
+        return out
+    }
+
+    /// Matches table commits with commit/quarantine records by table and version.
+    public func reconcile(commits: [TableCommit]) throws -> AuditReconcileReport {
+        var report = AuditReconcileReport()
+        let all = try records()
+        struct Key: Hashable { var resource: String; var version: Int64 }
+        var allowed: [Key: [AuditRecord]] = [:]
+        var voided = Set<Key>()
+        for r in all where r.event.action == .commit || r.event.action == .quarantine {
+            guard let v = r.event.tableVersion else { continue }
+            let k = Key(resource: r.event.resource, version: v)
+            switch r.event.result {
+            case .allowed:
+                allowed[k, default: []].append(r)
+                report.recordsChecked += 1
+            case .failed, .denied:
+                // A commit that was audited first and then failed is voided by the failure record.
+                if allowed[k]?.contains(where: { $0.event.runId == r.event.runId }) == true { voided.insert(k) }
+            }
+        }
+        var committed = Set<Key>()
+        for c in commits.sorted(by: { ($0.table, $0.version) < ($1.table, $1.version) }) {
+            report.commitsChecked += 1
+            let k = Key(resource: c.table.description, version: c.version)
+            committed.insert(k)
+            let recs = allowed[k] ?? []
+            if recs.isEmpty {
+                report.missingRecords.append(c)
+            } else if recs.count > 1 {
+                report.duplicateRecords.append(c)
+            } else if let h = c.auditHash, h != recs[0].hash {
+                report.anchorMismatches.append(c)
+            }
+        }
+        for (k, recs) in allowed where !committed.contains(k) && !voided.contains(k) {
+            report.orphanRecords += recs
+        }
+        report.orphanRecords.sort { $0.seq < $1.seq }
+        return report
+    }
+}

@@ -1,0 +1,230 @@
+public import StrataCore
+import StrataFormats
+import Foundation
+
+/// A table commit's claim on the audit log: its Delta `commitInfo.strataAuditHash`.
+public struct AuditAnchor: Sendable, Hashable {
+    public var table: TableRef
+    public var version: Int64
+    /// The audit record hash the commit carries.
+    public var hash: String
+
+    public init(table: TableRef, version: Int64, hash: String) {
+        self.table = table
+        self.version = version
+        self.hash = hash
+    }
+}
+
+/// The first thing wrong with an audit log, located at a file, line and sequence number.
+public struct AuditProblem: Sendable, Hashable, CustomStringConvertible {
+    public enum Kind: String, Sendable, Hashable {
+        /// The last line has no newline: a torn write or an edit.
+        case tornLine
+        /// A line is not a record (bad JSON, unknown or missing key, wrong type).
+        case malformed
+        /// A record parses but its bytes are not the canonical text (whitespace, escapes, key order).
+        case notCanonical
+        /// A record's content does not match its own hash.
+        case hashMismatch
+        /// A record's `prev` is not the previous record's hash.
+        case chainBroken
+        /// Sequence numbers jump: records between were deleted.
+        case missingRecords
+        /// Sequence numbers go back or repeat: lines were moved or copied.
+        case reordered
+        /// A record sits in the segment of another day.
+        case misplaced
+        /// Records after the last one were removed (HEAD or an anchor names a later record).
+        case truncated
+        /// HEAD names a hash the log does not have at that sequence number.
+        case headMismatch
+        /// HEAD is missing although the log has records.
+        case headMissing
+        /// A table commit anchors a hash the log does not have, or that belongs to another table or version.
+        case anchorMismatch
+        /// An HMAC record was found but no key is configured to check it.
+        case keyRequired
+        /// A plain SHA-256 record follows an HMAC record: the chain was rewritten without the key.
+        case downgrade
+    }
+
+    public var kind: Kind
+    /// The segment file name (`audit-2026-01-15.jsonl`), when the problem is at a line.
+    public var file: String?
+    /// 1-based line in `file`.
+    public var line: Int?
+    /// The sequence number of the first bad (or first missing) record.
+    public var seq: Int64?
+    public var message: String
+
+    /// `audit-2026-01-15.jsonl:3: record 3: hash mismatch: …`
+    public var description: String {
+        var s = ""
+        if let file { s += line.map { "\(file):\($0): " } ?? "\(file): " }
+        if let seq { s += "record \(seq): " }
+        return s + message
+    }
+}
+
+/// What `AuditLog.verify` checked and the first problem it found.
+public struct AuditVerifyReport: Sendable, Hashable {
+    public var records = 0
+    public var segments = 0
+    public var anchorsChecked = 0
+    public var headChecked = false
+    public var lastSeq: Int64 = 0
+    public var lastHash: String = AuditRecord.genesis
+    public var keyed = false
+    public var problem: AuditProblem?
+
+    public var ok: Bool { problem == nil }
+}
+
+extension AuditLog {
+    /// One line as read back.
+    struct ReadLine {
+        var file: String
+        var line: Int
+        var bytes: ArraySlice<UInt8>
+        var complete: Bool
+        var record: AuditRecord?
+        var failure: String?
+    }
+
+    /// Reads and decodes every line of every segment, in order.
+    func readAll() throws -> (lines: [ReadLine], segments: Int) {
+        let names = try segments()
+        var out: [ReadLine] = []
+        for name in names {
+            guard let bytes = try AppendOnlyFile.read(directory + "/" + name) else { continue }
+            for l in AppendOnlyFile.lines(bytes) {
+                var r = ReadLine(file: name, line: l.number, bytes: l.bytes, complete: l.complete)
+                do {
+                    r.record = try AuditRecord.decode(line: l.bytes)
+                } catch let f as AuditRecord.DecodeFailure {
+                    r.failure = f.message
+                }
+                out.append(r)
+            }
+        }
+        return (out, names.count)
+    }
+
+    /// Checks the whole chain, then `HEAD`, then each anchor; reports the first problem.
+    ///
+    /// Per line, in log order: complete line, a record, canonical bytes, in its day's segment,
+    /// sequence number = previous + 1 (else missing or reordered records), hash algorithm (an HMAC
+    /// record needs the key; no SHA-256 record after an HMAC one when keyed), own hash, `prev` =
+    /// previous hash. Then `HEAD` must name the last record (or an earlier one with the same hash,
+    /// after a crash between the append and the HEAD update), and every anchor's hash must be a
+    /// record of that table and version.
+    public func verify(anchors: [AuditAnchor] = []) throws -> AuditVerifyReport {
+        var report = AuditVerifyReport()
+        report.keyed = key != nil
+        let lock: FileLock? = FileManager.default.fileExists(atPath: directory) ? try FileLock(path: lockPath) : nil
+        defer { withExtendedLifetime(lock) {} }
+        let (lines, segmentCount) = try readAll()
+        report.segments = segmentCount
+        let head = try? readHead()
+        let headDamaged = head == nil && (try? AppendOnlyFile.read(headPath)) != nil
+
+        var prevHash = AuditRecord.genesis
+        var lastSeq: Int64 = 0
+        var seenHMAC = false
+        var byHash: [String: AuditRecord] = [:]
+        var hashAtSeq: [Int64: String] = [:]
+        let allSeqs = Set(lines.compactMap { $0.record?.seq })
+
+        func fail(_ kind: AuditProblem.Kind, _ l: ReadLine, seq: Int64?, _ message: String) -> AuditVerifyReport {
+            var r = report
+            r.problem = AuditProblem(kind: kind, file: l.file, line: l.line, seq: seq, message: message)
+            return r
+        }
+
+        for l in lines {
+            let expected = lastSeq + 1
+            guard l.complete else {
+                return fail(.tornLine, l, seq: expected, "the line has no final newline: a write was cut short or the file was edited")
+            }
+            guard let r = l.record else {
+                return fail(.malformed, l, seq: expected, "not an audit record: \(l.failure ?? "unreadable")")
+            }
+            guard Array(r.line.dropLast()) == Array(l.bytes) else {
+                return fail(.notCanonical, l, seq: r.seq, "the bytes are not the record's canonical text: the line was edited")
+            }
+            if r.seq != expected {
+                if r.seq > expected && !allSeqs.contains(expected) {
+                    let range = r.seq - 1 == expected ? "\(expected) is" : "\(expected)…\(r.seq - 1) are"
+                    return fail(.missingRecords, l, seq: expected, "record \(range) missing before this line (found record \(r.seq)): records were deleted")
+                }
+                return fail(.reordered, l, seq: r.seq, "found record \(r.seq) where record \(expected) belongs: lines were moved or copied")
+            }
+            if "audit-\(UTCTime.day(r.time)).jsonl" != l.file {
+                return fail(.misplaced, l, seq: r.seq, "the record's time \(UTCTime.micros(r.time)) belongs in audit-\(UTCTime.day(r.time)).jsonl")
+            }
+            switch r.alg {
+            case .hmacSHA256:
+                guard key != nil else {
+                    return fail(.keyRequired, l, seq: r.seq, "the record is keyed (HMAC-SHA-256) but \(AuditKey.environmentVariable) is not set")
+                }
+                seenHMAC = true
+            case .sha256:
+                if seenHMAC && key != nil {
+                    return fail(.downgrade, l, seq: r.seq, "a plain SHA-256 record follows keyed records: the chain was rewritten without the key")
+                }
+            }
+            guard r.computedHash(key: key?.bytes) == r.hash else {
+                return fail(.hashMismatch, l, seq: r.seq,
+                            r.alg == .hmacSHA256 ? "the record does not match its HMAC: it was changed, or the key is wrong"
+                                                 : "the record does not match its hash: it was changed after it was written")
+            }
+            guard r.prev == prevHash else {
+                return fail(.chainBroken, l, seq: r.seq, "'prev' is not the hash of the record before it: a record before it was changed, removed or replaced")
+            }
+            prevHash = r.hash
+            lastSeq = r.seq
+            byHash[r.hash] = r
+            hashAtSeq[r.seq] = r.hash
+            report.records += 1
+        }
+        report.lastSeq = lastSeq
+        report.lastHash = prevHash
+
+        // HEAD: truncation of the end of the log.
+        let lastFile = lines.last?.file
+        if let head {
+            report.headChecked = true
+            if head.seq > lastSeq {
+                report.problem = AuditProblem(kind: .truncated, file: lastFile ?? head.segment, line: nil, seq: lastSeq + 1,
+                                              message: "the log ends at record \(lastSeq) but HEAD names record \(head.seq): records \(lastSeq + 1)…\(head.seq) were removed")
+                return report
+            }
+            if hashAtSeq[head.seq] != head.hash {
+                report.problem = AuditProblem(kind: .headMismatch, file: "HEAD", line: nil, seq: head.seq,
+                                              message: "HEAD's hash for record \(head.seq) is not the log's: the log or HEAD was rewritten")
+                return report
+            }
+        } else if lastSeq > 0 {
+            report.problem = AuditProblem(kind: .headMissing, file: "HEAD", line: nil, seq: nil,
+                                          message: headDamaged ? "HEAD is damaged" : "HEAD is missing although the log has \(lastSeq) records: it was deleted")
+            return report
+        }
+
+        // Anchors: table commits that name audit records.
+        for a in anchors.sorted(by: { ($0.table, $0.version) < ($1.table, $1.version) }) {
+            report.anchorsChecked += 1
+            guard let r = byHash[a.hash] else {
+                report.problem = AuditProblem(kind: .truncated, file: lastFile, line: nil, seq: lastSeq + 1,
+                                              message: "\(a.table) version \(a.version) anchors an audit record that is not in the log (hash \(a.hash.prefix(12))…): records after \(lastSeq) were removed, or the chain was rewritten")
+                return report
+            }
+            guard r.event.resource == a.table.description, r.event.tableVersion == a.version else {
+                report.problem = AuditProblem(kind: .anchorMismatch, file: nil, line: nil, seq: r.seq,
+                                              message: "\(a.table) version \(a.version) anchors record \(r.seq), which is about \(r.event.resource) version \(r.event.tableVersion.map(String.init) ?? "none")")
+                return report
+            }
+        }
+        return report
+    }
+}

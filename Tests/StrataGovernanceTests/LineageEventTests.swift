@@ -1,0 +1,228 @@
+@testable import StrataGovernance
+import StrataCore
+import StrataFormats
+import Foundation
+import Testing
+
+/// Validates OpenLineage events with the official Python client (openlineage-python): every
+/// event is rebuilt strictly from its JSON with the client's generated spec classes (an unknown
+/// or missing key raises), its validators (UUID run id, ISO event time with a time part) run,
+/// facet schema URLs must be the client's, transformation types/subtypes must be in the spec's
+/// lists, and the client's serialization of the rebuilt event must equal the input.
+enum OpenLineageOracle {
+    static let script = #"""
+import json, sys
+from openlineage.client.generated import base, column_lineage_dataset as cl, schema_dataset as sd
+from openlineage.client.generated import error_message_run as em, documentation_job as dj, parent_run as pr
+from openlineage.client.serde import Serde
+
+SUBTYPES = {"DIRECT": {"IDENTITY", "TRANSFORMATION", "AGGREGATION"},
+            "INDIRECT": {"JOIN", "GROUP_BY", "FILTER", "SORT", "WINDOW", "CONDITIONAL"}}
+
+def strict(cls, d, **extra):
+    return cls(**d, **extra)  # attrs raises TypeError on unknown or missing keys
+
+def facet(cls, d, build=lambda d: d):
+    d = dict(d)
+    producer = d.pop("_producer")
+    url = d.pop("_schemaURL")
+    assert url == cls._get_schema(), f"schema URL {url} != {cls._get_schema()}"
+    assert producer.startswith("https://"), producer
+    return cls(**build(d), producer=producer)
+
+def transformation(t):
+    t = strict(cl.Transformation, t)
+    assert t.type in SUBTYPES, t.type
+    assert t.subtype in SUBTYPES[t.type], (t.type, t.subtype)
+    assert isinstance(t.masking, bool)
+    return t
+
+def input_field(f):
+    f = dict(f)
+    ts = [transformation(t) for t in f.pop("transformations")]
+    assert ts, "an input field without transformations"
+    return strict(cl.InputField, f, transformations=ts)
+
+def column_lineage(d):
+    out = {"fields": {k: strict(cl.Fields, {"inputFields": [input_field(i) for i in v.pop("inputFields")]}, **v)
+                      for k, v in d.pop("fields").items()}}
+    if "dataset" in d:
+        out["dataset"] = [input_field(i) for i in d.pop("dataset")]
+    assert not d, f"unknown columnLineage keys {list(d)}"
+    return out
+
+DATASET_FACETS = {
+    "schema": (sd.SchemaDatasetFacet, lambda d: {"fields": [strict(sd.SchemaDatasetFacetFields, f) for f in d.pop("fields")], **d}),
+    "columnLineage": (cl.ColumnLineageDatasetFacet, column_lineage),
+}
+RUN_FACETS = {
+    "errorMessage": (em.ErrorMessageRunFacet, lambda d: d),
+    "parent": (pr.ParentRunFacet, lambda d: {"run": strict(pr.Run, d.pop("run")), "job": strict(pr.Job, d.pop("job")), **d}),
+}
+JOB_FACETS = {"documentation": (dj.DocumentationJobFacet, lambda d: d)}
+
+def facets(d, table):
+    out = {}
+    for k, v in (d or {}).items():
+        assert k in table, f"unexpected facet {k}"
+        cls, build = table[k]
+        out[k] = facet(cls, v, build)
+    return out
+
+def dataset(cls, d):
+    d = dict(d)
+    return strict(cls, d, facets=facets(d.pop("facets", None), DATASET_FACETS)) if "facets" in d else strict(cls, d)
+
+def prune(x):
+    if isinstance(x, dict):
+        return {k: prune(v) for k, v in x.items() if v not in (None, {}, [])}
+    if isinstance(x, list):
+        return [prune(v) for v in x]
+    return x
+
+def event(d):
+    d = json.loads(json.dumps(d))
+    assert d.pop("schemaURL") == base.RunEvent._get_schema()
+    run = d.pop("run")
+    job = d.pop("job")
+    ev = base.RunEvent(
+        eventTime=d.pop("eventTime"), producer=d.pop("producer"), eventType=base.EventType(d.pop("eventType")),
+        run=base.Run(runId=run.pop("runId"), facets=facets(run.pop("facets", None), RUN_FACETS)),
+        job=base.Job(namespace=job.pop("namespace"), name=job.pop("name"), facets=facets(job.pop("facets", None), JOB_FACETS)),
+        inputs=[dataset(base.InputDataset, i) for i in d.pop("inputs")],
+        outputs=[dataset(base.OutputDataset, o) for o in d.pop("outputs")])
+    assert not d and not run and not job, f"unknown keys {list(d) + list(run) + list(job)}"
+    return ev
+
+n = 0
+for path in sys.argv[1:]:
+    for lineno, line in enumerate(open(path, encoding="utf-8"), 1):
+        line = line.strip()
+        if not line:
+            continue
+        original = json.loads(line)
+        try:
+            ev = event(original)
+            assert prune(Serde.to_dict(ev)) == prune(original), "the client's serialization differs from the input"
+        except Exception as e:
+            raise SystemExit(f"{path}:{lineno}: {type(e).__name__}: {e}")
+        n += 1
+print(n)
+"""#
+
+    /// True when openlineage-python can be imported, or must be (`STRATA_REQUIRE_ORACLES=1`: then a
+    /// missing package fails the tests instead of skipping them).
+    static let usable: Bool = {
+        if GovProcess.oraclesRequired { return true }
+        guard let py = GovProcess.python else { return false }
+        return (try? GovProcess.run(py, ["-c", "import openlineage.client.generated.base"]))?.status == 0
+    }()
+
+    /// Validates every line of `files`; returns how many events passed.
+    static func validate(_ files: [String]) throws -> Int {
+        let out = try GovProcess.python(script, files)
+        return Int(out.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+    }
+}
+
+@Suite struct LineageEventTests {
+    /// The minimal COMPLETE event of docs/openlineage.md, rebuilt with the builder, byte for byte.
+    @Test func builderWritesTheDocumentedShape() throws {
+        let bronze = "datalake/bronze/customers"
+        var e = OpenLineageRunEvent(eventType: .complete, eventTime: 1_768_471_200_000_000, runId: "0193f0a2-7b7e-7c1a-9d3e-2f5c8a1b4e60",
+                                    jobName: "silver_customers", inputs: [LineageDataset(name: bronze)],
+                                    outputs: [LineageDataset(name: "datalake/silver/customers",
+                                                             fields: [LineageField(name: "customer_id", type: "int64"), LineageField(name: "email", type: "string")],
+                                                             columnLineage: [
+                                                                ColumnLineageEdge(outputColumn: "customer_id", inputDataset: bronze, inputColumn: "customer_id", subtype: .identity),
+                                                                ColumnLineageEdge(outputColumn: "email", inputDataset: bronze, inputColumn: "email", subtype: .transformation,
+                                                                                  description: "hash (HMAC-SHA-256)", masking: true),
+                                                             ])])
+        e.producer = "https://example.org/strata/0.1.0"
+        let expected = """
+        {"eventType":"COMPLETE","eventTime":"2026-01-15T10:00:00.000Z","producer":"https://example.org/strata/0.1.0",\
+        "schemaURL":"https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent","run":{"runId":"0193f0a2-7b7e-7c1a-9d3e-2f5c8a1b4e60"},\
+        "job":{"namespace":"strata","name":"silver_customers"},"inputs":[{"namespace":"file","name":"datalake/bronze/customers"}],\
+        "outputs":[{"namespace":"file","name":"datalake/silver/customers","facets":{"schema":{"_producer":"https://example.org/strata/0.1.0",\
+        "_schemaURL":"https://openlineage.io/spec/facets/1-2-0/SchemaDatasetFacet.json#/$defs/SchemaDatasetFacet",\
+        "fields":[{"name":"customer_id","type":"int64"},{"name":"email","type":"string"}]},\
+        "columnLineage":{"_producer":"https://example.org/strata/0.1.0",\
+        "_schemaURL":"https://openlineage.io/spec/facets/1-2-0/ColumnLineageDatasetFacet.json#/$defs/ColumnLineageDatasetFacet",\
+        "fields":{"customer_id":{"inputFields":[{"namespace":"file","name":"datalake/bronze/customers","field":"customer_id",\
+        "transformations":[{"type":"DIRECT","subtype":"IDENTITY","masking":false}]}]},\
+        "email":{"inputFields":[{"namespace":"file","name":"datalake/bronze/customers","field":"email",\
+        "transformations":[{"type":"DIRECT","subtype":"TRANSFORMATION","description":"hash (HMAC-SHA-256)","masking":true}]}]}}}}}]}
+        """
+        #expect(e.serialized == expected)
+    }
+
+    @Test func decodeRoundTripsEveryFixtureEvent() throws {
+        for e in LineageFixture.events {
+            let back = try OpenLineageRunEvent.decode(try JSONValue.parse(e.serialized))
+            #expect(back.serialized == e.serialized)
+        }
+    }
+
+    @Test func edgesToOneInputFieldMergeAndDatasetWideEdgesGoToDataset() throws {
+        let gold = try #require(LineageFixture.events.first { $0.jobName == "gold_user_sales" && $0.eventType == .complete })
+        let cl = try #require(gold.json["outputs"]?.elements?.first?["facets"]?["columnLineage"])
+        let dataset = try #require(cl["dataset"]?.elements)
+        // user_id of bronze.orders is both a JOIN key and the GROUP BY key: one entry, two transformations.
+        let userId = try #require(dataset.first { $0["field"]?.stringValue == "user_id" })
+        #expect(userId["transformations"]?.elements?.compactMap { $0["subtype"]?.stringValue } == ["JOIN", "GROUP_BY"])
+        #expect(dataset.count == 2)
+        #expect(cl["fields"]?.members?.map(\.key) == ["user_id", "email_hash", "orders", "total"])
+    }
+
+    @Test func datasetFromSchemaUsesStrataTypeNames() {
+        let schema = Schema([Field("id", .int64, nullable: false), Field("amount", .decimal(precision: 10, scale: 2)), Field("at", .timestamp)])
+        let d = LineageDataset(name: "datalake/gold/x", schema: schema)
+        #expect(d.fields == [LineageField(name: "id", type: "int64"), LineageField(name: "amount", type: "decimal(10,2)"),
+                             LineageField(name: "at", type: "timestamp")])
+    }
+
+    @Test func jobRunIdIsAStableUUID() {
+        let a = LineageNames.jobRunId(runId: "r", pipeline: "p")
+        #expect(a == LineageNames.jobRunId(runId: "r", pipeline: "p"))
+        #expect(a != LineageNames.jobRunId(runId: "r", pipeline: "q"))
+        #expect(UUID(uuidString: a) != nil)
+        #expect(Array(a)[14] == "8")
+    }
+
+    @Test func datasetNamesAreProjectRelativePaths() throws {
+        let users = TableRef(layer: .silver, name: "users")
+        #expect(LineageNames.datasetName(table: users, lakeRoot: "/p/datalake", projectRoot: "/p") == "datalake/silver/users")
+        #expect(LineageNames.datasetName(table: users, lakeRoot: "/p/./lake/", projectRoot: "/p/") == "lake/silver/users")
+        #expect(LineageNames.datasetName(table: users, lakeRoot: "/elsewhere/lake", projectRoot: "/p") == "/elsewhere/lake/silver/users")
+        #expect(LineageNames.table(fromDatasetName: "datalake/gold/user_sales") == TableRef(layer: .gold, name: "user_sales"))
+        #expect(LineageNames.table(fromDatasetName: "datalake/landing/users.csv") == nil)
+    }
+
+    @Test(.enabled(if: OpenLineageOracle.usable)) func everyEventValidatesWithOpenLineagePython() throws {
+        let dir = try GovTempDir("ol-validate")
+        let store = LineageStore(projectRoot: dir.path)
+        try store.append(LineageFixture.events)
+        let files = try FileManager.default.contentsOfDirectory(atPath: store.eventsDirectory)
+            .filter { $0.hasSuffix(".jsonl") }.map { store.eventsDirectory + "/" + $0 }
+        #expect(try OpenLineageOracle.validate(files) == LineageFixture.events.count)
+    }
+
+    /// The oracle is not a rubber stamp: it rejects what the spec does not allow.
+    @Test(.enabled(if: OpenLineageOracle.usable)) func oracleRejectsInvalidEvents() throws {
+        let dir = try GovTempDir("ol-invalid")
+        let good = LineageFixture.events[1].serialized
+        let bad = [
+            good.replacingOccurrences(of: "\"subtype\":\"IDENTITY\"", with: "\"subtype\":\"MASKED\""),
+            good.replacingOccurrences(of: LineageFixture.events[1].runId, with: "not-a-uuid"),
+            good.replacingOccurrences(of: "\"eventType\":\"COMPLETE\"", with: "\"eventType\":\"DONE\""),
+            good.replacingOccurrences(of: "\"field\":", with: "\"column\":"),
+            good.replacingOccurrences(of: "\"eventTime\":\"2026-01-15T", with: "\"eventTime\":\"2026-13-15T"),
+        ]
+        for (i, text) in bad.enumerated() {
+            #expect(text != good)
+            let path = dir.file("bad\(i).jsonl")
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            #expect(throws: (any Error).self, "variant \(i)") { try OpenLineageOracle.validate([path]) }
+        }
+    }
+}
