@@ -30,7 +30,7 @@ let package = Package(
         .testTarget(name: "StrataCoreTests", dependencies: ["StrataCore", "StrataFormats", "StrataTestSupport"]),
         .testTarget(name: "StrataConfigTests", dependencies: ["StrataConfig", "StrataCore"]),
         .testTarget(name: "StrataFormatsTests", dependencies: ["StrataFormats", "StrataCore", "StrataTestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "StrataGovernanceTests", dependencies: ["StrataGovernance", "StrataCore", "StrataFormats", "StrataTestSupport"]),
+        .testTarget(name: "StrataGovernanceTests", dependencies: ["StrataGovernance", "StrataCore", "StrataFormats", "StrataTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "StrataPluginsTests", dependencies: ["StrataPlugins", "StrataCore", "StrataConfig", "StrataFormats", "StrataTestSupport"]),
         .testTarget(name: "StrataEngineTests", dependencies: ["StrataEngine", "StrataPlugins", "StrataCore", "StrataConfig", "StrataFormats", "StrataTestSupport"]),
         .testTarget(name: "StrataCLITests", dependencies: ["StrataCLI", "StrataCore", "StrataFormats", "StrataTestSupport"]),

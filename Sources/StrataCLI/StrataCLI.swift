@@ -34,6 +34,8 @@ public enum StrataCLI {
             case "policy": return try PolicyCommand.run(rest, env)
             case "access": return try AccessCommand.run(rest, env)
             case "unmask": return try UnmaskCommand.run(rest, env)
+            case "audit": return try AuditCommand.run(rest, env)
+            case "lineage": return try LineageCommand.run(rest, env)
             case "help", "--help", "-h":
                 Output.out(usage)
                 return 0
@@ -76,6 +78,8 @@ public enum StrataCLI {
         ("policy", "Governance: `policy scan [TABLE...]`, `policy audit`, `policy test`."),
         ("access", "`access explain TABLE --as ROLE`: what a role sees of each column, and why."),
         ("unmask", "`unmask --as ROLE [TOKEN...]`: reverse tokenized values, for roles allowed to."),
+        ("audit", "The tamper-evident audit log: `audit verify`, `audit show`, `audit reconcile`."),
+        ("lineage", "Lineage: `lineage export --format openlineage|json|dot|mermaid|html`, `lineage upstream|downstream TABLE[.COLUMN]`."),
         ("plugins", "List plugins, or describe one: `plugins describe NAME`."),
         ("generate", "Write the e-commerce demo data at any size: `generate ecommerce --rows N --out DIR`."),
     ]
@@ -84,7 +88,7 @@ public enum StrataCLI {
         """
         strata \(version): a governed data-lake pipeline host
 
-        usage: strata [--config PATH] [--json] COMMAND [ARGS]
+        usage: strata [--config PATH] [--json] [--actor NAME] COMMAND [ARGS]
 
         commands:
         \(commands.map { "  " + $0.0.padding(toLength: 10, withPad: " ", startingAt: 0) + $0.1 }.joined(separator: "\n"))
@@ -92,6 +96,7 @@ public enum StrataCLI {
         global options:
           --config PATH   the pipelines file (default ./pipelines.yaml)
           --json          machine-readable output on stdout
+          --actor NAME    who acts, for the audit log (default $STRATA_ACTOR, else the OS user)
         exit codes: 0 success, 1 run failure, 2 invalid usage or config, 3 refused by policy
         """
     }
@@ -101,6 +106,8 @@ public enum StrataCLI {
 struct GlobalOptions {
     var config = "pipelines.yaml"
     var json = false
+    /// Who acts, for the audit log (`--actor`).
+    var actor: String?
 
     /// Removes the global options from `args` wherever they appear.
     mutating func extract(from args: [String]) throws -> [String] {
@@ -116,6 +123,12 @@ struct GlobalOptions {
                 i += 1
             } else if a.hasPrefix("--config=") {
                 config = String(a.dropFirst("--config=".count))
+            } else if a == "--actor" {
+                guard i + 1 < args.count else { throw StrataError(.usage, "--actor needs a name") }
+                actor = args[i + 1]
+                i += 1
+            } else if a.hasPrefix("--actor=") {
+                actor = String(a.dropFirst("--actor=".count))
             } else {
                 out.append(a)
             }

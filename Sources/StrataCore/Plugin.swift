@@ -47,6 +47,12 @@ public protocol SourceConfig: Sendable {
     func outputSchema(_ resolver: any SchemaResolver) throws -> Schema?
     /// Opens the runtime half.
     func open(_ context: RunContext) throws -> any BatchReader
+    /// The input dataset's name in lineage for sources that read files (`datalake/landing/users.csv`).
+    var datasetName: String? { get }
+}
+
+extension SourceConfig {
+    public var datasetName: String? { nil }
 }
 
 /// A streaming operator: batches in, batches out; state only where the operator needs it.
@@ -115,6 +121,30 @@ public struct CommitSummary: Sendable, Hashable {
     }
 }
 
+/// A commit about to be made: what the engine's audit record describes before the log is written.
+public struct PendingCommit: Sendable, Hashable {
+    public var table: TableRef
+    /// The version the commit will create (a blind append that loses a race may land later).
+    public var version: Int64
+    public var rows: Int
+    public var files: Int
+    public var bytes: Int
+    public var operation: String
+
+    public init(table: TableRef, version: Int64, rows: Int, files: Int, bytes: Int, operation: String) {
+        self.table = table
+        self.version = version
+        self.rows = rows
+        self.files = files
+        self.bytes = bytes
+        self.operation = operation
+    }
+}
+
+/// Called by a sink just before it commits; returns fields to add to the commit's `commitInfo`
+/// (the audit record's hash). Throwing aborts the commit.
+public typealias CommitHook = @Sendable (PendingCommit) throws -> [String: String]
+
 /// A row that could not be ingested, kept with why and where.
 public struct QuarantineRecord: Sendable, Hashable {
     public var sourceFile: String
@@ -150,6 +180,8 @@ public final class RunContext: Sendable {
     public let quarantine: any QuarantineSink
     /// State this pipeline's sources recorded at their last committed run (e.g. ingested files).
     public let previousState: [String: String]
+    /// The engine's hook around every commit this run makes (audit records); nil in plugin tests.
+    public let onCommit: CommitHook?
     private let newState = Mutex<[String: String]>([:])
     private let counters = Mutex<(rows: Int, bytes: Int)>((0, 0))
     private let warningList = Mutex<[String]>([])
@@ -157,7 +189,9 @@ public final class RunContext: Sendable {
     private let annotationList = Mutex<[String: String]>([:])
 
     public init(projectRoot: String, lakeRoot: String, runId: String, pipeline: String, startedAt: Int64,
-                fullRefresh: Bool, quarantine: any QuarantineSink, previousState: [String: String]) {
+                fullRefresh: Bool, quarantine: any QuarantineSink, previousState: [String: String],
+                onCommit: CommitHook? = nil) {
+        self.onCommit = onCommit
         self.projectRoot = projectRoot
         self.lakeRoot = lakeRoot
         self.runId = runId

@@ -28,7 +28,10 @@ public enum PythonOracle {
         guard let python else {
             throw Failure(description: "the Python oracles are not installed: run ./scripts/setup")
         }
-        let r = try TestProcess.run(python, ["-c", script] + args)
+        // deltalake's native runtime sometimes aborts at interpreter exit after the script has
+        // finished; exiting at once after flushing keeps the answer and the exit status honest.
+        let guarded = script + "\nimport sys as _strata_sys, os as _strata_os\n_strata_sys.stdout.flush()\n_strata_os._exit(0)\n"
+        let r = try TestProcess.run(python, ["-c", guarded] + args)
         guard r.status == 0 else {
             throw Failure(description: "python exited \(r.status): \(r.stderr)")
         }

@@ -24,7 +24,7 @@ enum ExportCommand {
         let columns = a.values["--columns"].map { $0.split(separator: ",").map { String($0).trimming(" ") } }
         let project = try env.loadProject()
         let rows = try TableRows.open(table, version: try a.int("--version").map(Int64.init), columns: columns,
-                                      role: a.values["--as"], project: project)
+                                      role: a.values["--as"], project: project, actor: env.global.actor, command: "export")
         let tmp = (out as NSString).deletingLastPathComponent.isEmpty ? ".\(UUID().uuidString).tmp" :
             (out as NSString).deletingLastPathComponent + "/.\(UUID().uuidString).tmp"
         var count = 0

@@ -8,6 +8,7 @@ enum RunCommand {
         let a = try Arguments(args, options: [], switches: ["--full-refresh", "--quiet", "-q"])
         let project = try env.loadProject()
         var options = RunOptions(selectors: a.positionals, fullRefresh: a.has("--full-refresh"))
+        options.actor = env.global.actor
         let interactive = Output.stderrIsTerminal && !a.has("--quiet") && !a.has("-q")
         if interactive {
             options.progress = { p in

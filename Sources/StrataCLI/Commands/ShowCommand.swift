@@ -21,7 +21,8 @@ enum ShowCommand {
         }
         let columns = a.values["--columns"].map { $0.split(separator: ",").map { String($0).trimming(" ") } }
         let project = try env.loadProject()
-        let reader = try TableRows.open(table, version: version, columns: columns, role: a.values["--as"], project: project)
+        let reader = try TableRows.open(table, version: version, columns: columns, role: a.values["--as"], project: project,
+                                        actor: env.global.actor, command: "show")
         var rows: [[Value]] = []
         var total = 0
         while rows.count < limit, let b = try reader.next() {
@@ -76,14 +77,14 @@ struct TableRows {
 
     func next() throws -> Batch? { try nextBatch() }
 
-    static func open(_ table: TableRef, version: Int64?, columns: [String]?, role: String?, project: Project) throws -> TableRows {
+    static func open(_ table: TableRef, version: Int64?, columns: [String]?, role: String?, project: Project,
+                     actor: String?, command: String) throws -> TableRows {
         let lake = Lake(root: project.lakeRoot)
         guard let role else {
             let r = try lake.reader(table, version: version, columns: columns)
             return TableRows(schema: r.schema, snapshot: r.snapshot, filtered: false, nextBatch: r.next)
         }
-        let governed = try AccessRead.open(table, role: role, version: version, project: project,
-                                           governance: try AccessRead.governance(project))
+        let governed = try ReadAudit.open(table, role: role, version: version, project: project, actor: actor, command: command)
         var schema = governed.schema
         var pick: [Int]? = nil
         if let columns {
@@ -96,6 +97,8 @@ struct TableRows {
             }
             schema = Schema(pick!.map { schema[$0] })
         }
+        ReadAudit.record(.read, resource: table.description, role: role, result: .allowed, columns: schema.names,
+                         command: command, project: project, actor: actor)
         return TableRows(schema: schema, snapshot: governed.reader.snapshot, filtered: governed.decision.rowFilter != nil) {
             guard let b = try governed.next() else { return nil }
             return pick.map { b.project($0) } ?? b

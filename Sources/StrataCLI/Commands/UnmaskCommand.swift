@@ -11,12 +11,17 @@ enum UnmaskCommand {
         guard let roleName = a.values["--as"] else { throw StrataError(.usage, "usage: strata unmask --as ROLE [TOKEN...]  (tokens on stdin when none given)") }
         let project = try env.loadProject()
         let governance = try AccessRead.governance(project)
+        func deny(_ e: StrataError) -> StrataError {
+            ReadAudit.record(.unmask, resource: "tokens", role: roleName, result: .denied, reason: e.message, command: "unmask",
+                             project: project, actor: env.global.actor)
+            return e
+        }
         guard let role = governance.policies.role(named: roleName) else {
             let names = governance.policies.roles.map(\.name)
-            throw StrataError(.accessDenied, "there is no role '\(roleName)'", hint: Suggest.hint(for: roleName, in: names) ?? "roles: " + names.joined(separator: ", "))
+            throw deny(StrataError(.accessDenied, "there is no role '\(roleName)'", hint: Suggest.hint(for: roleName, in: names) ?? "roles: " + names.joined(separator: ", ")))
         }
         guard role.canUnmask else {
-            throw StrataError(.accessDenied, "role \(roleName) may not unmask tokens", hint: "a role needs `unmask: true` (\(role.source))")
+            throw deny(StrataError(.accessDenied, "role \(roleName) may not unmask tokens", hint: "a role needs `unmask: true` (\(role.source))"))
         }
         var tokens = a.positionals
         if tokens.isEmpty {
@@ -24,6 +29,9 @@ enum UnmaskCommand {
             tokens = input.split(whereSeparator: \.isNewline).map(String.init).filter { !$0.isEmpty }
         }
         let masker = Masker(keys: KeyStore(lakeRoot: project.lakeRoot))
+        // One record per request; it names how many tokens, never the tokens or the values.
+        ReadAudit.record(.unmask, resource: "tokens", role: roleName, result: .allowed, rows: tokens.count, command: "unmask",
+                         project: project, actor: env.global.actor)
         for (i, t) in tokens.enumerated() {
             do {
                 Output.out(try masker.unmask(token: t))

@@ -67,12 +67,12 @@ public struct Lake: Sendable {
     }
 
     /// Appends quarantined rows to `quarantine.<layer>_<name>` in one commit.
-    func appendQuarantine(_ batch: Batch, for target: TableRef, pipeline: String, runId: String) throws {
+    func appendQuarantine(_ batch: Batch, for target: TableRef, pipeline: String, runId: String, prepare: CommitHook?) throws -> CommitSummary {
         let q = QuarantineCollector.table(for: target)
         let w = try DeltaTableWriter(table: q, tablePath: path(of: q), schema: batch.schema, options: TableWriteOptions())
         try w.write(batch)
-        _ = try w.commit(CommitContext(operation: "QUARANTINE", pipeline: pipeline, runId: runId,
-                                       info: ["strataTarget": target.description]))
+        return try w.commit(CommitContext(operation: "QUARANTINE", pipeline: pipeline, runId: runId,
+                                          info: ["strataTarget": target.description], prepare: prepare))
     }
 }
 

@@ -40,14 +40,21 @@ public struct Project: Sendable {
     /// The policies folder (absolute), whether or not it exists.
     public var policiesRoot: String
     public var pipelines: [PipelineSpec]
-    /// SHA-256 of the config file's bytes, hex (filled by the engine when it reads the file).
+    /// The config file's text (its SHA-256 is the config digest in audit records).
     public var configText: String
+    /// An OpenLineage HTTP endpoint (Marquez) that also receives every event, when configured.
+    public var lineageURL: String? = nil
 
     static let topKeys: [ConfigKey] = [
         ConfigKey("version", "int", default: "1", "Config format version; only 1 exists."),
         ConfigKey("lake", "string", default: "datalake", "The lake folder, relative to this file."),
         ConfigKey("policies", "string", default: "policies", "The governance policies folder, relative to this file."),
+        ConfigKey("lineage", "map", "Lineage options: `url:` of an OpenLineage HTTP endpoint (e.g. Marquez) that also receives every event."),
         ConfigKey("pipelines", "map", required: true, "Pipelines by name: each has source, transforms and sink."),
+    ]
+
+    static let lineageKeys: [ConfigKey] = [
+        ConfigKey("url", "string", required: true, "Base URL of the endpoint, e.g. http://localhost:5000 (events go to /api/v1/lineage)."),
     ]
 
     static let pipelineKeys: [ConfigKey] = [
@@ -146,7 +153,15 @@ public struct Project: Sendable {
             spec.declassifications = declassifications
             specs.append(spec)
         }
-        return Project(configPath: configPath, root: dir, lakeRoot: lake, policiesRoot: policies, pipelines: specs, configText: text)
+        var project = Project(configPath: configPath, root: dir, lakeRoot: lake, policiesRoot: policies, pipelines: specs, configText: text)
+        if let l = try top.map("lineage", keys: lineageKeys) {
+            let url = try l.requiredString("url")
+            guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
+                throw l.error("url", .invalidConfig, "'\(url)' is not an http(s) URL")
+            }
+            project.lineageURL = url
+        }
+        return project
     }
 
     static func isValidPipelineName(_ s: String) -> Bool {

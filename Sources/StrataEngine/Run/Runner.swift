@@ -8,6 +8,8 @@ import Foundation
 public struct RunOptions: Sendable {
     public var selectors: [String] = []
     public var fullRefresh = false
+    /// Who runs it, for the audit log (`--actor`; else `STRATA_ACTOR`, else the OS user).
+    public var actor: String?
     /// Called with progress snapshots about twice a second while a pipeline runs.
     public var progress: (@Sendable (ProgressSnapshot) -> Void)?
 
@@ -42,13 +44,15 @@ public struct Runner: Sendable {
     }
 
     public func run(_ options: RunOptions) throws -> RunReport {
+        let runId = UUID().uuidString.lowercased()
         let plan = try Plan(project: project, existingTables: Set(lake.tables()))
         let selected = try plan.select(options.selectors)
         // Configuration errors (unknown columns, type errors) stop the run before any data is read.
         _ = try ProjectSchemaResolver.check(project: project, lake: lake)
         let governance = try Governance.load(directory: project.policiesRoot)
         let masker = Masker(keys: KeyStore(lakeRoot: project.lakeRoot))
-        let runId = UUID().uuidString.lowercased()
+        let recorder = try RunRecorder(project: project, actor: options.actor, runId: runId, policyDigest: governance.policies.digest)
+        try recorder.recordDigestChanges()
         let started = Date()
         var results: [PipelineResult] = []
         var failed = Set<String>()
@@ -60,8 +64,9 @@ public struct Runner: Sendable {
                 failed.insert(p.name)
                 continue
             }
-            let r = runPipeline(p, runId: runId, options: options, index: i, total: selected.count,
-                                governance: governance, masker: masker)
+            var r = runPipeline(p, runId: runId, options: options, index: i, total: selected.count,
+                                governance: governance, masker: masker, recorder: recorder)
+            r.warnings += recorder.warnings.filter { !r.warnings.contains($0) }
             if r.status == .failed || r.status == .refused || r.status == .skipped { failed.insert(p.name) }
             results.append(r)
         }
@@ -95,14 +100,18 @@ public struct Runner: Sendable {
     }
 
     func runPipeline(_ p: PipelineSpec, runId: String, options: RunOptions, index: Int, total: Int,
-                     governance: Governance, masker: Masker) -> PipelineResult {
+                     governance: Governance, masker: Masker, recorder: RunRecorder) -> PipelineResult {
         let t0 = Date()
         var result = PipelineResult(pipeline: p.name, table: p.writes, status: .failed)
         let quarantine = QuarantineCollector()
         let previous = options.fullRefresh ? [:] : ((try? lake.lastState(of: p.writes, pipeline: p.name)) ?? [:])
+        let facts = CommitFacts()
         let context = RunContext(projectRoot: project.root, lakeRoot: project.lakeRoot, runId: runId, pipeline: p.name,
                                  startedAt: Temporal.nowMicros(), fullRefresh: options.fullRefresh,
-                                 quarantine: quarantine, previousState: previous)
+                                 quarantine: quarantine, previousState: previous,
+                                 onCommit: facts.hook(recorder.commitHook(pipeline: p.name, columns: { facts.columns }, masks: { facts.masks })))
+        var inputDatasets: [LineageDataset] = []
+        var started = false
         let ticker = options.progress.map { report in
             ProgressTicker(interval: 0.5) {
                 let input = context.input
@@ -123,6 +132,8 @@ public struct Runner: Sendable {
                 return result
             }
             for (k, v) in versions { context.recordState(k, v) }
+            recorder.started(p)
+            started = true
             let reader = try p.source.open(context)
             var schema = reader.schema
             var operators: [any BatchOperator] = []
@@ -146,6 +157,7 @@ public struct Runner: Sendable {
                 governed.decide(schema: schema)
                 try governed.plan.check()
                 for (k, v) in governed.annotations() { context.annotate(k, v) }
+                facts.set(columns: governed.storedSchema.names, masks: governed.plan.masks.mapValues(\.description))
                 let s = try p.sink.open(input: governed.storedSchema, context)
                 sink = s
                 for b in held { try s.write(try governed.apply(b)) }
@@ -180,13 +192,30 @@ public struct Runner: Sendable {
                 try pushThrough(try operators[k].finish(), from: k + 1)
             }
             let s = try open()
+            let sourceDataset = p.source.datasetName ?? p.sourceType
+            inputDatasets = p.reads.map { t in
+                LineageDataset(name: recorder.dataset(t), schema: (try? lake.snapshot(t).schema) ?? .empty)
+            }
+            if p.source.reads.isEmpty { inputDatasets.insert(LineageDataset(name: sourceDataset, schema: reader.schema), at: 0) }
+            var outputs: [LineageDataset] = []
             if quarantine.count > 0 {
-                try lake.appendQuarantine(quarantine.batch(runId: runId, pipeline: p.name, at: context.startedAt),
-                                          for: p.writes, pipeline: p.name, runId: runId)
+                let q = try lake.appendQuarantine(quarantine.batch(runId: runId, pipeline: p.name, at: context.startedAt),
+                                                  for: p.writes, pipeline: p.name, runId: runId, prepare: context.onCommit)
+                facts.committed()
+                outputs.append(LineageDataset(name: recorder.dataset(q.table), schema: QuarantineCollector.schema))
             }
             let summary = try s.commit()
+            facts.committed()
             sink = nil
             result.masks = governed.plan.masks.mapValues(\.description)
+            for d in governed.declassified {
+                try recorder.declassified(table: p.writes, pipeline: p.name, column: d.column, tags: d.tags.map(\.name).sorted(), reason: d.reason)
+            }
+            let stored = (try? lake.snapshot(p.writes).schema) ?? governed.storedSchema
+            let masks = facts.masks
+            outputs.insert(LineageDataset(name: recorder.dataset(p.writes), schema: stored,
+                                          columnLineage: recorder.edges(lineage, sourceDataset: sourceDataset, masks: masks)), at: 0)
+            recorder.completed(p, inputs: inputDatasets, outputs: outputs)
             result.status = summary.version == nil ? .upToDate : .committed
             result.version = summary.version
             result.rowsOut = summary.rows
@@ -196,6 +225,16 @@ public struct Runner: Sendable {
             let e = StrataError.wrap(error, .runFailed, "pipeline failed")
             result.error = e
             result.status = (e.code == .policyRefused) ? .refused : .failed
+            if let pending = facts.pending {
+                recorder.commitFailed(table: pending.table, version: pending.version, pipeline: p.name, error: e)
+            }
+            if e.code == .policyRefused {
+                recorder.refused(table: p.writes, pipeline: p.name, error: e)
+            } else {
+                recorder.failed(table: p.writes, pipeline: p.name, error: e)
+            }
+            if !started { recorder.started(p) }
+            recorder.failedLineage(p, inputs: inputDatasets, error: e)
         }
         let input = context.input
         result.rowsIn = input.rows
@@ -237,4 +276,35 @@ final class TickerState: @unchecked Sendable {
     private var stopped = false
     var isStopped: Bool { lock.lock(); defer { lock.unlock() }; return stopped }
     func stop() { lock.lock(); stopped = true; lock.unlock() }
+}
+
+/// What the audit hook needs to know about a pipeline's commits, set once the gate has decided.
+final class CommitFacts: @unchecked Sendable {
+    private let lock = NSLock()
+    private var cols: [String] = []
+    private var maskMap: [String: String] = [:]
+    private var inFlight: PendingCommit?
+
+    var columns: [String] { lock.withLock { cols } }
+    var masks: [String: String] { lock.withLock { maskMap } }
+    /// The commit whose audit record was written but whose log write has not succeeded.
+    var pending: PendingCommit? { lock.withLock { inFlight } }
+
+    func set(columns: [String], masks: [String: String]) {
+        lock.withLock {
+            cols = columns
+            maskMap = masks
+        }
+    }
+
+    /// Wraps the recorder's hook to remember the commit in flight until the next one starts.
+    func hook(_ inner: @escaping CommitHook) -> CommitHook {
+        { [self] pending in
+            let out = try inner(pending)
+            lock.withLock { inFlight = pending }
+            return out
+        }
+    }
+
+    func committed() { lock.withLock { inFlight = nil } }
 }

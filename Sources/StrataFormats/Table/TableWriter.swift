@@ -33,9 +33,12 @@ public struct CommitContext: Sendable {
     public var txnVersion: Int64?
     /// Free-form fields added to `commitInfo` (strings).
     public var info: [String: String]
+    /// Called with the commit's facts just before the log is written; its fields join `commitInfo`.
+    public var prepare: CommitHook?
 
     public init(operation: String, pipeline: String? = nil, runId: String? = nil, appId: String? = nil,
-                txnVersion: Int64? = nil, info: [String: String] = [:]) {
+                txnVersion: Int64? = nil, info: [String: String] = [:], prepare: CommitHook? = nil) {
+        self.prepare = prepare
         self.operation = operation
         self.pipeline = pipeline
         self.runId = runId
@@ -240,6 +243,17 @@ public final class DeltaTableWriter {
         if let r = ctx.runId { info["strataRunId"] = r }
         info["strataRows"] = String(rows)
         info["strataMode"] = options.mode.rawValue
+        if let prepare = ctx.prepare {
+            let pending = PendingCommit(table: table, version: (existing?.version ?? -1) + 1, rows: rows, files: finished.count,
+                                        bytes: bytes, operation: ctx.operation)
+            do {
+                for (k, v) in try prepare(pending) { info[k] = v }
+            } catch {
+                for f in finished { unlink(tablePath + "/" + f.relative) }
+                cleanupStaging()
+                throw error
+            }
+        }
         actions.append(.commitInfo(DeltaCommitInfo(timestamp: now, operation: ctx.operation,
                                                    operationParameters: ["mode": options.mode == .append ? "Append" : "Overwrite"],
                                                    isBlindAppend: options.mode == .append,

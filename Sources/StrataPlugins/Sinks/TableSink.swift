@@ -137,7 +137,8 @@ public struct TableSink: SinkConfig {
         var all = context.annotations
         for (k, v) in info { all[k] = v }
         all[StateKeys.state] = json
-        return (CommitContext(operation: operation, pipeline: context.pipeline, runId: context.runId, info: all),
+        return (CommitContext(operation: operation, pipeline: context.pipeline, runId: context.runId, info: all,
+                              prepare: context.onCommit),
                 state != context.previousState)
     }
 }

@@ -46,6 +46,8 @@ public struct JSONLSource: SourceConfig {
 
     public var reads: [TableRef] { [] }
 
+    public var datasetName: String? { paths.joined(separator: ",") }
+
     public func outputSchema(_ resolver: any SchemaResolver) throws -> Schema? { declared }
 
     public func open(_ context: RunContext) throws -> any BatchReader {

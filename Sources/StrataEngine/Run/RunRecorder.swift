@@ -1,0 +1,162 @@
+import Foundation
+import StrataCore
+import StrataGovernance
+
+/// The records every run leaves: audit records around every commit, refusal and failure, and
+/// OpenLineage START / COMPLETE / FAIL events per pipeline. Typed events the engine emits; no
+/// plugin builds them.
+///
+/// Commit protocol: the audit record of a commit is appended first, its hash goes into the commit's
+/// `commitInfo` (`strataAuditHash`, the anchor `audit verify` checks), then the log is written; if
+/// writing the log fails, a `failed` record for the same table and version follows.
+final class RunRecorder: @unchecked Sendable {
+    let project: Project
+    let audit: AuditLog
+    let lineage: LineageStore
+    let actor: String
+    let runId: String
+    let configDigest: String
+    let policyDigest: String
+    private let lock = NSLock()
+    private var warningList: [String] = []
+
+    init(project: Project, actor: String?, runId: String, policyDigest: String) throws {
+        self.project = project
+        self.audit = AuditLog(lakeRoot: project.lakeRoot, key: try AuditKey.fromEnvironment())
+        self.lineage = LineageStore(projectRoot: project.root, endpoint: project.lineageURL.map { LineageEndpoint(url: $0) })
+        self.actor = AuditActor.resolve(flag: actor)
+        self.runId = runId
+        self.configDigest = Digest.hex(Digest.sha256(project.configText))
+        self.policyDigest = policyDigest
+    }
+
+    /// Warnings for the run summary (an unreachable lineage endpoint, say).
+    var warnings: [String] { lock.withLock { warningList } }
+
+    private func warn(_ w: [String]) {
+        guard !w.isEmpty else { return }
+        lock.withLock { warningList += w }
+    }
+
+    func event(_ action: AuditAction, resource: String, pipeline: String? = nil, version: Int64? = nil,
+               result: AuditResult = .allowed, reason: String? = nil) -> AuditEvent {
+        AuditEvent(actor: actor, action: action, resource: resource, tableVersion: version, pipeline: pipeline, runId: runId,
+                   configDigest: configDigest, policyDigest: policyDigest, result: result, reason: reason)
+    }
+
+    /// A record when the config or the policies changed since the last recorded run.
+    func recordDigestChanges() throws {
+        let last = try audit.lastDigests()
+        var events: [AuditEvent] = []
+        if let c = last.config, c != configDigest {
+            var e = event(.digestChange, resource: "config")
+            e.details = ["previousDigest": c, "file": project.configPath]
+            events.append(e)
+        }
+        if let p = last.policy, p != policyDigest {
+            var e = event(.digestChange, resource: "policies")
+            e.details = ["previousDigest": p, "folder": project.policiesRoot]
+            events.append(e)
+        }
+        _ = try audit.append(events)
+    }
+
+    /// The hook every commit of a pipeline goes through.
+    func commitHook(pipeline: String, columns: @escaping @Sendable () -> [String], masks: @escaping @Sendable () -> [String: String]) -> CommitHook {
+        { [self] pending in
+            var e = event(pending.table.layer == .quarantine ? .quarantine : .commit, resource: pending.table.description,
+                          pipeline: pipeline, version: pending.version)
+            e.rows = Int64(pending.rows)
+            e.files = Int64(pending.files)
+            e.bytes = Int64(pending.bytes)
+            e.details = ["operation": pending.operation]
+            if pending.table.layer != .quarantine {
+                e.columns = columns()
+                e.masks = masks()
+            }
+            let records = try audit.append([e])
+            return [AuditLog.commitInfoKey: records.last?.hash ?? ""]
+        }
+    }
+
+    /// After a failed commit attempt: the record that cancels its `commit` record.
+    func commitFailed(table: TableRef, version: Int64, pipeline: String, error: StrataError) {
+        _ = try? audit.append([event(.commit, resource: table.description, pipeline: pipeline, version: version,
+                                     result: .failed, reason: error.description)])
+    }
+
+    func refused(table: TableRef, pipeline: String, error: StrataError) {
+        _ = try? audit.append([event(.refuse, resource: table.description, pipeline: pipeline, result: .denied, reason: error.description)])
+    }
+
+    func failed(table: TableRef, pipeline: String, error: StrataError) {
+        _ = try? audit.append([event(.runFailed, resource: table.description, pipeline: pipeline, result: .failed, reason: error.description)])
+    }
+
+    func declassified(table: TableRef, pipeline: String, column: String, tags: [String], reason: String) throws {
+        var e = event(.declassify, resource: table.description, pipeline: pipeline, reason: reason)
+        e.columns = [column]
+        e.details = ["tags": tags.joined(separator: ",")]
+        _ = try audit.append([e])
+    }
+
+    // MARK: lineage
+
+    func jobRunId(_ pipeline: String) -> String { LineageNames.jobRunId(runId: runId, pipeline: pipeline) }
+
+    func dataset(_ table: TableRef) -> String {
+        LineageNames.datasetName(table: table, lakeRoot: project.lakeRoot, projectRoot: project.root)
+    }
+
+    func emit(_ e: OpenLineageRunEvent) {
+        var e = e
+        e.parentRunId = runId
+        do { warn(try lineage.emit(e)) } catch { warn(["lineage events could not be written: \(error)"]) }
+    }
+
+    func started(_ p: PipelineSpec) {
+        emit(OpenLineageRunEvent(eventType: .start, eventTime: Temporal.nowMicros(), runId: jobRunId(p.name), jobName: p.name,
+                                 jobDescription: p.description))
+    }
+
+    func completed(_ p: PipelineSpec, inputs: [LineageDataset], outputs: [LineageDataset]) {
+        emit(OpenLineageRunEvent(eventType: .complete, eventTime: Temporal.nowMicros(), runId: jobRunId(p.name), jobName: p.name,
+                                 inputs: inputs, outputs: outputs, jobDescription: p.description))
+    }
+
+    func failedLineage(_ p: PipelineSpec, inputs: [LineageDataset], error: StrataError) {
+        emit(OpenLineageRunEvent(eventType: .fail, eventTime: Temporal.nowMicros(), runId: jobRunId(p.name), jobName: p.name,
+                                 inputs: inputs, jobDescription: p.description, errorMessage: error.description))
+    }
+
+    /// The columnLineage edges of a pipeline's output, in terms of its input datasets.
+    func edges(_ lineage: ColumnLineage, sourceDataset: String, masks: [String: String]) -> [ColumnLineageEdge] {
+        func name(_ ref: ColumnRef) -> String { ref.table.map(dataset) ?? sourceDataset }
+        var out: [ColumnLineageEdge] = []
+        for (column, edges) in lineage.direct.sorted(by: { $0.key < $1.key }) {
+            for e in edges {
+                let subtype: ColumnTransformationSubtype = switch e.kind {
+                case .identity: masks[column] == nil ? .identity : .transformation
+                case .transformation: .transformation
+                case .aggregation: .aggregation
+                }
+                let description = masks[column].map { m in "masked: \(m)" + (e.description.map { "; \($0)" } ?? "") } ?? e.description
+                out.append(ColumnLineageEdge(outputColumn: column, inputDataset: name(e.input), inputColumn: e.input.column,
+                                             subtype: subtype, description: description, masking: masks[column] != nil))
+            }
+        }
+        for i in lineage.indirect {
+            let subtype: ColumnTransformationSubtype = switch i.kind {
+            case .join: .join
+            case .groupBy: .groupBy
+            case .filter: .filter
+            case .sort: .sort
+            case .window: .window
+            case .conditional: .conditional
+            }
+            out.append(ColumnLineageEdge(outputColumn: nil, inputDataset: name(i.input), inputColumn: i.input.column,
+                                         subtype: subtype, description: nil, masking: false))
+        }
+        return out
+    }
+}
