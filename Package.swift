@@ -25,15 +25,15 @@ let package = Package(
         .target(name: "StrataEngine", dependencies: ["StrataCore", "StrataConfig", "StrataFormats", "StrataGovernance", "StrataPlugins"]),
         .target(name: "StrataCLI", dependencies: ["StrataCore", "StrataConfig", "StrataFormats", "StrataGovernance", "StrataPlugins", "StrataEngine"]),
         .executableTarget(name: "strata", dependencies: ["StrataCLI"]),
-        .target(name: "StrataTestSupport", dependencies: ["StrataCore", "StrataConfig", "StrataPlugins"]),
+        .target(name: "StrataTestSupport", dependencies: ["StrataCore", "StrataConfig", "StrataFormats", "StrataPlugins"]),
 
-        .testTarget(name: "StrataCoreTests", dependencies: ["StrataCore", "StrataTestSupport"]),
+        .testTarget(name: "StrataCoreTests", dependencies: ["StrataCore", "StrataFormats", "StrataTestSupport"]),
         .testTarget(name: "StrataConfigTests", dependencies: ["StrataConfig", "StrataCore"]),
         .testTarget(name: "StrataFormatsTests", dependencies: ["StrataFormats", "StrataCore", "StrataTestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "StrataGovernanceTests", dependencies: ["StrataGovernance", "StrataCore"]),
-        .testTarget(name: "StrataPluginsTests", dependencies: ["StrataPlugins", "StrataCore", "StrataConfig", "StrataTestSupport"]),
-        .testTarget(name: "StrataEngineTests", dependencies: ["StrataEngine", "StrataPlugins", "StrataCore", "StrataConfig", "StrataTestSupport"]),
-        .testTarget(name: "StrataCLITests", dependencies: ["StrataCLI", "StrataCore"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["StrataCore"]),
+        .testTarget(name: "StrataGovernanceTests", dependencies: ["StrataGovernance", "StrataCore", "StrataFormats", "StrataTestSupport"]),
+        .testTarget(name: "StrataPluginsTests", dependencies: ["StrataPlugins", "StrataCore", "StrataConfig", "StrataFormats", "StrataTestSupport"]),
+        .testTarget(name: "StrataEngineTests", dependencies: ["StrataEngine", "StrataPlugins", "StrataCore", "StrataConfig", "StrataFormats", "StrataTestSupport"]),
+        .testTarget(name: "StrataCLITests", dependencies: ["StrataCLI", "StrataCore", "StrataFormats", "StrataTestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["StrataCore", "StrataFormats", "StrataTestSupport"]),
     ]
 )

@@ -64,10 +64,17 @@ public protocol TransformConfig: Sendable {
     /// The schema the transform produces from `input`; throws on unknown columns or type errors.
     func outputSchema(input: Schema, _ resolver: any SchemaResolver) throws -> Schema
     func makeOperator(input: Schema, _ context: RunContext) throws -> any BatchOperator
+    /// Where each output column comes from, in terms of `input`'s columns (and other tables read).
+    func columnLineage(input: Schema, _ resolver: any SchemaResolver) throws -> ColumnLineage
 }
 
 extension TransformConfig {
     public var reads: [TableRef] { [] }
+
+    /// Default: every output column passes through from the same-named input column.
+    public func columnLineage(input: Schema, _ resolver: any SchemaResolver) throws -> ColumnLineage {
+        .passThrough(try outputSchema(input: input, resolver))
+    }
 }
 
 /// The runtime half of a sink: takes batches, then commits them atomically or aborts.
@@ -146,6 +153,7 @@ public final class RunContext: Sendable {
     private let newState = Mutex<[String: String]>([:])
     private let counters = Mutex<(rows: Int, bytes: Int)>((0, 0))
     private let warningList = Mutex<[String]>([])
+    private let checkList = Mutex<[CheckResult]>([])
 
     public init(projectRoot: String, lakeRoot: String, runId: String, pipeline: String, startedAt: Int64,
                 fullRefresh: Bool, quarantine: any QuarantineSink, previousState: [String: String]) {
@@ -180,8 +188,36 @@ public final class RunContext: Sendable {
 
     public var warnings: [String] { warningList.withLock { $0 } }
 
+    /// A data-quality check's outcome, for the run summary and `--json`.
+    public func report(_ check: CheckResult) {
+        checkList.withLock { $0.append(check) }
+    }
+
+    public var checks: [CheckResult] { checkList.withLock { $0 } }
+
     /// Resolves a config path against the project root.
     public func resolve(_ path: String) -> String {
         path.hasPrefix("/") ? path : projectRoot + "/" + path
+    }
+}
+
+/// The outcome of one data-quality check over a run's rows.
+public struct CheckResult: Sendable, Hashable {
+    /// `not_null(email)`, `unique(order_id)`, `row_count`, …
+    public var name: String
+    /// fail | drop | quarantine | warn
+    public var action: String
+    public var checkedRows: Int
+    public var failedRows: Int
+    public var passed: Bool { failedRows == 0 }
+    /// Why it failed, without values.
+    public var message: String?
+
+    public init(name: String, action: String, checkedRows: Int, failedRows: Int, message: String? = nil) {
+        self.name = name
+        self.action = action
+        self.checkedRows = checkedRows
+        self.failedRows = failedRows
+        self.message = message
     }
 }

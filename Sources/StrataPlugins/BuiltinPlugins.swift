@@ -10,5 +10,18 @@ public enum BuiltinPlugins {
         CSVSource.descriptor,
         JSONLSource.descriptor,
         TableSource.descriptor,
+        // transforms
+        Aggregate.descriptor,
+        Cast.descriptor,
+        Dedupe.descriptor,
+        Derive.descriptor,
+        Drop.descriptor,
+        Expect.descriptor,
+        Filter.descriptor,
+        Join.descriptor,
+        Rename.descriptor,
+        Select.descriptor,
+        Union.descriptor,
+        Window.descriptor,
     ]
 }

@@ -27,7 +27,8 @@ struct CountingSource: SourceConfig {
             for k in p.keys { #expect(!k.doc.isEmpty, "\(p.name).\(k.name) lacks a doc") }
             // The example must itself be a valid config of the plugin.
             let node = try #require(try YAML.parse(p.example, file: "example.yaml"))
-            let section = try #require(node.mapping?.first?.value)
+            let value = try #require(node.mapping?.first?.value)
+            let section = value.sequence?.first ?? value
             _ = try registry.build(section, kind: p.kind, path: p.kind.rawValue)
         }
     }

@@ -12,11 +12,18 @@ public struct TableSink: SinkConfig {
         Writes to `<lake>/<layer>/<name>/` and commits atomically: readers see all of a run's rows or none. \
         Bronze tables get ingestion metadata columns `_ingested_at`, `_source_file` and `_run_id`. \
         On append, new nullable columns extend the table schema; a column whose type changes is an error. \
-        `strata run --full-refresh` turns every write into an overwrite.
+        `mode: merge` upserts on `keys` (matched rows replaced, others inserted); `mode: scd2` keeps a \
+        Type 2 history with `valid_from`, `valid_to` and `is_current` (a change of a `tracked` column closes \
+        the current version and opens a new one). Merge and scd2 rewrite the table in one atomic commit, \
+        skip the commit when nothing changed (so re-running the same input changes nothing), and hold the \
+        table in memory while merging. `strata run --full-refresh` turns every write into a rebuild.
         """,
         keys: [
             ConfigKey("table", "layer.name", required: true, "The table to write, e.g. bronze.users."),
-            ConfigKey("mode", "append | overwrite", default: "append", "append adds rows; overwrite replaces the table's rows in one commit."),
+            ConfigKey("mode", "append | overwrite | merge | scd2", default: "append", "append adds rows; overwrite replaces the table's rows; merge upserts on keys; scd2 keeps history."),
+            ConfigKey("keys", "[string]", "Key columns for merge and scd2."),
+            ConfigKey("tracked", "[string]", "scd2: the columns whose change opens a new version (default: all but the keys)."),
+            ConfigKey("effective_at", "string", "scd2: a timestamp or date column giving when each row became true (default: the run's start time)."),
             ConfigKey("partition_by", "[string]", default: "[]", "Columns to partition by: Hive-style key=value folders."),
             ConfigKey("compression", "gzip | none", default: "gzip", "Parquet page compression."),
             ConfigKey("compression_level", "int 1..9", default: "6", "gzip level: 1 fastest, 9 smallest."),
@@ -33,8 +40,15 @@ public struct TableSink: SinkConfig {
         """,
         make: { m in .sink(try TableSink(m)) })
 
+    /// How rows land in the table.
+    public enum Mode: String, CaseIterable, Sendable { case append, overwrite, merge, scd2 }
+
     public let target: TableRef
     public let options: TableWriteOptions
+    public let mode: Mode
+    public let keys: [String]
+    public let tracked: [String]?
+    public let effectiveAt: String?
 
     public init(_ m: ConfigMap) throws {
         let text = try m.requiredString("table")
@@ -44,7 +58,20 @@ public struct TableSink: SinkConfig {
                           hint: "write to bronze, silver or gold")
         }
         var o = TableWriteOptions()
-        o.mode = try m.choice("mode", default: WriteMode.append)
+        mode = try m.choice("mode", default: Mode.append)
+        o.mode = mode == .append ? .append : .overwrite
+        keys = try m.stringList("keys") ?? []
+        tracked = try m.stringList("tracked")
+        effectiveAt = try m.string("effective_at")
+        if (mode == .merge || mode == .scd2) && keys.isEmpty {
+            throw m.error("keys", .missingKey, "mode \(mode.rawValue) needs key columns", hint: "add `keys: [id]`")
+        }
+        if mode != .scd2, let k = ["tracked", "effective_at"].first(where: { m.has($0) }) {
+            throw m.error(k, .invalidConfig, "'\(k)' applies to mode scd2 only")
+        }
+        if mode != .merge && mode != .scd2 && m.has("keys") {
+            throw m.error("keys", .invalidConfig, "'keys' applies to modes merge and scd2 only")
+        }
         o.partitionBy = try m.stringList("partition_by") ?? []
         o.parquet.compression = try m.choice("compression", default: ParquetCompression.gzip)
         o.parquet.compressionLevel = try m.int("compression_level", default: 6, range: 1...9)
@@ -62,6 +89,24 @@ public struct TableSink: SinkConfig {
     ]
 
     public func outputSchema(input: Schema) throws -> Schema {
+        for k in keys { _ = try input.require(k, path: "sink.keys", table: "the pipeline's output") }
+        for k in tracked ?? [] { _ = try input.require(k, path: "sink.tracked", table: "the pipeline's output") }
+        if let e = effectiveAt {
+            let i = try input.require(e, path: "sink.effective_at", table: "the pipeline's output")
+            guard input[i].type == .timestamp || input[i].type == .date else {
+                throw StrataError(.typeMismatch, "effective_at column '\(e)' is \(input[i].type); expected timestamp or date", path: "sink.effective_at")
+            }
+        }
+        if mode == .scd2 {
+            var s = input
+            for f in [TableMerge.validFrom, TableMerge.validTo, TableMerge.isCurrent] {
+                guard input.index(of: f.name) == nil else {
+                    throw StrataError(.schemaMismatch, "the pipeline's output already has a column '\(f.name)', which scd2 adds", path: "sink.mode")
+                }
+                s.append(f)
+            }
+            return s
+        }
         for p in options.partitionBy where input.index(of: p) == nil && !(target.layer == .bronze && Self.bronzeColumns.contains { $0.name == p }) {
             throw StrataError(.schemaMismatch, "partition column '\(p)' is not a column of the pipeline's output",
                               path: "sink.partition_by", hint: Suggest.hint(for: p, in: input.names))
@@ -76,9 +121,23 @@ public struct TableSink: SinkConfig {
         var o = options
         if context.fullRefresh { o.mode = .overwrite }
         let schema = try outputSchema(input: input)
-        let writer = try DeltaTableWriter(table: target, tablePath: context.lakeRoot + "/" + target.relativePath,
-                                          schema: schema, options: o)
+        let path = context.lakeRoot + "/" + target.relativePath
+        if mode == .merge || mode == .scd2 {
+            return MergeBatchSink(config: self, schema: schema, tablePath: path, context: context)
+        }
+        let writer = try DeltaTableWriter(table: target, tablePath: path, schema: schema, options: o)
         return TableBatchSink(config: self, writer: writer, context: context)
+    }
+
+    /// The state JSON and commit context shared by every mode.
+    func commitContext(_ context: RunContext, operation: String, info: [String: String] = [:]) -> (CommitContext, stateChanged: Bool) {
+        var state = context.fullRefresh ? [:] : context.previousState
+        for (k, v) in context.recordedState { state[k] = v }
+        let json = (try? JSONSerialization.data(withJSONObject: state, options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        var all = info
+        all[StateKeys.state] = json
+        return (CommitContext(operation: operation, pipeline: context.pipeline, runId: context.runId, info: all),
+                state != context.previousState)
     }
 }
 
@@ -106,14 +165,8 @@ final class TableBatchSink: BatchSink {
     }
 
     func commit() throws -> CommitSummary {
-        var state = context.fullRefresh ? [:] : context.previousState
-        let recorded = context.recordedState
-        for (k, v) in recorded { state[k] = v }
-        let stateChanged = state != context.previousState
-        let json = (try? JSONSerialization.data(withJSONObject: state, options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         let op = context.fullRefresh || config.options.mode == .overwrite ? "OVERWRITE" : "WRITE"
-        let ctx = CommitContext(operation: op, pipeline: context.pipeline, runId: context.runId,
-                                info: [StateKeys.state: json])
+        let (ctx, stateChanged) = config.commitContext(context, operation: op)
         return try writer.commit(ctx, force: stateChanged)
     }
 
@@ -123,4 +176,84 @@ final class TableBatchSink: BatchSink {
 /// Names of the commitInfo fields where Strata keeps a pipeline's incremental state.
 public enum StateKeys {
     public static let state = "strataState"
+}
+
+/// The runtime half of `TableSink` for `merge` and `scd2`: collects the run's rows, merges them with
+/// the table in memory and commits the result in one overwrite, or only the state when nothing changed.
+final class MergeBatchSink: BatchSink {
+    let config: TableSink
+    let schema: Schema
+    let tablePath: String
+    let context: RunContext
+    var incoming: [Batch] = []
+    var staged: DeltaTableWriter?
+
+    init(config: TableSink, schema: Schema, tablePath: String, context: RunContext) {
+        self.config = config
+        self.schema = schema
+        self.tablePath = tablePath
+        self.context = context
+    }
+
+    func write(_ batch: Batch) throws { incoming.append(batch) }
+
+    func commit() throws -> CommitSummary {
+        let inputSchema = incoming.first?.schema ?? Schema(schema.fields.filter {
+            ![TableMerge.validFrom.name, TableMerge.validTo.name, TableMerge.isCurrent.name].contains($0.name) || config.mode != .scd2
+        })
+        let input = Batch.concat(incoming, schema: inputSchema)
+        var existing = Batch.empty(schema)
+        if DeltaLog(tablePath: tablePath).exists() && !context.fullRefresh {
+            let reader = try DeltaTableReader(tablePath: tablePath)
+            guard reader.schema == schema else {
+                throw StrataError(.schemaMismatch, "\(config.target) has schema \(reader.schema), the pipeline now produces \(schema)",
+                                  hint: "rebuild it with `strata run --full-refresh \(config.target)`")
+            }
+            var parts: [Batch] = []
+            while let b = try reader.next() { parts.append(b) }
+            existing = Batch.concat(parts, schema: schema)
+        }
+        let outcome: TableMerge.Outcome
+        switch config.mode {
+        case .scd2:
+            let effective: [Int64]
+            if let e = config.effectiveAt, let i = input.schema.index(of: e) {
+                let c = input.columns[i]
+                guard case .int64(let v) = c.values else { throw StrataError(.internalError, "effective_at storage") }
+                effective = (0..<input.rowCount).map { r in
+                    c.isNull(r) ? context.startedAt : (c.type == .date ? v[r] * Temporal.microsPerDay : v[r])
+                }
+            } else {
+                effective = [Int64](repeating: context.startedAt, count: input.rowCount)
+            }
+            let tracked = config.tracked ?? input.schema.names.filter { !config.keys.contains($0) }
+            outcome = try TableMerge.scd2(existing: existing, incoming: input, keys: config.keys, tracked: tracked,
+                                          effective: effective, table: config.target)
+        default:
+            outcome = try TableMerge.upsert(existing: existing, incoming: input, keys: config.keys, table: config.target)
+        }
+        let info = ["strataInserted": String(outcome.inserted), "strataUpdated": String(outcome.updated + outcome.closed),
+                    "strataUnchanged": String(outcome.unchanged)]
+        let exists = DeltaLog(tablePath: tablePath).exists()
+        var o = config.options
+        if outcome.changed || !exists || context.fullRefresh {
+            o.mode = .overwrite
+            let (ctx, _) = config.commitContext(context, operation: config.mode == .scd2 ? "MERGE (SCD2)" : "MERGE", info: info)
+            let w = try DeltaTableWriter(table: config.target, tablePath: tablePath, schema: schema, options: o)
+            staged = w
+            try w.write(outcome.result)
+            var summary = try w.commit(ctx, force: true)
+            summary.rows = outcome.inserted + outcome.updated + outcome.closed
+            return summary
+        }
+        // Nothing changed: record only the new incremental state, if any.
+        o.mode = .append
+        let (ctx, stateChanged) = config.commitContext(context, operation: "MERGE", info: info)
+        let w = try DeltaTableWriter(table: config.target, tablePath: tablePath, schema: schema, options: o)
+        var summary = try w.commit(ctx, force: stateChanged)
+        summary.rows = 0
+        return summary
+    }
+
+    func abort() { staged?.abort() }
 }
