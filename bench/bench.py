@@ -102,7 +102,8 @@ def ensure_data(rows, data_dir):
     shutil.rmtree(data_dir, ignore_errors=True)
     os.makedirs(os.path.dirname(data_dir) or ".", exist_ok=True)
     print(f"generating {rows:,} transactions into {data_dir} ...", file=sys.stderr)
-    subprocess.run([STRATA, "generate", "ecommerce", "--rows", str(rows), "--out", data_dir, "--quiet"], check=True)
+    subprocess.run([STRATA, "generate", "ecommerce", "--rows", str(rows), "--out", data_dir], check=True,
+                   stdout=sys.stderr)  # stdout carries only the table and the JSON lines
     open(marker, "w").close()
     return data_dir
 
