@@ -3,7 +3,8 @@ import StrataCore
 import StrataFormats
 import StrataTestSupport
 
-/// Collects quarantined rows (tests run readers on one thread).
+/// Collects quarantined rows. Readers parse on a thread of their own by default; the records are
+/// complete (and visible to the test) once `next()` has returned nil.
 final class QuarantineLog: @unchecked Sendable {
     var records: [QuarantineRecord] = []
     func add(_ r: QuarantineRecord) { records.append(r) }

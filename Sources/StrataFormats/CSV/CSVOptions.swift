@@ -32,6 +32,9 @@ public struct CSVOptions: Sendable, Hashable {
     public var allowMissingColumns: Bool = false
     /// Bytes per `read(2)`; a row may span any number of reads. Tests shrink it to split rows everywhere.
     public var chunkSize: Int = 8 << 20
+    /// Parse on a thread of its own, up to two batches ahead of the consumer, so parsing overlaps
+    /// with what the caller does with each batch. Rows, batches and quarantine order are the same.
+    public var background: Bool = true
 
     public init() {}
 

@@ -14,26 +14,57 @@ import StrataCore
 /// the expected type, never the value. Batches carry `origin = displayPath`.
 public final class CSVReader: BatchReader {
     public let schema: Schema
-    private var core: CSVReaderCore
+    private let box: ReaderCoreBox<CSVReaderCore>
+    private var producer: BackgroundProducer<ReadProgress>?
+    private var progress = ReadProgress(batch: nil, rowsRead: 0, rowsQuarantined: 0, bytesRead: 0)
+    private var finished = false
 
     /// Opens `path` and reads its header; throws `notFound`/`io` when the file cannot be read and
     /// `schemaMismatch` when a declared column is missing from the header.
+    ///
+    /// With `options.background`, rows are parsed on a thread of their own a few batches ahead of
+    /// `next()`; `quarantine` is then called from that thread.
     public init(path: String, displayPath: String, schema: Schema, options: CSVOptions,
                 quarantine: @escaping (QuarantineRecord) -> Void) throws {
         try options.validate()
         self.schema = schema
-        core = try CSVReaderCore(path: path, displayPath: displayPath, schema: schema, options: options, quarantine: quarantine)
+        let core = try CSVReaderCore(path: path, displayPath: displayPath, schema: schema, options: options, quarantine: quarantine)
+        box = ReaderCoreBox(core)
+        if options.background {
+            let box = self.box
+            producer = BackgroundProducer(depth: 2) {
+                let b = try box.core.nextBatch()
+                return (box.progress(b), b == nil)
+            }
+        }
     }
 
     /// The next batch of up to `batchRows` good rows, or nil at the end of the file.
-    public func next() throws -> Batch? { try core.nextBatch() }
+    public func next() throws -> Batch? {
+        if finished { return nil }
+        if let producer {
+            let (p, last) = try producer.next()
+            progress = p
+            if last { finished = true }
+            return p.batch
+        }
+        let b = try box.core.nextBatch()
+        progress = box.progress(b)
+        return b
+    }
 
-    /// Bytes read from the file so far.
-    public var bytesRead: Int { core.file.bytesRead }
+    /// Bytes read from the file so far (up to the batch last returned, or beyond when parsing ahead).
+    public var bytesRead: Int { progress.bytesRead }
     /// Data rows read so far (good and quarantined; the header and empty lines do not count).
-    public var rowsRead: Int { core.rowsRead }
+    public var rowsRead: Int { progress.rowsRead }
     /// Rows sent to quarantine so far.
-    public var rowsQuarantined: Int { core.rowsQuarantined }
+    public var rowsQuarantined: Int { progress.rowsQuarantined }
+}
+
+extension ReaderCoreBox where Core == CSVReaderCore {
+    func progress(_ b: Batch?) -> ReadProgress {
+        ReadProgress(batch: b, rowsRead: core.rowsRead, rowsQuarantined: core.rowsQuarantined, bytesRead: core.file.bytesRead)
+    }
 }
 
 /// The reader's state, a struct so the hot loop works on it in place (no per-access exclusivity checks).

@@ -16,6 +16,9 @@ public struct JSONLOptions: Sendable, Hashable {
     public var batchRows: Int = Batch.preferredRows
     /// Bytes per `read(2)`; a line may span any number of reads.
     public var chunkSize: Int = 8 << 20
+    /// Parse on a thread of its own, up to two batches ahead of the consumer, so parsing overlaps
+    /// with what the caller does with each batch. Rows, batches and quarantine order are the same.
+    public var background: Bool = true
 
     public init() {}
 

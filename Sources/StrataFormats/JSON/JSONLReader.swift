@@ -15,25 +15,55 @@ import StrataCore
 /// reason naming the column and expected type, never the value. Batches carry `origin = displayPath`.
 public final class JSONLReader: BatchReader {
     public let schema: Schema
-    private var core: JSONLReaderCore
+    private let box: ReaderCoreBox<JSONLReaderCore>
+    private var producer: BackgroundProducer<ReadProgress>?
+    private var progress = ReadProgress(batch: nil, rowsRead: 0, rowsQuarantined: 0, bytesRead: 0)
+    private var finished = false
 
     /// Opens `path`; throws `notFound`/`io` when it cannot be read.
+    ///
+    /// With `options.background`, lines are parsed on a thread of their own a few batches ahead of
+    /// `next()`; `quarantine` is then called from that thread.
     public init(path: String, displayPath: String, schema: Schema, options: JSONLOptions,
                 quarantine: @escaping (QuarantineRecord) -> Void) throws {
         try options.validate()
         self.schema = schema
-        core = try JSONLReaderCore(path: path, displayPath: displayPath, schema: schema, options: options, quarantine: quarantine)
+        box = ReaderCoreBox(try JSONLReaderCore(path: path, displayPath: displayPath, schema: schema, options: options, quarantine: quarantine))
+        if options.background {
+            let box = self.box
+            producer = BackgroundProducer(depth: 2) {
+                let b = try box.core.nextBatch()
+                return (box.progress(b), b == nil)
+            }
+        }
     }
 
     /// The next batch of up to `batchRows` good rows, or nil at the end of the file.
-    public func next() throws -> Batch? { try core.nextBatch() }
+    public func next() throws -> Batch? {
+        if finished { return nil }
+        if let producer {
+            let (p, last) = try producer.next()
+            progress = p
+            if last { finished = true }
+            return p.batch
+        }
+        let b = try box.core.nextBatch()
+        progress = box.progress(b)
+        return b
+    }
 
-    /// Bytes read from the file so far.
-    public var bytesRead: Int { core.lines.file.bytesRead }
+    /// Bytes read from the file so far (up to the batch last returned, or beyond when parsing ahead).
+    public var bytesRead: Int { progress.bytesRead }
     /// Non-blank lines read so far (good and quarantined).
-    public var rowsRead: Int { core.rowsRead }
+    public var rowsRead: Int { progress.rowsRead }
     /// Lines sent to quarantine so far.
-    public var rowsQuarantined: Int { core.rowsQuarantined }
+    public var rowsQuarantined: Int { progress.rowsQuarantined }
+}
+
+extension ReaderCoreBox where Core == JSONLReaderCore {
+    func progress(_ b: Batch?) -> ReadProgress {
+        ReadProgress(batch: b, rowsRead: core.rowsRead, rowsQuarantined: core.rowsQuarantined, bytesRead: core.lines.file.bytesRead)
+    }
 }
 
 struct JSONLReaderCore {

@@ -210,8 +210,7 @@ package final class ParquetChunkEncoder {
             try appendDictionaryDataPages(rows: n, valid: valid, optional: field.nullable, dictionaryCount: entries.count, to: &chunk)
             return
         }
-        let ids: AnySequence<Int> = valid.map { v in AnySequence((0..<n).lazy.filter { v[$0] }) } ?? AnySequence(0..<n)
-        if let (lo, hi) = StatisticsScan.bytes(offsets: off, bytes: raw, ids: ids) {
+        if let (lo, hi) = StatisticsScan.bytes(offsets: off, bytes: raw, valid: valid) {
             stats.min = .bytes(lo)
             stats.max = .bytes(hi)
         }

@@ -126,6 +126,31 @@ enum StatisticsScan {
         return alen == blen ? 0 : (alen < blen ? -1 : 1)
     }
 
+    /// Min and max (as unsigned bytes) among the non-null values of `offsets`/`bytes`; nil when none.
+    ///
+    /// The PLAIN path's scan over every row: a plain loop, no generic sequence in the way.
+    static func bytes(offsets: UnsafeBufferPointer<Int32>, bytes: UnsafeRawBufferPointer,
+                      valid: UnsafeBufferPointer<Bool>?) -> ([UInt8], [UInt8])? {
+        let n = offsets.count - 1
+        var lo = -1, hi = -1
+        var loStart = 0, loLen = 0, hiStart = 0, hiLen = 0
+        let base = bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
+        for i in 0..<max(n, 0) {
+            if let valid, !valid[i] { continue }
+            let s = Int(offsets[i]), l = Int(offsets[i + 1]) - s
+            if lo < 0 {
+                lo = i; hi = i
+                loStart = s; loLen = l; hiStart = s; hiLen = l
+                continue
+            }
+            if compareBytes(base, s, l, loStart, loLen) < 0 { lo = i; loStart = s; loLen = l }
+            else if compareBytes(base, s, l, hiStart, hiLen) > 0 { hi = i; hiStart = s; hiLen = l }
+        }
+        guard lo >= 0 else { return nil }
+        func copy(_ i: Int) -> [UInt8] { Array(UnsafeRawBufferPointer(rebasing: bytes[Int(offsets[i])..<Int(offsets[i + 1])])) }
+        return (copy(lo), copy(hi))
+    }
+
     /// Min and max (as unsigned bytes) among the values `ids` of `offsets`/`bytes`; nil when none.
     static func bytes(offsets: UnsafeBufferPointer<Int32>, bytes: UnsafeRawBufferPointer,
                       ids: some Sequence<Int>) -> ([UInt8], [UInt8])? {

@@ -64,6 +64,8 @@ public final class DeltaTableWriter {
     private var open: [String: (writer: ParquetWriter, staged: String, relative: String, values: [String: String?], rows: Int)] = [:]
     private var finished: [(staged: String, relative: String, values: [String: String?], summary: ParquetFileSummary)] = []
     private var partIndex = 0
+    /// Encode workers shared by all part files of this write.
+    private lazy var pool: WorkerPool? = options.parquet.threads > 1 ? WorkerPool(threads: options.parquet.threads) : nil
     private let writeId = UUID().uuidString.lowercased()
     public private(set) var rows = 0
 
@@ -151,7 +153,7 @@ public final class DeltaTableWriter {
                 extension: options.parquet.compression == .gzip ? "gz.parquet" : "parquet")
             let staged = stagingDir + "/" + String(format: "%05d.parquet", partIndex)
             partIndex += 1
-            let w = try ParquetWriter(path: staged, schema: storedSchema, options: options.parquet)
+            let w = try ParquetWriter(path: staged, schema: storedSchema, options: options.parquet, pool: pool)
             open[key] = (w, staged, relative, values, 0)
         }
         try open[key]!.writer.write(b)
