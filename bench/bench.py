@@ -229,7 +229,8 @@ SILVER_PIPELINES = """
 
 GOLD_PIPELINES = """
   gold_category_daily:
-    source: {type: table, table: silver.transactions, incremental: false}
+    source: {type: table, table: silver.transactions, incremental: false,
+             columns: [user_id, product_id, quantity, amount, status, order_date]}
     transforms:
       - type: filter
         where: status = 'completed'
@@ -332,6 +333,7 @@ DUCKDB_INGEST = r'''
 import duckdb, json, sys, uuid
 data, out, spec = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
 con = duckdb.connect()
+con.execute("SET enable_progress_bar=false")
 con.execute("SET threads=2")
 run_id = str(uuid.uuid4())
 meta = f"now()::TIMESTAMP AS _ingested_at, filename AS _source_file, '{run_id}' AS _run_id"
@@ -403,6 +405,7 @@ DUCKDB_CLEAN = HMAC_UDF + r'''
 import duckdb, json, sys
 files, out, key = json.loads(open(sys.argv[1]).read()), sys.argv[2], sys.argv[3]
 con = duckdb.connect()
+con.execute("SET enable_progress_bar=false")
 con.execute("SET threads=2")
 def src(t):
     return "read_parquet([" + ", ".join("'" + f + "'" for f in files[t]) + "], union_by_name=true)"
@@ -472,6 +475,7 @@ CHECK_CLEAN = r'''
 import duckdb, json, sys
 strata, duck, bronze = json.loads(open(sys.argv[1]).read()), sys.argv[2], json.loads(open(sys.argv[3]).read())
 con = duckdb.connect()
+con.execute("SET enable_progress_bar=false")
 def s(t): return "read_parquet([" + ", ".join("'" + f + "'" for f in strata[t]) + "], union_by_name=true)"
 def b(t): return "read_parquet([" + ", ".join("'" + f + "'" for f in bronze[t]) + "], union_by_name=true)"
 def d(t): return f"read_parquet('{duck}/{t}.parquet')"
@@ -519,7 +523,7 @@ def stage_clean(args, proj, work, mach):
     with open(silver_json, "w") as f:
         json.dump({t: delta_files(lake, f"silver/{t}") for t in TABLES}, f)
     check = json.loads(subprocess.run([PYTHON, "-c", CHECK_CLEAN, silver_json, results["duckdb"][-1]["out_dir"], bronze_json],
-                                      check=True, capture_output=True, text=True).stdout)
+                                      check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1])
     if check["problems"]:
         raise SystemExit("clean: Strata's silver and DuckDB's disagree:\n  " + "\n  ".join(check["problems"]))
     return stage_result("clean", args, rows, input_bytes, results, load_before, mach, check=check["facts"])
@@ -542,6 +546,7 @@ DUCKDB_AGGREGATE = r'''
 import duckdb, json, sys
 files, out, sql = json.loads(open(sys.argv[1]).read()), sys.argv[2], sys.argv[3]
 con = duckdb.connect()
+con.execute("SET enable_progress_bar=false")
 con.execute("SET threads=2")
 def src(t): return "read_parquet([" + ", ".join("'" + f + "'" for f in files[t]) + "])"
 q = sql.format(t=src("transactions"), p=src("products"), u=src("users"))
@@ -586,6 +591,7 @@ CHECK_GOLD = r'''
 import duckdb, json, sys
 strata, duck = json.loads(open(sys.argv[1]).read()), sys.argv[2]
 con = duckdb.connect()
+con.execute("SET enable_progress_bar=false")
 s = "read_parquet([" + ", ".join("'" + f + "'" for f in strata) + "])"
 n_s = con.execute(f"SELECT count(*) FROM {s}").fetchone()[0]
 n_d = con.execute(f"SELECT count(*) FROM '{duck}'").fetchone()[0]
@@ -625,7 +631,7 @@ def stage_aggregate(args, proj, work, mach):
     with open(gold_json, "w") as f:
         json.dump(delta_files(lake, "gold/category_daily"), f)
     check = json.loads(subprocess.run([PYTHON, "-c", CHECK_GOLD, gold_json, results["duckdb"][-1]["out_file"]],
-                                      check=True, capture_output=True, text=True).stdout)
+                                      check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1])
     if check["differing_rows"] or check["strata_rows"] != check["duckdb_rows"] or check["strata_rows"] == 0:
         raise SystemExit(f"aggregate: Strata's gold differs from DuckDB's: {json.dumps(check)}")
     print(f"aggregate: gold equal ({check['strata_rows']} rows, Strata = DuckDB)", file=sys.stderr)

@@ -84,10 +84,62 @@ extension Batch {
 
     /// Concatenates batches of one schema.
     public static func concat(_ batches: [Batch], schema: Schema) -> Batch {
-        guard var acc = batches.first else { return .empty(schema) }
-        for b in batches.dropFirst() {
-            acc = Batch(schema: schema, columns: zip(acc.columns, b.columns).map { $0.appending($1) })
+        guard let first = batches.first else { return .empty(schema) }
+        if batches.count == 1 { return first }
+        if first.columns.isEmpty { return Batch(rowCount: batches.reduce(0) { $0 + $1.rowCount }) }
+        return Batch(schema: schema, columns: first.columns.indices.map { i in Column.concat(batches.map { $0.columns[i] }) })
+    }
+}
+
+extension Column {
+    /// The columns end to end (all of this type), each value copied once.
+    public static func concat(_ parts: [Column]) -> Column {
+        guard var out = parts.first else { preconditionFailure("concatenating no columns") }
+        if parts.count == 1 { return out }
+        let total = parts.reduce(0) { $0 + $1.count }
+        for p in parts { precondition(p.type == out.type, "appending a \(p.type) column to a \(out.type) column") }
+        var validity: [Bool]? = nil
+        if parts.contains(where: { $0.validity != nil }) {
+            var v = [Bool]()
+            v.reserveCapacity(total)
+            for p in parts {
+                if let pv = p.validity { v.append(contentsOf: pv) } else { v.append(contentsOf: repeatElement(true, count: p.count)) }
+            }
+            validity = v
         }
-        return acc
+        switch out.values {
+        case .bool:
+            var all = [Bool]()
+            all.reserveCapacity(total)
+            for p in parts { guard case .bool(let v) = p.values else { preconditionFailure("column storage mismatch") }; all.append(contentsOf: v) }
+            out.values = .bool(all)
+        case .int64:
+            var all = [Int64]()
+            all.reserveCapacity(total)
+            for p in parts { guard case .int64(let v) = p.values else { preconditionFailure("column storage mismatch") }; all.append(contentsOf: v) }
+            out.values = .int64(all)
+        case .double:
+            var all = [Double]()
+            all.reserveCapacity(total)
+            for p in parts { guard case .double(let v) = p.values else { preconditionFailure("column storage mismatch") }; all.append(contentsOf: v) }
+            out.values = .double(all)
+        case .bytes:
+            var bytes = [UInt8]()
+            var offsets = [Int32]()
+            var byteCount = 0
+            for p in parts { if case .bytes(let v) = p.values { byteCount += v.bytes.count } }
+            bytes.reserveCapacity(byteCount)
+            offsets.reserveCapacity(total + 1)
+            offsets.append(0)
+            for p in parts {
+                guard case .bytes(let v) = p.values else { preconditionFailure("column storage mismatch") }
+                let base = Int32(bytes.count)
+                bytes.append(contentsOf: v.bytes)
+                for o in v.offsets.dropFirst() { offsets.append(o + base) }
+            }
+            out.values = .bytes(ByteArrays(offsets: offsets, bytes: bytes))
+        }
+        out.validity = validity
+        return out
     }
 }

@@ -21,7 +21,15 @@ public struct ByteArrays: Sendable, Hashable {
 
     public func string(_ i: Int) -> String { String(decoding: bytes[range(i)], as: UTF8.self) }
 
+    @inlinable
     public mutating func append<C: Collection>(_ value: C) where C.Element == UInt8 {
+        bytes.append(contentsOf: value)
+        offsets.append(Int32(bytes.count))
+    }
+
+    /// Appends one value from raw bytes (the hot path of readers and gathers: no generic dispatch).
+    @inlinable
+    public mutating func append(_ value: UnsafeBufferPointer<UInt8>) {
         bytes.append(contentsOf: value)
         offsets.append(Int32(bytes.count))
     }
@@ -122,15 +130,38 @@ public struct Column: Sendable, Hashable {
 
     /// A column of `count` nulls.
     public static func nulls(_ type: DataType, count: Int) -> Column {
-        var b = ColumnBuilder(type: type, capacity: count)
-        for _ in 0..<count { b.appendNull() }
-        return b.finish()
+        let values: ColumnValues
+        switch ColumnValues.empty(for: type) {
+        case .bool: values = .bool([Bool](repeating: false, count: count))
+        case .int64: values = .int64([Int64](repeating: 0, count: count))
+        case .double: values = .double([Double](repeating: 0, count: count))
+        case .bytes: values = .bytes(ByteArrays(offsets: [Int32](repeating: 0, count: count + 1), bytes: []))
+        }
+        return Column(type: type, values: values, validity: count == 0 ? nil : [Bool](repeating: false, count: count))
     }
 
     /// A column that repeats one value.
     public static func repeating(_ value: Value, type: DataType, count: Int) -> Column {
-        var b = ColumnBuilder(type: type, capacity: count)
-        for _ in 0..<count { b.append(value) }
-        return b.finish()
+        var one = ColumnBuilder(type: type, capacity: 1)
+        one.append(value)
+        let c = one.finish()
+        if c.isNull(0) { return nulls(type, count: count) }
+        switch c.values {
+        case .bool(let v): return Column(type: type, values: .bool([Bool](repeating: v[0], count: count)))
+        case .int64(let v): return Column(type: type, values: .int64([Int64](repeating: v[0], count: count)))
+        case .double(let v): return Column(type: type, values: .double([Double](repeating: v[0], count: count)))
+        case .bytes(let b):
+            let n = b.bytes.count
+            var bytes = [UInt8]()
+            bytes.reserveCapacity(n * count)
+            var offsets = [Int32]()
+            offsets.reserveCapacity(count + 1)
+            offsets.append(0)
+            for i in 0..<count {
+                bytes.append(contentsOf: b.bytes)
+                offsets.append(Int32((i + 1) * n))
+            }
+            return Column(type: type, values: .bytes(ByteArrays(offsets: offsets, bytes: bytes)))
+        }
     }
 }

@@ -3,14 +3,15 @@ import Foundation
 
 /// Reads a Delta table written by Strata: the snapshot's live files in order, each conformed to the
 /// table schema (columns added later read as null), with partition columns restored from the paths.
+///
+/// Row groups are read and decoded on a thread of their own, one batch ahead of the caller, so
+/// decoding overlaps with the pipeline's transforms and encoding. Batches come out in file order.
 public final class DeltaTableReader: BatchReader {
     public let schema: Schema
     public let snapshot: DeltaSnapshot
-    private let tablePath: String
-    private var files: [DeltaAddFile]
-    private var current: ParquetReader?
-    private var currentFile: DeltaAddFile?
-    private let columns: [String]?
+    private let cursor: Cursor
+    private var producer: BackgroundProducer<Batch?>?
+    private var finished = false
 
     /// Opens `tablePath` at `version` (latest when nil), reading only `files` when given
     /// (for incremental reads), and only `columns` when given.
@@ -18,20 +19,50 @@ public final class DeltaTableReader: BatchReader {
         let log = DeltaLog(tablePath: tablePath)
         let snap = try log.snapshot(at: version)
         self.snapshot = snap
-        self.tablePath = tablePath
-        self.files = onlyFiles ?? snap.files
-        self.columns = columns
+        let schema: Schema
         if let columns {
             var fs: [Field] = []
             for c in columns { fs.append(snap.schema[try snap.schema.require(c, table: tablePath)]) }
-            self.schema = Schema(fs)
+            schema = Schema(fs)
         } else {
-            self.schema = snap.schema
+            schema = snap.schema
         }
-        files.reverse()
+        self.schema = schema
+        cursor = Cursor(tablePath: tablePath, schema: schema, snapshot: snap, files: onlyFiles ?? snap.files)
     }
 
     public func next() throws -> Batch? {
+        if finished { return nil }
+        if producer == nil {
+            let cursor = self.cursor
+            producer = BackgroundProducer(depth: 1) {
+                let b = try cursor.next()
+                return (b, b == nil)
+            }
+        }
+        let (batch, last) = try producer!.next()
+        if last { finished = true }
+        return batch
+    }
+}
+
+/// The reading state of a `DeltaTableReader`, used by its reading thread only.
+private final class Cursor: @unchecked Sendable {
+    let schema: Schema
+    let snapshot: DeltaSnapshot
+    private let tablePath: String
+    private var files: [DeltaAddFile]
+    private var current: ParquetReader?
+    private var currentFile: DeltaAddFile?
+
+    init(tablePath: String, schema: Schema, snapshot: DeltaSnapshot, files: [DeltaAddFile]) {
+        self.tablePath = tablePath
+        self.schema = schema
+        self.snapshot = snapshot
+        self.files = files.reversed()
+    }
+
+    func next() throws -> Batch? {
         while true {
             if let r = current, let f = currentFile {
                 if let b = try r.next() {

@@ -66,10 +66,9 @@ final class GroupAggregator {
     let args: [ArgumentEvaluator?]
     let functions: [AggregateFunction]
     let outputSchema: Schema
-    private var groups: [[UInt8]: Int32] = [:]
+    private let groups: KeyIndex
     private var keyBuilders: [ColumnBuilder]
     private var accumulators: [any Accumulator]
-    private var key: [UInt8] = []
     private let global: Bool
 
     init(input: Schema, keyColumns: [Int], specs: [AggregateSpec], args: [ArgumentEvaluator?], outputSchema: Schema) {
@@ -78,6 +77,7 @@ final class GroupAggregator {
         self.functions = specs.map(\.function)
         self.outputSchema = outputSchema
         self.keyBuilders = keyColumns.map { ColumnBuilder(type: input[$0].type) }
+        self.groups = KeyIndex(types: keyColumns.map { input[$0].type })
         self.accumulators = zip(specs, args).map { s, a in s.function.makeAccumulator(arg: a?.type) }
         self.global = keyColumns.isEmpty
     }
@@ -85,18 +85,16 @@ final class GroupAggregator {
     var groupCount: Int { global ? 1 : groups.count }
 
     func add(_ batch: Batch, keys: [Column]) throws {
-        var ids = [Int32](repeating: 0, count: batch.rowCount)
-        if !global {
-            for r in 0..<batch.rowCount {
-                RowKey.of(keys, r, into: &key)
-                if let g = groups[key] {
-                    ids[r] = g
-                } else {
-                    let g = Int32(groups.count)
-                    groups[key] = g
-                    for k in keyBuilders.indices { keyBuilders[k].append(from: keys[k], row: r) }
-                    ids[r] = g
-                }
+        var ids: [Int32]
+        if global {
+            ids = [Int32](repeating: 0, count: batch.rowCount)
+        } else {
+            var next = Int32(groups.count)
+            ids = groups.assign(keys, rows: batch.rowCount)
+            // A new group's first row is the row that got its id: ids are handed out in row order.
+            for (r, g) in ids.enumerated() where g == next {
+                for k in keyBuilders.indices { keyBuilders[k].append(from: keys[k], row: r) }
+                next += 1
             }
         }
         for (i, acc) in accumulators.enumerated() {

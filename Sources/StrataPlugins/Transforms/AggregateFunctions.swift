@@ -69,22 +69,32 @@ final class CountAcc: Accumulator {
     }
 }
 
+/// Distinct non-null values per group, held as one set of (group, value) pairs: integer-backed
+/// columns as integers, others as their `RowKey` bytes after the group id.
 final class CountDistinctAcc: Accumulator {
-    var sets: [Set<[UInt8]>] = []
+    var counts: [Int64] = []
+    var pairs: KeyIndex?
     var key: [UInt8] = []
 
     func update(groups: [Int32], groupCount: Int, column: Column?) throws {
-        if sets.count < groupCount { sets += [Set<[UInt8]>](repeating: [], count: groupCount - sets.count) }
+        if counts.count < groupCount { counts += [Int64](repeating: 0, count: groupCount - counts.count) }
         guard let column else { return }
+        if case .int64(let v) = column.values {
+            if pairs == nil { pairs = KeyIndex(integerKeys: true) }
+            pairs!.insertPairs(groups: groups, values: v, validity: column.validity) { _, g in counts[Int(g)] += 1 }
+            return
+        }
+        if pairs == nil { pairs = KeyIndex(integerKeys: false) }
         for (i, g) in groups.enumerated() where !column.isNull(i) {
             key.removeAll(keepingCapacity: true)
+            withUnsafeBytes(of: g.littleEndian) { key.append(contentsOf: $0) }
             RowKey.append(column, i, to: &key)
-            sets[Int(g)].insert(key)
+            if pairs!.insert(bytes: key) { counts[Int(g)] += 1 }
         }
     }
 
     func result(type: DataType, groupCount: Int) -> Column {
-        Column(type: .int64, values: .int64((0..<groupCount).map { $0 < sets.count ? Int64(sets[$0].count) : 0 }))
+        Column(type: .int64, values: .int64((0..<groupCount).map { $0 < counts.count ? counts[$0] : 0 }))
     }
 }
 

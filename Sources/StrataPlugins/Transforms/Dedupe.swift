@@ -73,24 +73,27 @@ public struct Dedupe: TransformConfig {
 final class StreamingFirst: BatchOperator {
     let schema: Schema
     let keys: [Int]
-    var seen = Set<[UInt8]>()
-    var key: [UInt8] = []
+    let seen: KeyIndex
 
     init(schema: Schema, keys: [Int]) {
         self.schema = schema
         self.keys = keys
+        self.seen = KeyIndex(types: keys.map { schema[$0].type })
     }
 
     func push(_ batch: Batch) throws -> [Batch] {
         let cols = keys.map { batch.columns[$0] }
-        var keep = [Bool](repeating: false, count: batch.rowCount)
-        var any = false
-        for r in 0..<batch.rowCount {
-            RowKey.of(cols, r, into: &key)
-            if seen.insert(key).inserted { keep[r] = true; any = true }
+        var next = Int32(seen.count)
+        let ids = seen.assign(cols, rows: batch.rowCount)
+        // A key's first row is the row that got its (new) id: ids are handed out in row order.
+        var keep = [Int]()
+        keep.reserveCapacity(Int(Int32(seen.count) - next))
+        for (r, id) in ids.enumerated() where id == next {
+            keep.append(r)
+            next += 1
         }
-        guard any else { return [] }
-        var out = batch.filter(keep)
+        guard !keep.isEmpty else { return [] }
+        var out = keep.count == batch.rowCount ? batch : batch.take(keep)
         out.origin = batch.origin
         return [out]
     }
@@ -106,15 +109,18 @@ final class HoldingDedupe: BatchOperator {
     let keepLast: Bool
     /// Batches holding candidate rows; winners point into them.
     var held: [Batch] = []
-    var winner: [[UInt8]: (batch: Int, row: Int)] = [:]
+    var index: KeyIndex
+    /// Per key id: the batch and row of its current winner.
+    var winBatch: [Int32] = []
+    var winRow: [Int32] = []
     var heldRows = 0
-    var key: [UInt8] = []
 
     init(schema: Schema, keys: [Int], order: Int?, keepLast: Bool) {
         self.schema = schema
         self.keys = keys
         self.order = order
         self.keepLast = keepLast
+        self.index = KeyIndex(types: keys.map { schema[$0].type })
     }
 
     /// True when (b2, r2) should replace (b1, r1).
@@ -133,19 +139,23 @@ final class HoldingDedupe: BatchOperator {
 
     func push(_ batch: Batch) throws -> [Batch] {
         guard batch.rowCount > 0 else { return [] }
-        let bi = held.count
+        let bi = Int32(held.count)
         held.append(batch)
         heldRows += batch.rowCount
-        let cols = keys.map { batch.columns[$0] }
-        for r in 0..<batch.rowCount {
-            RowKey.of(cols, r, into: &key)
-            if let w = winner[key] {
-                if better(batch, r, than: held[w.batch], w.row) { winner[key] = (bi, r) }
-            } else {
-                winner[key] = (bi, r)
+        let ids = index.assign(keys.map { batch.columns[$0] }, rows: batch.rowCount)
+        for (r, id) in ids.enumerated() {
+            let k = Int(id)
+            if k == winBatch.count {
+                winBatch.append(bi)
+                winRow.append(Int32(r))
+            } else if order == nil {
+                if keepLast { winBatch[k] = bi; winRow[k] = Int32(r) }
+            } else if better(batch, r, than: held[Int(winBatch[k])], Int(winRow[k])) {
+                winBatch[k] = bi
+                winRow[k] = Int32(r)
             }
         }
-        if heldRows > 4 * max(winner.count, Batch.preferredRows) { compact() }
+        if heldRows > 4 * max(index.count, Batch.preferredRows) { compact() }
         return []
     }
 
@@ -154,24 +164,24 @@ final class HoldingDedupe: BatchOperator {
         let all = collect()
         held = all.rowCount > 0 ? [all] : []
         heldRows = all.rowCount
-        var fresh: [[UInt8]: (batch: Int, row: Int)] = [:]
-        let cols = keys.map { all.columns[$0] }
-        for r in 0..<all.rowCount {
-            RowKey.of(cols, r, into: &key)
-            fresh[key] = (0, r)
-        }
-        winner = fresh
+        index = KeyIndex(types: keys.map { schema[$0].type })
+        let ids = index.assign(keys.map { all.columns[$0] }, rows: all.rowCount)
+        winBatch = [Int32](repeating: 0, count: index.count)
+        winRow = [Int32](repeating: 0, count: index.count)
+        for (r, id) in ids.enumerated() { winRow[Int(id)] = Int32(r) }
     }
 
     /// The winners in first-seen order of their rows.
     func collect() -> Batch {
-        let picks = winner.values.sorted { ($0.batch, $0.row) < ($1.batch, $1.row) }
+        var picks = [Int](repeating: 0, count: winBatch.count)
+        for k in picks.indices { picks[k] = Int(winBatch[k]) << 32 | Int(winRow[k]) }
+        picks.sort()
         var parts: [Batch] = []
         var i = 0
         while i < picks.count {
-            let b = picks[i].batch
+            let b = picks[i] >> 32
             var rows: [Int] = []
-            while i < picks.count && picks[i].batch == b { rows.append(picks[i].row); i += 1 }
+            while i < picks.count && picks[i] >> 32 == b { rows.append(picks[i] & 0xffff_ffff); i += 1 }
             parts.append(held[b].take(rows))
         }
         return Batch.concat(parts, schema: schema)
@@ -180,7 +190,8 @@ final class HoldingDedupe: BatchOperator {
     func finish() throws -> [Batch] {
         let out = collect()
         held = []
-        winner = [:]
+        winBatch = []
+        winRow = []
         return out.rowCount > 0 ? [out] : []
     }
 }

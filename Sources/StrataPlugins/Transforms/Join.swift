@@ -112,7 +112,12 @@ public struct Join: TransformConfig {
         guard DeltaLog(tablePath: path).exists() else {
             throw StrataError(.notFound, "\(table) does not exist yet", location: tableLocation, hint: "run the pipeline that writes it first")
         }
-        let reader = try DeltaTableReader(tablePath: path)
+        // Read only the keys and the columns the join adds.
+        let fullSchema = try DeltaTableReader(tablePath: path).schema
+        let full = try resolve(input, fullSchema)
+        var needed: [String] = []
+        for i in full.rightKeys + full.added where !needed.contains(fullSchema[i].name) { needed.append(fullSchema[i].name) }
+        let reader = try DeltaTableReader(tablePath: path, columns: needed)
         let r = try resolve(input, reader.schema)
         var parts: [Batch] = []
         while let b = try reader.next() { parts.append(b) }
@@ -137,8 +142,11 @@ final class JoinOperator: BatchOperator {
     let kind: Join.Kind
     let resolved: Join.Resolved
     let build: Batch
-    var table: [[UInt8]: [Int32]] = [:]
-    var key: [UInt8] = []
+    /// Build-side keys (rows with a null key are left out: they never match).
+    let index: KeyIndex
+    /// Build rows of key id `k`: `rows[start[k]..<start[k + 1]]`, ascending.
+    let start: [Int]
+    let rows: [Int]
     var schema: Schema { resolved.output }
 
     init(kind: Join.Kind, resolved: Join.Resolved, build: Batch) {
@@ -146,38 +154,51 @@ final class JoinOperator: BatchOperator {
         self.resolved = resolved
         self.build = build
         let cols = resolved.rightKeys.map { build.columns[$0] }
-        for r in 0..<build.rowCount where !RowKey.hasNull(cols, r) {
-            RowKey.of(cols, r, into: &key)
-            table[key, default: []].append(Int32(r))
+        let index = KeyIndex(types: cols.map(\.type))
+        var ids = [Int32](repeating: -1, count: build.rowCount)
+        for r in 0..<build.rowCount where !RowKey.hasNull(cols, r) { ids[r] = index.assign(cols, row: r) }
+        var start = [Int](repeating: 0, count: index.count + 1)
+        for id in ids where id >= 0 { start[Int(id) + 1] += 1 }
+        for k in 0..<index.count { start[k + 1] += start[k] }
+        var fill = start
+        var rows = [Int](repeating: 0, count: start[index.count])
+        for (r, id) in ids.enumerated() where id >= 0 {
+            rows[fill[Int(id)]] = r
+            fill[Int(id)] += 1
         }
+        self.index = index
+        self.start = start
+        self.rows = rows
     }
 
     func push(_ batch: Batch) throws -> [Batch] {
         let cols = resolved.leftKeys.map { batch.columns[$0] }
+        let ids = index.lookup(cols, rows: batch.rowCount)
         var left: [Int] = []
         var right: [Int] = []
         left.reserveCapacity(batch.rowCount)
-        for r in 0..<batch.rowCount {
-            let matches: [Int32]?
-            if RowKey.hasNull(cols, r) {
-                matches = nil
-            } else {
-                RowKey.of(cols, r, into: &key)
-                matches = table[key]
-            }
+        if kind == .inner || kind == .left { right.reserveCapacity(batch.rowCount) }
+        for (r, id) in ids.enumerated() {
             switch kind {
             case .inner:
-                for m in matches ?? [] { left.append(r); right.append(Int(m)) }
+                guard id >= 0 else { continue }
+                for m in start[Int(id)]..<start[Int(id) + 1] { left.append(r); right.append(rows[m]) }
             case .left:
-                if let ms = matches { for m in ms { left.append(r); right.append(Int(m)) } } else { left.append(r); right.append(-1) }
+                if id >= 0 {
+                    for m in start[Int(id)]..<start[Int(id) + 1] { left.append(r); right.append(rows[m]) }
+                } else {
+                    left.append(r)
+                    right.append(-1)
+                }
             case .semi:
-                if matches != nil { left.append(r) }
+                if id >= 0 { left.append(r) }
             case .anti:
-                if matches == nil { left.append(r) }
+                if id < 0 { left.append(r) }
             }
         }
         guard !left.isEmpty else { return [] }
-        var columns = batch.columns.map { $0.take(left) }
+        let all = left.count == batch.rowCount && (kind == .semi || kind == .anti || left.elementsEqual(0..<batch.rowCount))
+        var columns = all ? batch.columns : batch.columns.map { $0.take(left) }
         if kind == .inner || kind == .left {
             for a in resolved.added { columns.append(build.columns[a].takeOrNull(right)) }
         }

@@ -1,5 +1,6 @@
 import StrataCore
 import StrataConfig
+import Foundation
 
 /// A column named in a config, with where it was written (for plan-time errors).
 struct NamedColumn: Sendable, Hashable {
@@ -84,5 +85,293 @@ enum RowKey {
     /// True when any key column is null at `row` (SQL joins never match null keys).
     static func hasNull(_ columns: [Column], _ row: Int) -> Bool {
         columns.contains { $0.isNull(row) }
+    }
+}
+
+/// Dense ids for row keys: the first distinct key gets 0, the next 1, and so on (first-seen order).
+///
+/// An open-addressing hash table (linear probing, power-of-two size, at most half full) over keys
+/// kept flat, so no key costs an allocation: a key that is one 64-bit integer column (int64, date,
+/// timestamp, decimal), optionally paired with a group id, is hashed and compared as integers (its
+/// null is one more key); any other key is its `RowKey` bytes, stored end to end in one arena.
+/// Equal keys get equal ids exactly as `RowKey` bytes would decide (null is its own key).
+final class KeyIndex {
+    /// True when keys are (group, one int64) pairs; false for `RowKey` bytes.
+    let integerKeys: Bool
+    private(set) var count = 0
+    private var slots: UnsafeMutablePointer<Int32>  // id + 1; 0 = empty
+    private var slotCount: Int
+    // Integer keys, per id.
+    private var ints: UnsafeMutablePointer<Int64>
+    private var groups: UnsafeMutablePointer<Int32>
+    private var nulls: UnsafeMutablePointer<Bool>
+    private var idCapacity: Int
+    // Byte keys: per id the hash and the arena end offset.
+    private var hashes: UnsafeMutablePointer<UInt64>
+    private var ends: UnsafeMutablePointer<Int>
+    private var arena: [UInt8] = []
+    private var scratch: [UInt8] = []
+
+    /// An index for keys over columns of these types.
+    convenience init(types: [DataType]) {
+        var integer = false
+        if types.count == 1, case .int64 = ColumnValues.empty(for: types[0]) { integer = true }
+        self.init(integerKeys: integer)
+    }
+
+    init(integerKeys: Bool) {
+        self.integerKeys = integerKeys
+        slotCount = 1024
+        slots = .allocate(capacity: slotCount)
+        slots.initialize(repeating: 0, count: slotCount)
+        idCapacity = 512
+        ints = .allocate(capacity: integerKeys ? idCapacity : 0)
+        groups = .allocate(capacity: integerKeys ? idCapacity : 0)
+        nulls = .allocate(capacity: integerKeys ? idCapacity : 0)
+        hashes = .allocate(capacity: integerKeys ? 0 : idCapacity)
+        ends = .allocate(capacity: integerKeys ? 0 : idCapacity)
+    }
+
+    deinit {
+        slots.deallocate()
+        ints.deallocate()
+        groups.deallocate()
+        nulls.deallocate()
+        hashes.deallocate()
+        ends.deallocate()
+    }
+
+    /// Bytes held by the index (for memory accounting in tests and reports).
+    var memoryBytes: Int {
+        slotCount * 4 + idCapacity * (integerKeys ? 13 : 16) + arena.capacity
+    }
+
+    // MARK: Hashing
+
+    @inline(__always)
+    static func mix(_ x: UInt64) -> UInt64 {
+        var h = x
+        h ^= h >> 33
+        h = h &* 0xff51afd7ed558ccd
+        h ^= h >> 33
+        h = h &* 0xc4ceb9fe1a85ec53
+        h ^= h >> 33
+        return h
+    }
+
+    @inline(__always)
+    static func hash(group: Int32, value: Int64, isNull: Bool) -> UInt64 {
+        let v = isNull ? 0x5bd1e9955bd1e995 : UInt64(bitPattern: value)
+        return mix(v ^ (UInt64(UInt32(bitPattern: group)) &* 0x9e3779b97f4a7c15))
+    }
+
+    static func hash(_ p: UnsafeRawBufferPointer) -> UInt64 {
+        var h: UInt64 = 0x243f6a8885a308d3 ^ UInt64(p.count)
+        var i = 0
+        let n = p.count
+        while i + 8 <= n {
+            let w = p.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            h = (h ^ mix(w)) &* 0x9e3779b97f4a7c15
+            i += 8
+        }
+        if i < n {
+            var w: UInt64 = 0
+            var shift: UInt64 = 0
+            while i < n {
+                w |= UInt64(p[i]) << shift
+                shift += 8
+                i += 1
+            }
+            h = (h ^ mix(w)) &* 0x9e3779b97f4a7c15
+        }
+        return mix(h)
+    }
+
+    // MARK: Growth
+
+    /// Makes room for `extra` more keys without growing inside a probe loop.
+    private func reserve(_ extra: Int) {
+        let need = count + extra
+        if need > idCapacity {
+            var cap = idCapacity
+            while cap < need { cap *= 2 }
+            if integerKeys {
+                ints = Self.regrow(ints, count, cap)
+                groups = Self.regrow(groups, count, cap)
+                nulls = Self.regrow(nulls, count, cap)
+            } else {
+                hashes = Self.regrow(hashes, count, cap)
+                ends = Self.regrow(ends, count, cap)
+            }
+            idCapacity = cap
+        }
+        if need * 2 > slotCount {
+            var size = slotCount
+            while need * 2 > size { size *= 2 }
+            rehash(size)
+        }
+    }
+
+    private static func regrow<T>(_ p: UnsafeMutablePointer<T>, _ count: Int, _ cap: Int) -> UnsafeMutablePointer<T> {
+        let q = UnsafeMutablePointer<T>.allocate(capacity: cap)
+        q.moveInitialize(from: p, count: count)
+        p.deallocate()
+        return q
+    }
+
+    private func rehash(_ size: Int) {
+        slots.deallocate()
+        slotCount = size
+        slots = .allocate(capacity: size)
+        slots.initialize(repeating: 0, count: size)
+        let m = size - 1
+        for id in 0..<count {
+            let h = integerKeys ? Self.hash(group: groups[id], value: ints[id], isNull: nulls[id]) : hashes[id]
+            var i = Int(truncatingIfNeeded: h) & m
+            while slots[i] != 0 { i = (i + 1) & m }
+            slots[i] = Int32(id + 1)
+        }
+    }
+
+    // MARK: Integer keys
+
+    /// The id of (group, value), adding it when new; the caller has reserved room.
+    @inline(__always)
+    private func insertInteger(group: Int32, value: Int64, isNull: Bool, add: Bool) -> Int32 {
+        let m = slotCount - 1
+        var i = Int(truncatingIfNeeded: Self.hash(group: group, value: value, isNull: isNull)) & m
+        while true {
+            let s = slots[i]
+            if s == 0 {
+                guard add else { return -1 }
+                let id = count
+                slots[i] = Int32(id + 1)
+                ints[id] = isNull ? 0 : value
+                groups[id] = group
+                nulls[id] = isNull
+                count += 1
+                return Int32(id)
+            }
+            let id = Int(s - 1)
+            if nulls[id] == isNull && groups[id] == group && (isNull || ints[id] == value) { return s - 1 }
+            i = (i + 1) & m
+        }
+    }
+
+    /// Adds (group, value) pairs; true for each pair not seen before (count_distinct).
+    func insertPairs(groups g: [Int32], values: [Int64], validity: [Bool]?, body: (Int, Int32) -> Void) {
+        precondition(integerKeys)
+        reserve(g.count)
+        g.withUnsafeBufferPointer { gp in
+            values.withUnsafeBufferPointer { vp in
+                for r in 0..<gp.count {
+                    if let v = validity, !v[r] { continue }
+                    let before = count
+                    _ = insertInteger(group: gp[r], value: vp[r], isNull: false, add: true)
+                    if count > before { body(r, gp[r]) }
+                }
+            }
+        }
+    }
+
+    // MARK: Byte keys
+
+    @inline(__always)
+    private func insertBytes(_ key: UnsafeRawBufferPointer, add: Bool) -> Int32 {
+        let h = Self.hash(key)
+        let m = slotCount - 1
+        var i = Int(truncatingIfNeeded: h) & m
+        while true {
+            let s = slots[i]
+            if s == 0 {
+                guard add else { return -1 }
+                let id = count
+                slots[i] = Int32(id + 1)
+                hashes[id] = h
+                arena.append(contentsOf: key)
+                ends[id] = arena.count
+                count += 1
+                return Int32(id)
+            }
+            let id = Int(s - 1)
+            if hashes[id] == h {
+                let start = id == 0 ? 0 : ends[id - 1]
+                let len = ends[id] - start
+                if len == key.count {
+                    let equal = arena.withUnsafeBytes { a in
+                        len == 0 || memcmp(a.baseAddress! + start, key.baseAddress!, len) == 0
+                    }
+                    if equal { return s - 1 }
+                }
+            }
+            i = (i + 1) & m
+        }
+    }
+
+    /// Adds byte keys (any bytes, e.g. a group id then `RowKey` bytes); true for each new key.
+    func insert(bytes key: [UInt8]) -> Bool {
+        precondition(!integerKeys)
+        reserve(1)
+        let before = count
+        _ = key.withUnsafeBytes { insertBytes($0, add: true) }
+        return count > before
+    }
+
+    // MARK: Rows
+
+    /// The ids of the keys of rows `0..<rows` over `columns`, adding new keys in row order.
+    func assign(_ columns: [Column], rows: Int) -> [Int32] {
+        var ids = [Int32](repeating: 0, count: rows)
+        reserve(rows)
+        ids.withUnsafeMutableBufferPointer { out in
+            if integerKeys, case .int64(let v) = columns[0].values {
+                let validity = columns[0].validity
+                v.withUnsafeBufferPointer { vp in
+                    if let validity {
+                        for r in 0..<rows { out[r] = insertInteger(group: 0, value: vp[r], isNull: !validity[r], add: true) }
+                    } else {
+                        for r in 0..<rows { out[r] = insertInteger(group: 0, value: vp[r], isNull: false, add: true) }
+                    }
+                }
+            } else {
+                for r in 0..<rows {
+                    RowKey.of(columns, r, into: &scratch)
+                    out[r] = scratch.withUnsafeBytes { insertBytes($0, add: true) }
+                }
+            }
+        }
+        return ids
+    }
+
+    /// The id of row `row`'s key, adding it when new.
+    func assign(_ columns: [Column], row: Int) -> Int32 {
+        reserve(1)
+        if integerKeys, case .int64(let v) = columns[0].values {
+            return insertInteger(group: 0, value: v[row], isNull: columns[0].isNull(row), add: true)
+        }
+        RowKey.of(columns, row, into: &scratch)
+        return scratch.withUnsafeBytes { insertBytes($0, add: true) }
+    }
+
+    /// The ids of rows' keys, -1 where the key is unknown or (SQL join keys) has a null.
+    func lookup(_ columns: [Column], rows: Int) -> [Int32] {
+        var ids = [Int32](repeating: -1, count: rows)
+        ids.withUnsafeMutableBufferPointer { out in
+            if integerKeys, case .int64(let v) = columns[0].values {
+                let validity = columns[0].validity
+                v.withUnsafeBufferPointer { vp in
+                    for r in 0..<rows {
+                        if let validity, !validity[r] { continue }
+                        out[r] = insertInteger(group: 0, value: vp[r], isNull: false, add: false)
+                    }
+                }
+            } else {
+                for r in 0..<rows where !RowKey.hasNull(columns, r) {
+                    RowKey.of(columns, r, into: &scratch)
+                    out[r] = scratch.withUnsafeBytes { insertBytes($0, add: false) }
+                }
+            }
+        }
+        return ids
     }
 }
