@@ -69,27 +69,25 @@ final class CountAcc: Accumulator {
     }
 }
 
-/// Distinct non-null values per group, held as one set of (group, value) pairs: integer-backed
-/// columns as integers, others as their `RowKey` bytes after the group id.
+/// Distinct non-null values per group, held as one set of (group, value) integer pairs:
+/// integer-backed columns by value, others by the value's id in a per-column `KeyIndex`.
 final class CountDistinctAcc: Accumulator {
     var counts: [Int64] = []
-    var pairs: KeyIndex?
-    var key: [UInt8] = []
+    let pairs = KeyIndex(integerKeys: true)
+    var values: KeyIndex?
 
     func update(groups: [Int32], groupCount: Int, column: Column?) throws {
         if counts.count < groupCount { counts += [Int64](repeating: 0, count: groupCount - counts.count) }
         guard let column else { return }
-        if case .int64(let v) = column.values {
-            if pairs == nil { pairs = KeyIndex(integerKeys: true) }
-            pairs!.insertPairs(groups: groups, values: v, validity: column.validity) { _, g in counts[Int(g)] += 1 }
-            return
+        let v: [Int64]
+        if case .int64(let ints) = column.values {
+            v = ints
+        } else {
+            if values == nil { values = KeyIndex(types: [column.type]) }
+            v = values!.assign([column], rows: column.count).map { Int64($0) }
         }
-        if pairs == nil { pairs = KeyIndex(integerKeys: false) }
-        for (i, g) in groups.enumerated() where !column.isNull(i) {
-            key.removeAll(keepingCapacity: true)
-            withUnsafeBytes(of: g.littleEndian) { key.append(contentsOf: $0) }
-            RowKey.append(column, i, to: &key)
-            if pairs!.insert(bytes: key) { counts[Int(g)] += 1 }
+        counts.withUnsafeMutableBufferPointer { c in
+            pairs.insertPairs(groups: groups, values: v, validity: column.validity) { _, g in c[Int(g)] += 1 }
         }
     }
 

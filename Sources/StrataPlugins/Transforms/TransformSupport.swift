@@ -93,11 +93,16 @@ enum RowKey {
 /// An open-addressing hash table (linear probing, power-of-two size, at most half full) over keys
 /// kept flat, so no key costs an allocation: a key that is one 64-bit integer column (int64, date,
 /// timestamp, decimal), optionally paired with a group id, is hashed and compared as integers (its
-/// null is one more key); any other key is its `RowKey` bytes, stored end to end in one arena.
+/// null is one more key); one string column is keyed by its raw bytes (null apart); any other key
+/// is its `RowKey` bytes. Key bytes are stored end to end in one arena.
 /// Equal keys get equal ids exactly as `RowKey` bytes would decide (null is its own key).
 final class KeyIndex {
-    /// True when keys are (group, one int64) pairs; false for `RowKey` bytes.
+    /// True when keys are (group, one int64) pairs; false for bytes.
     let integerKeys: Bool
+    /// True when keys are the raw bytes of one string column (its null is one more key).
+    let stringKeys: Bool
+    /// The id of the null key of a string column, once seen.
+    private var nullID: Int32 = -1
     private(set) var count = 0
     private var slots: UnsafeMutablePointer<Int32>  // id + 1; 0 = empty
     private var slotCount: Int
@@ -109,18 +114,23 @@ final class KeyIndex {
     // Byte keys: per id the hash and the arena end offset.
     private var hashes: UnsafeMutablePointer<UInt64>
     private var ends: UnsafeMutablePointer<Int>
-    private var arena: [UInt8] = []
+    private var arena: UnsafeMutablePointer<UInt8>
+    private var arenaCount = 0
+    private var arenaCapacity = 4096
     private var scratch: [UInt8] = []
 
     /// An index for keys over columns of these types.
     convenience init(types: [DataType]) {
-        var integer = false
+        var integer = false, string = false
         if types.count == 1, case .int64 = ColumnValues.empty(for: types[0]) { integer = true }
-        self.init(integerKeys: integer)
+        if types.count == 1, case .bytes = ColumnValues.empty(for: types[0]) { string = true }
+        self.init(integerKeys: integer, stringKeys: string)
     }
 
-    init(integerKeys: Bool) {
+    init(integerKeys: Bool, stringKeys: Bool = false) {
         self.integerKeys = integerKeys
+        self.stringKeys = stringKeys && !integerKeys
+        arena = .allocate(capacity: arenaCapacity)
         slotCount = 1024
         slots = .allocate(capacity: slotCount)
         slots.initialize(repeating: 0, count: slotCount)
@@ -139,11 +149,12 @@ final class KeyIndex {
         nulls.deallocate()
         hashes.deallocate()
         ends.deallocate()
+        arena.deallocate()
     }
 
     /// Bytes held by the index (for memory accounting in tests and reports).
     var memoryBytes: Int {
-        slotCount * 4 + idCapacity * (integerKeys ? 13 : 16) + arena.capacity
+        slotCount * 4 + idCapacity * (integerKeys ? 13 : 16) + arenaCapacity
     }
 
     // MARK: Hashing
@@ -225,7 +236,7 @@ final class KeyIndex {
         slots = .allocate(capacity: size)
         slots.initialize(repeating: 0, count: size)
         let m = size - 1
-        for id in 0..<count {
+        for id in 0..<count where id != Int(nullID) {
             let h = integerKeys ? Self.hash(group: groups[id], value: ints[id], isNull: nulls[id]) : hashes[id]
             var i = Int(truncatingIfNeeded: h) & m
             while slots[i] != 0 { i = (i + 1) & m }
@@ -288,8 +299,8 @@ final class KeyIndex {
                 let id = count
                 slots[i] = Int32(id + 1)
                 hashes[id] = h
-                arena.append(contentsOf: key)
-                ends[id] = arena.count
+                appendArena(key)
+                ends[id] = arenaCount
                 count += 1
                 return Int32(id)
             }
@@ -297,20 +308,56 @@ final class KeyIndex {
             if hashes[id] == h {
                 let start = id == 0 ? 0 : ends[id - 1]
                 let len = ends[id] - start
-                if len == key.count {
-                    let equal = arena.withUnsafeBytes { a in
-                        len == 0 || memcmp(a.baseAddress! + start, key.baseAddress!, len) == 0
-                    }
-                    if equal { return s - 1 }
-                }
+                if len == key.count && (len == 0 || memcmp(arena + start, key.baseAddress!, len) == 0) { return s - 1 }
             }
             i = (i + 1) & m
         }
     }
 
+    @inline(__always)
+    private func appendArena(_ key: UnsafeRawBufferPointer) {
+        if arenaCount + key.count > arenaCapacity {
+            var cap = arenaCapacity * 2
+            while arenaCount + key.count > cap { cap *= 2 }
+            arena = Self.regrow(arena, arenaCount, cap)
+            arenaCapacity = cap
+        }
+        if key.count > 0 { (arena + arenaCount).update(from: key.baseAddress!.assumingMemoryBound(to: UInt8.self), count: key.count) }
+        arenaCount += key.count
+    }
+
+    /// The id of a string column's null (never in the hash slots).
+    @inline(__always)
+    private func nullKey(add: Bool) -> Int32 {
+        if nullID < 0 && add {
+            nullID = Int32(count)
+            hashes[count] = 0
+            ends[count] = arenaCount
+            count += 1
+        }
+        return nullID
+    }
+
+    /// The ids of one string column's values (null: one more key, or -1 when `add` is false).
+    private func strings(_ column: Column, _ b: ByteArrays, rows: Int, add: Bool, into out: UnsafeMutableBufferPointer<Int32>) {
+        let validity = column.validity
+        b.bytes.withUnsafeBytes { all in
+            b.offsets.withUnsafeBufferPointer { offs in
+                for r in 0..<rows {
+                    if let validity, !validity[r] {
+                        out[r] = add ? nullKey(add: true) : -1
+                        continue
+                    }
+                    let key = UnsafeRawBufferPointer(rebasing: all[Int(offs[r])..<Int(offs[r + 1])])
+                    out[r] = insertBytes(key, add: add)
+                }
+            }
+        }
+    }
+
     /// Adds byte keys (any bytes, e.g. a group id then `RowKey` bytes); true for each new key.
     func insert(bytes key: [UInt8]) -> Bool {
-        precondition(!integerKeys)
+        precondition(!integerKeys && !stringKeys)
         reserve(1)
         let before = count
         _ = key.withUnsafeBytes { insertBytes($0, add: true) }
@@ -333,7 +380,10 @@ final class KeyIndex {
                         for r in 0..<rows { out[r] = insertInteger(group: 0, value: vp[r], isNull: false, add: true) }
                     }
                 }
+            } else if stringKeys, case .bytes(let b) = columns[0].values {
+                strings(columns[0], b, rows: rows, add: true, into: out)
             } else {
+                precondition(!integerKeys && !stringKeys, "KeyIndex: key column storage differs from its type")
                 for r in 0..<rows {
                     RowKey.of(columns, r, into: &scratch)
                     out[r] = scratch.withUnsafeBytes { insertBytes($0, add: true) }
@@ -349,6 +399,11 @@ final class KeyIndex {
         if integerKeys, case .int64(let v) = columns[0].values {
             return insertInteger(group: 0, value: v[row], isNull: columns[0].isNull(row), add: true)
         }
+        if stringKeys, case .bytes(let b) = columns[0].values {
+            if columns[0].isNull(row) { return nullKey(add: true) }
+            return b.bytes.withUnsafeBytes { insertBytes(UnsafeRawBufferPointer(rebasing: $0[b.range(row)]), add: true) }
+        }
+        precondition(!integerKeys && !stringKeys, "KeyIndex: key column storage differs from its type")
         RowKey.of(columns, row, into: &scratch)
         return scratch.withUnsafeBytes { insertBytes($0, add: true) }
     }
@@ -365,7 +420,10 @@ final class KeyIndex {
                         out[r] = insertInteger(group: 0, value: vp[r], isNull: false, add: false)
                     }
                 }
+            } else if stringKeys, case .bytes(let b) = columns[0].values {
+                strings(columns[0], b, rows: rows, add: false, into: out)
             } else {
+                precondition(!integerKeys && !stringKeys, "KeyIndex: key column storage differs from its type")
                 for r in 0..<rows where !RowKey.hasNull(columns, r) {
                     RowKey.of(columns, r, into: &scratch)
                     out[r] = scratch.withUnsafeBytes { insertBytes($0, add: false) }
