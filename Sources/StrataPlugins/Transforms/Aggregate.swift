@@ -1,5 +1,6 @@
 import StrataCore
 import StrataConfig
+import StrataFormats
 
 /// One `name: fn(arg)` entry of `aggregates:`.
 struct AggregateSpec: Sendable {
@@ -97,11 +98,38 @@ final class GroupAggregator {
                 next += 1
             }
         }
-        for (i, acc) in accumulators.enumerated() {
-            let col = try args[i]?.evaluate(batch)
-            try acc.update(groups: ids, groupCount: groupCount, column: col)
+        let n = groupCount
+        // Every other count_distinct (the costly ones: a hash set of pairs each) folds on a helper
+        // thread meanwhile; each accumulator is still fed its batches in order, by one thread.
+        var offloaded: PendingResult<Bool>?
+        if !aside.isEmpty {
+            let work = UncheckedBox((aside.map { accumulators[$0] }, try aside.map { try args[$0]?.evaluate(batch) }, ids))
+            offloaded = helper.submit {
+                let (accs, cols, ids) = work.value
+                for (acc, col) in zip(accs, cols) { try acc.update(groups: ids, groupCount: n, column: col) }
+                return true
+            }
         }
+        var failure: (any Error)?
+        for (i, acc) in accumulators.enumerated() where !asideSet.contains(i) {
+            do {
+                try acc.update(groups: ids, groupCount: n, column: try args[i]?.evaluate(batch))
+            } catch {
+                failure = error
+                break
+            }
+        }
+        if let offloaded { _ = try offloaded.wait() }
+        if let failure { throw failure }
     }
+
+    /// Accumulators folded on `helper` (odd-ranked count_distinct ones).
+    private lazy var aside: [Int] = {
+        let distinct = functions.indices.filter { functions[$0] == .count_distinct }
+        return distinct.enumerated().filter { $0.offset % 2 == 1 }.map(\.element)
+    }()
+    private lazy var asideSet = Set(aside)
+    private lazy var helper = WorkerPool(threads: 1)
 
     func result() -> Batch {
         let n = groupCount
@@ -111,6 +139,12 @@ final class GroupAggregator {
         }
         return Batch(schema: outputSchema, columns: cols)
     }
+}
+
+/// Hands a value that one thread at a time uses to another thread.
+struct UncheckedBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
 }
 
 /// Computes an aggregate's argument column from a batch.
@@ -239,18 +273,22 @@ public struct Aggregate: TransformConfig {
     }
 }
 
+/// Folds batches into groups on a `SerialWorker`, so the stages before it keep running meanwhile.
 final class AggregateOperator: BatchOperator {
     let aggregator: GroupAggregator
+    let worker = SerialWorker(depth: 2)
     var schema: Schema { aggregator.outputSchema }
 
     init(_ a: GroupAggregator) { aggregator = a }
 
     func push(_ batch: Batch) throws -> [Batch] {
-        try aggregator.add(batch, keys: aggregator.keyColumns.map { batch.columns[$0] })
+        let a = aggregator
+        try worker.submit { try a.add(batch, keys: a.keyColumns.map { batch.columns[$0] }) }
         return []
     }
 
     func finish() throws -> [Batch] {
+        try worker.drain()
         let r = aggregator.result()
         return r.rowCount > 0 ? [r] : []
     }

@@ -90,26 +90,31 @@ enum RowKey {
 
 /// Dense ids for row keys: the first distinct key gets 0, the next 1, and so on (first-seen order).
 ///
-/// An open-addressing hash table (linear probing, power-of-two size, at most half full) over keys
+/// An open-addressing hash table (linear probing, power-of-two size, at most 70% full) over keys
 /// kept flat, so no key costs an allocation: a key that is one 64-bit integer column (int64, date,
 /// timestamp, decimal), optionally paired with a group id, is hashed and compared as integers (its
-/// null is one more key); one string column is keyed by its raw bytes (null apart); any other key
-/// is its `RowKey` bytes. Key bytes are stored end to end in one arena.
+/// null is one more key); one string column is keyed by its raw bytes (null apart); one bool or
+/// double column by its `RowKey` bytes. Key bytes are stored end to end in one arena. A key of
+/// several columns is the chain of its columns' ids: (id of column 1, id of column 2) is a pair
+/// with an id, and so on, so tuples are never copied.
 /// Equal keys get equal ids exactly as `RowKey` bytes would decide (null is its own key).
 final class KeyIndex {
     /// True when keys are (group, one int64) pairs; false for bytes.
     let integerKeys: Bool
     /// True when keys are the raw bytes of one string column (its null is one more key).
     let stringKeys: Bool
-    /// The id of the null key of a string column, once seen.
+    /// The id of the null key of a one-column key, once seen.
     private var nullID: Int32 = -1
+    /// Keys of several columns: one index per column, then per further column an index of
+    /// (id so far, that column's id) pairs; the last one's ids are the keys' ids.
+    private var perColumn: [KeyIndex] = []
+    private var links: [KeyIndex] = []
     private(set) var count = 0
     private var slots: UnsafeMutablePointer<Int32>  // id + 1; 0 = empty
     private var slotCount: Int
     // Integer keys, per id.
     private var ints: UnsafeMutablePointer<Int64>
-    private var groups: UnsafeMutablePointer<Int32>
-    private var nulls: UnsafeMutablePointer<Bool>
+    private var groups: UnsafeMutablePointer<Int32>  // pairs only
     private var idCapacity: Int
     // Byte keys: per id the hash and the arena end offset.
     private var hashes: UnsafeMutablePointer<UInt64>
@@ -125,6 +130,25 @@ final class KeyIndex {
         if types.count == 1, case .int64 = ColumnValues.empty(for: types[0]) { integer = true }
         if types.count == 1, case .bytes = ColumnValues.empty(for: types[0]) { string = true }
         self.init(integerKeys: integer, stringKeys: string)
+        if types.count > 1 {
+            perColumn = types.map { KeyIndex(types: [$0]) }
+            links = types.dropFirst().map { _ in KeyIndex(integerKeys: true) }
+        }
+    }
+
+    /// (group, value) ids for rows, adding new pairs (composite keys).
+    private func link(_ g: [Int32], _ v: [Int32]) -> [Int32] {
+        reserve(g.count)
+        var out = [Int32](repeating: 0, count: g.count)
+        for r in g.indices { out[r] = insertInteger(group: g[r], value: Int64(v[r]), add: true) }
+        return out
+    }
+
+    /// (group, value) ids for rows, -1 where either is -1 or the pair is unknown.
+    private func linkLookup(_ g: [Int32], _ v: [Int32]) -> [Int32] {
+        var out = [Int32](repeating: -1, count: g.count)
+        for r in g.indices where g[r] >= 0 && v[r] >= 0 { out[r] = insertInteger(group: g[r], value: Int64(v[r]), add: false) }
+        return out
     }
 
     init(integerKeys: Bool, stringKeys: Bool = false) {
@@ -137,7 +161,6 @@ final class KeyIndex {
         idCapacity = 512
         ints = .allocate(capacity: integerKeys ? idCapacity : 0)
         groups = .allocate(capacity: integerKeys ? idCapacity : 0)
-        nulls = .allocate(capacity: integerKeys ? idCapacity : 0)
         hashes = .allocate(capacity: integerKeys ? 0 : idCapacity)
         ends = .allocate(capacity: integerKeys ? 0 : idCapacity)
     }
@@ -146,7 +169,6 @@ final class KeyIndex {
         slots.deallocate()
         ints.deallocate()
         groups.deallocate()
-        nulls.deallocate()
         hashes.deallocate()
         ends.deallocate()
         arena.deallocate()
@@ -154,7 +176,7 @@ final class KeyIndex {
 
     /// Bytes held by the index (for memory accounting in tests and reports).
     var memoryBytes: Int {
-        slotCount * 4 + idCapacity * (integerKeys ? 13 : 16) + arenaCapacity
+        slotCount * 4 + idCapacity * (integerKeys ? 12 : 16) + arenaCapacity
     }
 
     // MARK: Hashing
@@ -171,9 +193,8 @@ final class KeyIndex {
     }
 
     @inline(__always)
-    static func hash(group: Int32, value: Int64, isNull: Bool) -> UInt64 {
-        let v = isNull ? 0x5bd1e9955bd1e995 : UInt64(bitPattern: value)
-        return mix(v ^ (UInt64(UInt32(bitPattern: group)) &* 0x9e3779b97f4a7c15))
+    static func hash(group: Int32, value: Int64) -> UInt64 {
+        mix(UInt64(bitPattern: value) ^ (UInt64(UInt32(bitPattern: group)) &* 0x9e3779b97f4a7c15))
     }
 
     static func hash(_ p: UnsafeRawBufferPointer) -> UInt64 {
@@ -209,16 +230,15 @@ final class KeyIndex {
             if integerKeys {
                 ints = Self.regrow(ints, count, cap)
                 groups = Self.regrow(groups, count, cap)
-                nulls = Self.regrow(nulls, count, cap)
             } else {
                 hashes = Self.regrow(hashes, count, cap)
                 ends = Self.regrow(ends, count, cap)
             }
             idCapacity = cap
         }
-        if need * 2 > slotCount {
+        if need * 10 > slotCount * 7 {
             var size = slotCount
-            while need * 2 > size { size *= 2 }
+            while need * 10 > size * 7 { size *= 2 }
             rehash(size)
         }
     }
@@ -237,7 +257,7 @@ final class KeyIndex {
         slots.initialize(repeating: 0, count: size)
         let m = size - 1
         for id in 0..<count where id != Int(nullID) {
-            let h = integerKeys ? Self.hash(group: groups[id], value: ints[id], isNull: nulls[id]) : hashes[id]
+            let h = integerKeys ? Self.hash(group: groups[id], value: ints[id]) : hashes[id]
             var i = Int(truncatingIfNeeded: h) & m
             while slots[i] != 0 { i = (i + 1) & m }
             slots[i] = Int32(id + 1)
@@ -246,25 +266,25 @@ final class KeyIndex {
 
     // MARK: Integer keys
 
-    /// The id of (group, value), adding it when new; the caller has reserved room.
+    /// The id of (group, value), adding it when new; the caller has reserved room. Single-column
+    /// keys use group 0 (their null is `nullKey`).
     @inline(__always)
-    private func insertInteger(group: Int32, value: Int64, isNull: Bool, add: Bool) -> Int32 {
+    private func insertInteger(group: Int32, value: Int64, add: Bool) -> Int32 {
         let m = slotCount - 1
-        var i = Int(truncatingIfNeeded: Self.hash(group: group, value: value, isNull: isNull)) & m
+        var i = Int(truncatingIfNeeded: Self.hash(group: group, value: value)) & m
         while true {
             let s = slots[i]
             if s == 0 {
                 guard add else { return -1 }
                 let id = count
                 slots[i] = Int32(id + 1)
-                ints[id] = isNull ? 0 : value
+                ints[id] = value
                 groups[id] = group
-                nulls[id] = isNull
                 count += 1
                 return Int32(id)
             }
             let id = Int(s - 1)
-            if nulls[id] == isNull && groups[id] == group && (isNull || ints[id] == value) { return s - 1 }
+            if ints[id] == value && groups[id] == group { return s - 1 }
             i = (i + 1) & m
         }
     }
@@ -278,7 +298,7 @@ final class KeyIndex {
                 for r in 0..<gp.count {
                     if let v = validity, !v[r] { continue }
                     let before = count
-                    _ = insertInteger(group: gp[r], value: vp[r], isNull: false, add: true)
+                    _ = insertInteger(group: gp[r], value: vp[r], add: true)
                     if count > before { body(r, gp[r]) }
                 }
             }
@@ -326,13 +346,18 @@ final class KeyIndex {
         arenaCount += key.count
     }
 
-    /// The id of a string column's null (never in the hash slots).
+    /// The id of a one-column key's null (never in the hash slots).
     @inline(__always)
     private func nullKey(add: Bool) -> Int32 {
         if nullID < 0 && add {
             nullID = Int32(count)
-            hashes[count] = 0
-            ends[count] = arenaCount
+            if integerKeys {
+                ints[count] = 0
+                groups[count] = 0
+            } else {
+                hashes[count] = 0
+                ends[count] = arenaCount
+            }
             count += 1
         }
         return nullID
@@ -355,19 +380,16 @@ final class KeyIndex {
         }
     }
 
-    /// Adds byte keys (any bytes, e.g. a group id then `RowKey` bytes); true for each new key.
-    func insert(bytes key: [UInt8]) -> Bool {
-        precondition(!integerKeys && !stringKeys)
-        reserve(1)
-        let before = count
-        _ = key.withUnsafeBytes { insertBytes($0, add: true) }
-        return count > before
-    }
-
     // MARK: Rows
 
     /// The ids of the keys of rows `0..<rows` over `columns`, adding new keys in row order.
     func assign(_ columns: [Column], rows: Int) -> [Int32] {
+        if !perColumn.isEmpty {
+            var g = perColumn[0].assign([columns[0]], rows: rows)
+            for j in 1..<columns.count { g = links[j - 1].link(g, perColumn[j].assign([columns[j]], rows: rows)) }
+            count = links[links.count - 1].count
+            return g
+        }
         var ids = [Int32](repeating: 0, count: rows)
         reserve(rows)
         ids.withUnsafeMutableBufferPointer { out in
@@ -375,9 +397,9 @@ final class KeyIndex {
                 let validity = columns[0].validity
                 v.withUnsafeBufferPointer { vp in
                     if let validity {
-                        for r in 0..<rows { out[r] = insertInteger(group: 0, value: vp[r], isNull: !validity[r], add: true) }
+                        for r in 0..<rows { out[r] = validity[r] ? insertInteger(group: 0, value: vp[r], add: true) : nullKey(add: true) }
                     } else {
-                        for r in 0..<rows { out[r] = insertInteger(group: 0, value: vp[r], isNull: false, add: true) }
+                        for r in 0..<rows { out[r] = insertInteger(group: 0, value: vp[r], add: true) }
                     }
                 }
             } else if stringKeys, case .bytes(let b) = columns[0].values {
@@ -395,9 +417,15 @@ final class KeyIndex {
 
     /// The id of row `row`'s key, adding it when new.
     func assign(_ columns: [Column], row: Int) -> Int32 {
+        if !perColumn.isEmpty {
+            var g = perColumn[0].assign([columns[0]], row: row)
+            for j in 1..<columns.count { g = links[j - 1].link([g], [perColumn[j].assign([columns[j]], row: row)])[0] }
+            count = links[links.count - 1].count
+            return g
+        }
         reserve(1)
         if integerKeys, case .int64(let v) = columns[0].values {
-            return insertInteger(group: 0, value: v[row], isNull: columns[0].isNull(row), add: true)
+            return columns[0].isNull(row) ? nullKey(add: true) : insertInteger(group: 0, value: v[row], add: true)
         }
         if stringKeys, case .bytes(let b) = columns[0].values {
             if columns[0].isNull(row) { return nullKey(add: true) }
@@ -410,6 +438,11 @@ final class KeyIndex {
 
     /// The ids of rows' keys, -1 where the key is unknown or (SQL join keys) has a null.
     func lookup(_ columns: [Column], rows: Int) -> [Int32] {
+        if !perColumn.isEmpty {
+            var g = perColumn[0].lookup([columns[0]], rows: rows)
+            for j in 1..<columns.count { g = links[j - 1].linkLookup(g, perColumn[j].lookup([columns[j]], rows: rows)) }
+            return g
+        }
         var ids = [Int32](repeating: -1, count: rows)
         ids.withUnsafeMutableBufferPointer { out in
             if integerKeys, case .int64(let v) = columns[0].values {
@@ -417,7 +450,7 @@ final class KeyIndex {
                 v.withUnsafeBufferPointer { vp in
                     for r in 0..<rows {
                         if let validity, !validity[r] { continue }
-                        out[r] = insertInteger(group: 0, value: vp[r], isNull: false, add: false)
+                        out[r] = insertInteger(group: 0, value: vp[r], add: false)
                     }
                 }
             } else if stringKeys, case .bytes(let b) = columns[0].values {
@@ -431,5 +464,94 @@ final class KeyIndex {
             }
         }
         return ids
+    }
+}
+
+/// Runs jobs in submission order on a thread of its own, so a stateful operator (aggregate) folds
+/// batch N while the pipeline's thread reads, filters and joins batch N + 1.
+///
+/// At most `depth` jobs wait (the submitter blocks beyond that, bounding held batches). A job's
+/// error is rethrown by the next `submit` or by `drain`, and later jobs are skipped. The thread
+/// starts with the first job and ends when the worker is released.
+final class SerialWorker: @unchecked Sendable {
+    private let state: State
+    private var started = false
+
+    init(depth: Int) { state = State(depth: max(1, depth)) }
+
+    deinit { state.stop() }
+
+    /// Queues `job`; throws the error of an earlier job.
+    func submit(_ job: @escaping () throws -> Void) throws {
+        if !started {
+            started = true
+            let state = self.state
+            let t = Thread { state.run() }
+            t.name = "strata-operator"
+            t.start()
+        }
+        try state.push(job)
+    }
+
+    /// Waits until every queued job has run; throws the first error.
+    func drain() throws {
+        guard started else { return }
+        try state.drain()
+    }
+
+    private final class State: @unchecked Sendable {
+        private let condition = NSCondition()
+        private var jobs: [() throws -> Void] = []
+        private var busy = false
+        private var stopped = false
+        private var failure: (any Error)?
+        private let depth: Int
+
+        init(depth: Int) { self.depth = depth }
+
+        func push(_ job: @escaping () throws -> Void) throws {
+            condition.lock()
+            defer { condition.unlock() }
+            while jobs.count >= depth && failure == nil { condition.wait() }
+            if let failure { throw failure }
+            jobs.append(job)
+            condition.broadcast()
+        }
+
+        func drain() throws {
+            condition.lock()
+            defer { condition.unlock() }
+            while (!jobs.isEmpty || busy) && failure == nil { condition.wait() }
+            if let failure { throw failure }
+        }
+
+        func stop() {
+            condition.lock()
+            stopped = true
+            jobs = []
+            condition.broadcast()
+            condition.unlock()
+        }
+
+        func run() {
+            while true {
+                condition.lock()
+                while jobs.isEmpty && !stopped { condition.wait() }
+                if stopped { condition.unlock(); return }
+                let job = jobs.removeFirst()
+                busy = true
+                condition.unlock()
+                var error: (any Error)?
+                do { try job() } catch let e { error = e }
+                condition.lock()
+                busy = false
+                if let error, failure == nil {
+                    failure = error
+                    jobs = []
+                }
+                condition.broadcast()
+                condition.unlock()
+            }
+        }
     }
 }
