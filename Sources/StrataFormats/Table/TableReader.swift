@@ -62,11 +62,32 @@ private final class Cursor: @unchecked Sendable {
         self.files = files.reversed()
     }
 
+    /// A decoded row group handed out in slices, and the next slice's first row.
+    private var group: Batch?
+    private var groupOffset = 0
+
+    /// The next batch: row groups of more than two `Batch.preferredRows` come in slices of that
+    /// size, so downstream operators hold small batches (the row group itself stays in memory
+    /// until its last slice is out).
     func next() throws -> Batch? {
+        if let g = group {
+            let end = min(groupOffset + Batch.preferredRows, g.rowCount)
+            var b = g.slice(groupOffset..<end)
+            b.origin = g.origin
+            groupOffset = end
+            if end == g.rowCount { group = nil }
+            return b
+        }
         while true {
             if let r = current, let f = currentFile {
                 if let b = try r.next() {
-                    return try conform(b, file: f)
+                    let out = try conform(b, file: f)
+                    if out.rowCount > 2 * Batch.preferredRows && !out.columns.isEmpty {
+                        group = out
+                        groupOffset = 0
+                        return try next()
+                    }
+                    return out
                 }
                 current = nil
                 currentFile = nil
