@@ -69,12 +69,26 @@ final class CountAcc: Accumulator {
     }
 }
 
-/// Distinct non-null values per group, held as one set of (group, value) integer pairs:
-/// integer-backed columns by value, others by the value's id in a per-column `KeyIndex`.
+/// Distinct non-null values per group. Values are integers: integer-backed columns by value,
+/// others by the value's id in a per-column `KeyIndex` (ids are dense: 0, 1, 2, ...).
+///
+/// While the values seen span a small range, each group has a bitmap over that range (one bit per
+/// possible value; ids and surrogate keys are usually dense), so a row costs one bit test. Once
+/// the bitmaps would exceed `maxBits` in all, the set bits move into one hash set of (group,
+/// value) pairs and counting goes on there. Both give exact counts.
 final class CountDistinctAcc: Accumulator {
+    /// Bits that all groups' bitmaps may hold together (16 MiB).
+    static let maxBits = 1 << 27
     var counts: [Int64] = []
-    let pairs = KeyIndex(integerKeys: true)
     var values: KeyIndex?
+    // Dense mode: bitmaps over [lo, lo + 64 * stride), `stride` words per group, group after group.
+    var dense = true
+    var lo: Int64 = 0
+    var stride = 0
+    var bits: [UInt64] = []
+    var bitmapGroups = 0
+    // Sparse mode.
+    var pairs: KeyIndex?
 
     func update(groups: [Int32], groupCount: Int, column: Column?) throws {
         if counts.count < groupCount { counts += [Int64](repeating: 0, count: groupCount - counts.count) }
@@ -86,9 +100,104 @@ final class CountDistinctAcc: Accumulator {
             if values == nil { values = KeyIndex(types: [column.type]) }
             v = values!.assign([column], rows: column.count).map { Int64($0) }
         }
-        counts.withUnsafeMutableBufferPointer { c in
-            pairs.insertPairs(groups: groups, values: v, validity: column.validity) { _, g in c[Int(g)] += 1 }
+        let validity = column.validity
+        if dense { prepareBitmaps(v, validity, groupCount: groupCount) }
+        if dense {
+            let lo = self.lo, stride = self.stride
+            bits.withUnsafeMutableBufferPointer { b in
+                counts.withUnsafeMutableBufferPointer { c in
+                    v.withUnsafeBufferPointer { vp in
+                        groups.withUnsafeBufferPointer { gp in
+                            for r in 0..<vp.count {
+                                if let validity, !validity[r] { continue }
+                                let off = Int(vp[r] &- lo)
+                                let g = Int(gp[r])
+                                let w = g * stride + off >> 6
+                                let bit: UInt64 = 1 << UInt64(off & 63)
+                                if b[w] & bit == 0 {
+                                    b[w] |= bit
+                                    c[g] += 1
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            return
         }
+        counts.withUnsafeMutableBufferPointer { c in
+            pairs!.insertPairs(groups: groups, values: v, validity: validity) { _, g in c[Int(g)] += 1 }
+        }
+    }
+
+    /// Widens the bitmaps to cover this batch's values and groups, or leaves dense mode.
+    func prepareBitmaps(_ v: [Int64], _ validity: [Bool]?, groupCount: Int) {
+        var bmin = Int64.max, bmax = Int64.min
+        for r in v.indices {
+            if let validity, !validity[r] { continue }
+            bmin = min(bmin, v[r])
+            bmax = max(bmax, v[r])
+        }
+        var newLo = lo, newStride = stride
+        if bmin <= bmax {
+            let hi = stride == 0 ? bmin : lo &+ Int64(stride * 64) &- 1
+            if stride == 0 || bmin < lo || bmax > hi {
+                let low = stride == 0 ? bmin : min(lo, bmin)
+                let high = stride == 0 ? bmax : max(hi, bmax)
+                let (span, overflow) = high.subtractingReportingOverflow(low)
+                guard !overflow, span < Int64(Self.maxBits) else { return toSparse() }
+                // Grow at least twice over, so a slowly widening range rebuilds rarely.
+                newStride = max(Int(span) / 64 + 1, 2 * stride)
+                newLo = low
+            }
+        }
+        guard newStride * 64 * max(groupCount, 1) <= Self.maxBits else { return toSparse() }
+        if newStride != stride || newLo != lo {
+            var fresh = [UInt64](repeating: 0, count: newStride * groupCount)
+            if stride > 0 {
+                let shift = Int(lo - newLo)  // bits; the old range starts `shift` bits into the new one
+                for g in 0..<bitmapGroups {
+                    for w in 0..<stride where bits[g * stride + w] != 0 {
+                        var word = bits[g * stride + w]
+                        while word != 0 {
+                            let b = word.trailingZeroBitCount
+                            word &= word - 1
+                            let off = shift + w * 64 + b
+                            fresh[g * newStride + off >> 6] |= 1 << UInt64(off & 63)
+                        }
+                    }
+                }
+            }
+            bits = fresh
+            lo = newLo
+            stride = newStride
+        } else if groupCount > bitmapGroups {
+            bits += [UInt64](repeating: 0, count: (groupCount - bitmapGroups) * stride)
+        }
+        bitmapGroups = max(bitmapGroups, groupCount)
+    }
+
+    /// Moves every set bit into the pair set (the counts stay as they are).
+    func toSparse() {
+        dense = false
+        let p = KeyIndex(integerKeys: true)
+        for g in 0..<bitmapGroups {
+            var gs: [Int32] = []
+            var vs: [Int64] = []
+            for w in 0..<stride {
+                var word = bits[g * stride + w]
+                while word != 0 {
+                    let b = word.trailingZeroBitCount
+                    word &= word - 1
+                    gs.append(Int32(g))
+                    vs.append(lo + Int64(w * 64 + b))
+                }
+            }
+            if !gs.isEmpty { p.insertPairs(groups: gs, values: vs, validity: nil) { _, _ in } }
+        }
+        pairs = p
+        bits = []
+        stride = 0
     }
 
     func result(type: DataType, groupCount: Int) -> Column {
