@@ -110,14 +110,14 @@ final class KeyIndex {
     private var perColumn: [KeyIndex] = []
     private var links: [KeyIndex] = []
     private(set) var count = 0
-    private var slots: UnsafeMutablePointer<Int32>  // id + 1; 0 = empty
+    /// Per slot: the upper 32 bits of the key's hash, then id + 1 in the lower 32; 0 = empty.
+    private var slots: UnsafeMutablePointer<UInt64>
     private var slotCount: Int
     // Integer keys, per id.
     private var ints: UnsafeMutablePointer<Int64>
     private var groups: UnsafeMutablePointer<Int32>  // pairs only
     private var idCapacity: Int
-    // Byte keys: per id the hash and the arena end offset.
-    private var hashes: UnsafeMutablePointer<UInt64>
+    // Byte keys: per id the arena end offset.
     private var ends: UnsafeMutablePointer<Int>
     private var arena: UnsafeMutablePointer<UInt8>
     private var arenaCount = 0
@@ -161,7 +161,6 @@ final class KeyIndex {
         idCapacity = 512
         ints = .allocate(capacity: integerKeys ? idCapacity : 0)
         groups = .allocate(capacity: integerKeys ? idCapacity : 0)
-        hashes = .allocate(capacity: integerKeys ? 0 : idCapacity)
         ends = .allocate(capacity: integerKeys ? 0 : idCapacity)
     }
 
@@ -169,14 +168,13 @@ final class KeyIndex {
         slots.deallocate()
         ints.deallocate()
         groups.deallocate()
-        hashes.deallocate()
         ends.deallocate()
         arena.deallocate()
     }
 
     /// Bytes held by the index (for memory accounting in tests and reports).
     var memoryBytes: Int {
-        slotCount * 4 + idCapacity * (integerKeys ? 12 : 16) + arenaCapacity
+        slotCount * 8 + idCapacity * (integerKeys ? 12 : 8) + arenaCapacity
     }
 
     // MARK: Hashing
@@ -231,7 +229,6 @@ final class KeyIndex {
                 ints = Self.regrow(ints, count, cap)
                 groups = Self.regrow(groups, count, cap)
             } else {
-                hashes = Self.regrow(hashes, count, cap)
                 ends = Self.regrow(ends, count, cap)
             }
             idCapacity = cap
@@ -257,11 +254,41 @@ final class KeyIndex {
         slots.initialize(repeating: 0, count: size)
         let m = size - 1
         for id in 0..<count where id != Int(nullID) {
-            let h = integerKeys ? Self.hash(group: groups[id], value: ints[id]) : hashes[id]
+            let h: UInt64
+            if integerKeys {
+                h = Self.hash(group: groups[id], value: ints[id])
+            } else {
+                let start = id == 0 ? 0 : ends[id - 1]
+                h = Self.hash(UnsafeRawBufferPointer(start: arena + start, count: ends[id] - start))
+            }
             var i = Int(truncatingIfNeeded: h) & m
             while slots[i] != 0 { i = (i + 1) & m }
-            slots[i] = Int32(id + 1)
+            slots[i] = Self.slot(h, id)
         }
+    }
+
+    @inline(__always)
+    static func slot(_ h: UInt64, _ id: Int) -> UInt64 { (h & 0xffff_ffff_0000_0000) | UInt64(id + 1) }
+
+    /// The id in slot `s` when its hash tag is `h`'s, else nil.
+    @inline(__always)
+    static func id(_ s: UInt64, _ h: UInt64) -> Int? {
+        (s ^ h) & 0xffff_ffff_0000_0000 == 0 ? Int(s & 0xffff_ffff) - 1 : nil
+    }
+
+    /// Byte equality without a call for short keys.
+    @inline(__always)
+    static func equal(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ n: Int) -> Bool {
+        var i = 0
+        while i + 8 <= n {
+            if a.loadUnaligned(fromByteOffset: i, as: UInt64.self) != b.loadUnaligned(fromByteOffset: i, as: UInt64.self) { return false }
+            i += 8
+        }
+        while i < n {
+            if a.load(fromByteOffset: i, as: UInt8.self) != b.load(fromByteOffset: i, as: UInt8.self) { return false }
+            i += 1
+        }
+        return true
     }
 
     // MARK: Integer keys
@@ -271,20 +298,20 @@ final class KeyIndex {
     @inline(__always)
     private func insertInteger(group: Int32, value: Int64, add: Bool) -> Int32 {
         let m = slotCount - 1
-        var i = Int(truncatingIfNeeded: Self.hash(group: group, value: value)) & m
+        let h = Self.hash(group: group, value: value)
+        var i = Int(truncatingIfNeeded: h) & m
         while true {
             let s = slots[i]
             if s == 0 {
                 guard add else { return -1 }
                 let id = count
-                slots[i] = Int32(id + 1)
+                slots[i] = Self.slot(h, id)
                 ints[id] = value
                 groups[id] = group
                 count += 1
                 return Int32(id)
             }
-            let id = Int(s - 1)
-            if ints[id] == value && groups[id] == group { return s - 1 }
+            if let id = Self.id(s, h), ints[id] == value && groups[id] == group { return Int32(id) }
             i = (i + 1) & m
         }
     }
@@ -317,18 +344,16 @@ final class KeyIndex {
             if s == 0 {
                 guard add else { return -1 }
                 let id = count
-                slots[i] = Int32(id + 1)
-                hashes[id] = h
+                slots[i] = Self.slot(h, id)
                 appendArena(key)
                 ends[id] = arenaCount
                 count += 1
                 return Int32(id)
             }
-            let id = Int(s - 1)
-            if hashes[id] == h {
+            if let id = Self.id(s, h) {
                 let start = id == 0 ? 0 : ends[id - 1]
                 let len = ends[id] - start
-                if len == key.count && (len == 0 || memcmp(arena + start, key.baseAddress!, len) == 0) { return s - 1 }
+                if len == key.count && (len == 0 || Self.equal(arena + start, key.baseAddress!, len)) { return Int32(id) }
             }
             i = (i + 1) & m
         }
@@ -355,7 +380,6 @@ final class KeyIndex {
                 ints[count] = 0
                 groups[count] = 0
             } else {
-                hashes[count] = 0
                 ends[count] = arenaCount
             }
             count += 1
