@@ -5,8 +5,8 @@ Run it through `bench/run`, which builds the release binary and the Python envir
 Stages (issue 6):
   1. ingest:    CSV and JSONL -> bronze Parquet (GZIP)
   2. clean:     bronze -> silver: dedupe on key, cast, filter, derived date, e-mail normalised and
-                masked with HMAC-SHA-256 (Strata: by governance, `policies/`; DuckDB: a Python UDF
-                computing the same HMAC with the same key)
+                masked with HMAC-SHA-256 (Strata: by governance, `policies/`; DuckDB: Python's hmac
+                over the distinct e-mails with the same key, joined in: byte-identical, checked)
   3. aggregate: silver -> gold: transactions joined with products and users, grouped by category
                 and day, with sums, counts and distinct counts of users and of masked e-mails
 
