@@ -73,14 +73,10 @@ public struct CSVSource: SourceConfig {
     public func outputSchema(_ resolver: any SchemaResolver) throws -> Schema? { declared }
 
     public func open(_ context: RunContext) throws -> any BatchReader {
-        let all = try FileSelection.expand(paths, context: context, path: path + ".path")
-        let files = FileSelection.newFiles(all, context: context)
-        let schema = try declared ?? (files.isEmpty ? .empty : CSVSchemaInference.infer(files: files.map(\.absolute), options: options))
         let options = self.options
-        let q = context.quarantine
-        return MultiFileReader(schema: schema, files: files, context: context) { f in
-            try CSVReader(path: f.absolute, displayPath: f.display, schema: schema, options: options,
-                          quarantine: { q.quarantine($0) })
+        return try FileSelection.reader(patterns: paths, declared: declared, path: path, context: context,
+                                        infer: { try CSVSchemaInference.infer(files: $0, options: options) }) { f, schema, quarantine in
+            try CSVReader(path: f.absolute, displayPath: f.display, schema: schema, options: options, quarantine: quarantine)
         }
     }
 }

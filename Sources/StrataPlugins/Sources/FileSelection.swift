@@ -55,6 +55,19 @@ struct FileSelection {
         return out
     }
 
+    /// The runtime half every file source shares: expand the patterns, keep the new files, settle the
+    /// schema (declared, else inferred from the new files) and read the files one after the other.
+    static func reader(patterns: [String], declared: Schema?, path: String, context: RunContext,
+                       infer: ([String]) throws -> Schema,
+                       open: @escaping (Entry, Schema, @escaping (QuarantineRecord) -> Void) throws -> any BatchReader) throws -> any BatchReader {
+        let files = newFiles(try expand(patterns, context: context, path: path + ".path"), context: context)
+        let schema = try declared ?? (files.isEmpty ? .empty : infer(files.map(\.absolute)))
+        let q = context.quarantine
+        return MultiFileReader(schema: schema, files: files, context: context) { f in
+            try open(f, schema, { q.quarantine($0) })
+        }
+    }
+
     static func glob(_ pattern: String) throws -> [String] {
         var g = glob_t()
         defer { globfree(&g) }
