@@ -129,13 +129,18 @@ import StrataTestSupport
         #expect(row.contains("`'order-' \\|\\| 42`"))
     }
 
-    /// docs/expressions.md holds the generated reference between its markers (scripts/update-readme rewrites it).
-    @Test func docsFileHoldsTheGeneratedReference() throws {
-        let text = try String(contentsOfFile: TestPaths.packageRoot + "/docs/expressions.md", encoding: .utf8)
-        let begin = try #require(text.range(of: FunctionDoc.referenceBegin))
-        let end = try #require(text.range(of: FunctionDoc.referenceEnd))
+    /// docs/expressions.md holds the generated reference between its markers (scripts/update-readme
+    /// rewrites it); so does README.md once it carries the markers.
+    @Test(arguments: ["docs/expressions.md", "README.md"])
+    func docsHoldTheGeneratedReference(_ file: String) throws {
+        let text = try String(contentsOfFile: TestPaths.packageRoot + "/" + file, encoding: .utf8)
+        guard let begin = text.range(of: FunctionDoc.referenceBegin) else {
+            #expect(file == "README.md", "\(file) has no function reference markers")
+            return
+        }
+        let end = try #require(text.range(of: FunctionDoc.referenceEnd), "\(file): BEGIN marker without END")
         let block = text[begin.upperBound..<end.lowerBound].trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(block == FunctionDoc.markdown().trimmingCharacters(in: .whitespacesAndNewlines),
-                "docs/expressions.md is stale: run scripts/update-readme (or `strata functions --markdown`)")
+                "\(file) is stale: run scripts/update-readme (it writes `strata functions --markdown` between the markers)")
     }
 }

@@ -24,7 +24,7 @@ extension FunctionDoc {
     public static let referenceEnd = "<!-- END function reference -->"
 
     /// The run start time examples see for `now()` and `current_date`: 2025-01-31 12:00:00 UTC.
-    public static let exampleNow: Int64 = 1_738_324_800_000_000
+    static let exampleNow: Int64 = 1_738_324_800_000_000
 
     /// The one-row table examples may read columns from (only the quoted-name example does).
     static let exampleTable: Batch = {
@@ -92,7 +92,7 @@ extension FunctionDoc {
 
     /// A value as the reference writes results: a SQL literal (`'tra'`, `TRUE`, `NULL`, `12.50`,
     /// `DATE '2024-03-01'`, `TIMESTAMP '2024-03-01 12:00:00'`), doubles in their shortest round-trip form (`3.5`, `1024.0`).
-    public static func render(_ v: Value) -> String {
+    static func render(_ v: Value) -> String {
         switch v {
         case .double(let d): return Temporal.formatDouble(d)
         case let .decimal(u, s): return Decimal64.format(u, scale: s)
