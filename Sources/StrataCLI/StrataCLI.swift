@@ -29,6 +29,7 @@ public enum StrataCLI {
             case "history": return try HistoryCommand.run(rest, env)
             case "show": return try ShowCommand.run(rest, env)
             case "plugins": return try PluginsCommand.run(rest, env)
+            case "functions": return try FunctionsCommand.run(rest, env)
             case "generate": return try GenerateCommand.run(rest, env)
             case "export": return try ExportCommand.run(rest, env)
             case "policy": return try PolicyCommand.run(rest, env)
@@ -81,6 +82,7 @@ public enum StrataCLI {
         ("audit", "The tamper-evident audit log: `audit verify`, `audit show`, `audit reconcile`."),
         ("lineage", "Lineage: `lineage export --format openlineage|json|dot|mermaid|html`, `lineage upstream|downstream TABLE[.COLUMN]`."),
         ("plugins", "List plugins, or describe one: `plugins describe NAME`."),
+        ("functions", "The expression language: list functions and operators, or show one with examples: `functions NAME`."),
         ("generate", "Write the e-commerce demo data at any size: `generate ecommerce --rows N --out DIR`."),
     ]
 
