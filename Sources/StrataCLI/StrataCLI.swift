@@ -35,6 +35,7 @@ public enum StrataCLI {
             case "policy": return try PolicyCommand.run(rest, env)
             case "access": return try AccessCommand.run(rest, env)
             case "unmask": return try UnmaskCommand.run(rest, env)
+            case "vacuum": return try VacuumCommand.run(rest, env)
             case "audit": return try AuditCommand.run(rest, env)
             case "lineage": return try LineageCommand.run(rest, env)
             case "help", "--help", "-h":
@@ -79,6 +80,7 @@ public enum StrataCLI {
         ("policy", "Governance: `policy scan [TABLE...]`, `policy audit`, `policy test`."),
         ("access", "`access explain TABLE --as ROLE`: what a role sees of each column, and why."),
         ("unmask", "`unmask --as ROLE [TOKEN...]`: reverse tokenized values, for roles allowed to."),
+        ("vacuum", "Delete files no longer in a table's recent versions: `vacuum [TABLE...] [--retain-versions N] [--dry-run]`."),
         ("audit", "The tamper-evident audit log: `audit verify`, `audit show`, `audit reconcile`."),
         ("lineage", "Lineage: `lineage export --format openlineage|json|dot|mermaid|html`, `lineage upstream|downstream TABLE[.COLUMN]`."),
         ("plugins", "List plugins, or describe one: `plugins describe NAME`."),
