@@ -82,6 +82,33 @@ struct FileSelection {
     }
 }
 
+/// The part of a file source's config every file format shares: `path` (globs) and `schema`.
+struct FileInput: Sendable {
+    let paths: [String]
+    let declared: Schema?
+    /// The config path of the source section, for errors.
+    let path: String
+
+    static let pathKey = ConfigKey("path", "string | [string]", required: true, "File paths or globs, relative to pipelines.yaml.")
+
+    static func schemaKey(_ doc: String) -> ConfigKey { ConfigKey("schema", "map column → type", doc) }
+
+    init(_ m: ConfigMap) throws {
+        path = m.path
+        paths = try m.stringList("path") ?? []
+        if paths.isEmpty { throw m.error("path", .missingKey, "at least one path is required") }
+        declared = try DeclaredSchema.parse(try m.stringMap("schema"), file: m.location.file, path: m.keyPath("schema"))
+    }
+
+    /// The lineage dataset name of the input files.
+    var datasetName: String { paths.joined(separator: ",") }
+
+    func open(_ context: RunContext, infer: ([String]) throws -> Schema,
+              reader: @escaping (FileSelection.Entry, Schema, @escaping (QuarantineRecord) -> Void) throws -> any BatchReader) throws -> any BatchReader {
+        try FileSelection.reader(patterns: paths, declared: declared, path: path, context: context, infer: infer, open: reader)
+    }
+}
+
 /// Reads several files one after the other with one reader per file, all conformed to one schema.
 final class MultiFileReader: BatchReader {
     let schema: Schema
