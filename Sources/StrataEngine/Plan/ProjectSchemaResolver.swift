@@ -72,6 +72,9 @@ public struct ProjectSchemaResolver: SchemaResolver {
     }
 
     public func schema(of table: TableRef) -> Schema? { known[table] }
+
+    /// Records a table's actual schema (after a pipeline wrote it).
+    public mutating func learn(_ table: TableRef, _ schema: Schema) { known[table] = schema }
 }
 
 /// Column lineage at the start of a pipeline.

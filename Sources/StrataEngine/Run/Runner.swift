@@ -53,8 +53,9 @@ public struct Runner: Sendable {
         try recorder.recordDigestChanges()
         // Configuration errors (unknown columns, type errors) and policy refusals stop the run
         // before any data is read; a refusal is still audited.
+        var resolver: ProjectSchemaResolver
         do {
-            _ = try ProjectSchemaResolver.check(project: project, lake: lake)
+            resolver = try ProjectSchemaResolver.check(project: project, lake: lake)
         } catch let e as StrataError where e.code == .policyRefused {
             if let name = e.path?.split(separator: ".").dropFirst().first, let p = project.pipeline(named: String(name)) {
                 recorder.refused(table: p.writes, pipeline: p.name, error: e)
@@ -73,7 +74,9 @@ public struct Runner: Sendable {
                 continue
             }
             var r = runPipeline(p, runId: runId, options: options, index: i, total: selected.count,
-                                governance: governance, masker: masker, recorder: recorder)
+                                governance: governance, masker: masker, recorder: recorder, resolver: resolver)
+            // Later pipelines plan against what this one actually stored (inferred schemas included).
+            if let stored = try? lake.snapshot(p.writes).schema { resolver.learn(p.writes, stored) }
             r.warnings += recorder.warnings.filter { !r.warnings.contains($0) }
             if r.status == .failed || r.status == .refused || r.status == .skipped { failed.insert(p.name) }
             results.append(r)
@@ -82,7 +85,8 @@ public struct Runner: Sendable {
     }
 
     func runPipeline(_ p: PipelineSpec, runId: String, options: RunOptions, index: Int, total: Int,
-                     governance: Governance, masker: Masker, recorder: RunRecorder) -> PipelineResult {
+                     governance: Governance, masker: Masker, recorder: RunRecorder,
+                     resolver: ProjectSchemaResolver) -> PipelineResult {
         let t0 = Date()
         var result = PipelineResult(pipeline: p.name, table: p.writes, status: .failed)
         let quarantine = QuarantineCollector()
@@ -119,7 +123,6 @@ public struct Runner: Sendable {
             let reader = try p.source.open(context)
             var schema = reader.schema
             var operators: [any BatchOperator] = []
-            let resolver = ProjectSchemaResolver(project: project, lake: lake)
             var lineage = PipelineLineage.source(p, schema: schema)
             for t in p.transforms {
                 let op = try t.makeOperator(input: schema, context)
