@@ -67,6 +67,22 @@ struct AuditLineageEndToEndTests {
         #expect(try p.strata("audit", "reconcile").status == 0)
     }
 
+    @Test func configAndPolicyChangesAreRecorded() throws {
+        let p = try GovernanceEndToEndTests.ranDemo()
+        let config = try String(contentsOfFile: p.root + "/pipelines.yaml", encoding: .utf8)
+        try config.replacingOccurrences(of: "description: The product catalogue.", with: "description: The product catalogue, v2.")
+            .write(toFile: p.root + "/pipelines.yaml", atomically: true, encoding: .utf8)
+        try (try String(contentsOfFile: p.root + "/policies/roles.yaml", encoding: .utf8) + "\n# reviewed\n")
+            .write(toFile: p.root + "/policies/roles.yaml", atomically: true, encoding: .utf8)
+        #expect(try p.strata("run", "--actor", "reviewer-7").status == 0)
+        let r = try p.strata("audit", "show", "--action", "digestChange", "--json")
+        let lines = r.stdout.split(separator: "\n")
+        #expect(lines.count == 2, "\(r.stdout)")
+        #expect(lines.contains { $0.contains("\"config\"") } && lines.contains { $0.contains("\"policies\"") })
+        #expect(lines.allSatisfy { $0.contains("reviewer-7") })
+        #expect(try p.strata("audit", "verify").status == 0)
+    }
+
     @Test func tamperingIsDetected() throws {
         let p = try GovernanceEndToEndTests.ranDemo()
         let dir = p.root + "/datalake/_audit"
