@@ -29,11 +29,13 @@ public enum StrataCLI {
             case "history": return try HistoryCommand.run(rest, env)
             case "show": return try ShowCommand.run(rest, env)
             case "plugins": return try PluginsCommand.run(rest, env)
+            case "functions": return try FunctionsCommand.run(rest, env)
             case "generate": return try GenerateCommand.run(rest, env)
             case "export": return try ExportCommand.run(rest, env)
             case "policy": return try PolicyCommand.run(rest, env)
             case "access": return try AccessCommand.run(rest, env)
             case "unmask": return try UnmaskCommand.run(rest, env)
+            case "vacuum": return try VacuumCommand.run(rest, env)
             case "audit": return try AuditCommand.run(rest, env)
             case "lineage": return try LineageCommand.run(rest, env)
             case "help", "--help", "-h":
@@ -78,9 +80,11 @@ public enum StrataCLI {
         ("policy", "Governance: `policy scan [TABLE...]`, `policy audit`, `policy test`."),
         ("access", "`access explain TABLE --as ROLE`: what a role sees of each column, and why."),
         ("unmask", "`unmask --as ROLE [TOKEN...]`: reverse tokenized values, for roles allowed to."),
+        ("vacuum", "Delete files no longer in a table's recent versions: `vacuum [TABLE...] [--retain-versions N] [--dry-run]`."),
         ("audit", "The tamper-evident audit log: `audit verify`, `audit show`, `audit reconcile`."),
         ("lineage", "Lineage: `lineage export --format openlineage|json|dot|mermaid|html`, `lineage upstream|downstream TABLE[.COLUMN]`."),
         ("plugins", "List plugins, or describe one: `plugins describe NAME`."),
+        ("functions", "The expression language: list functions and operators, or show one with examples: `functions NAME`."),
         ("generate", "Write the e-commerce demo data at any size: `generate ecommerce --rows N --out DIR`."),
     ]
 

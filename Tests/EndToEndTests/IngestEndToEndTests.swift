@@ -121,6 +121,21 @@ struct IngestEndToEndTests {
         """) as! [String: Any]
         #expect(counts["rows"] as? Int == 6)
         #expect(counts["version"] as? Int == 2)
+
+        // The overwrite left the older files for time travel: a plain Parquet glob sees them until
+        // vacuum deletes them; then it sees exactly the table.
+        let glob = """
+        import sys, duckdb
+        print(duckdb.connect().execute(f"select count(*) from read_parquet('{sys.argv[1]}/datalake/bronze/people/**/*.parquet')").fetchall()[0][0])
+        """
+        #expect(try p.python(glob).trimmingCharacters(in: .whitespacesAndNewlines) == "12")
+        let dry = try p.strata("vacuum", "bronze.people", "--dry-run", "--json")
+        #expect(dry.status == 0, "\(dry.stderr)")
+        #expect(try p.python(glob).trimmingCharacters(in: .whitespacesAndNewlines) == "12")
+        #expect(try p.strata("vacuum", "bronze.people").status == 0)
+        #expect(try p.python(glob).trimmingCharacters(in: .whitespacesAndNewlines) == "6")
+        let audit = try p.strata("audit", "show", "--action", "vacuum", "--json")
+        #expect(audit.stdout.contains("bronze.people"))
     }
 
     @Test func typoInConfigExitsTwoWithPositionAndSuggestion() throws {

@@ -16,7 +16,7 @@ import Testing
         """)
         let schema = try #require(try s.outputSchema(Tables()))
         #expect(schema == Schema([Field("id", .int64, nullable: false), Field("amount", .decimal(precision: 12, scale: 2))]))
-        #expect((s as! CSVSource).paths == ["a.csv", "b*.csv"])
+        #expect((s as! CSVSource).input.paths == ["a.csv", "b*.csv"])
     }
 
     @Test func badTypeNamesItsPositionAndSuggests() throws {

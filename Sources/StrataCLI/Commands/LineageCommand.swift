@@ -26,11 +26,20 @@ enum LineageCommand {
 
     /// The graph of the project's stored events.
     ///
-    /// Column tags come from `tags` (the engine's classification); until that is wired, the
-    /// graph carries none.
-    static func graph(_ env: CommandEnvironment, tags: [TableRef: [String: [String]]] = [:]) throws -> (LineageGraph, Project) {
+    /// Column tags are each table's governance tags: what its last write recorded plus what the
+    /// policies declare now (the same tags `access explain` shows).
+    static func graph(_ env: CommandEnvironment) throws -> (LineageGraph, Project) {
         let project = try env.loadProject()
         let events = try LineageStore(projectRoot: project.root).events()
+        let lake = Lake(root: project.lakeRoot)
+        let governance = try AccessRead.governance(project)
+        var tags: [TableRef: [String: [String]]] = [:]
+        for t in lake.tables() {
+            guard let schema = try? lake.snapshot(t).schema else { continue }
+            let recorded = lake.governanceRecord(of: t).tags
+            let all = governance.tags(table: t, schema: schema, propagated: recorded).filter { !$0.value.isEmpty }
+            if !all.isEmpty { tags[t] = all.mapValues { $0.map(\.name).sorted() } }
+        }
         return (LineageGraph(events: events, tags: tags), project)
     }
 

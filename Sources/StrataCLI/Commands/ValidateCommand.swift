@@ -14,14 +14,28 @@ enum ValidateCommand {
         for p in plan.order {
             let schema = resolver.outputs[p.name]
             var item: [String: Any] = ["pipeline": p.name, "writes": p.writes.description, "reads": p.reads.map(\.description)]
+            let gov = resolver.governance[p.name]
             if let schema {
-                item["schema"] = schema.fields.map { ["name": $0.name, "type": $0.type.description, "nullable": $0.nullable] }
+                item["schema"] = schema.fields.map { f -> [String: Any] in
+                    var o: [String: Any] = ["name": f.name, "type": f.type.description, "nullable": f.nullable]
+                    if let t = gov?.tags[f.name], !t.isEmpty { o["tags"] = t.map(\.name).sorted() }
+                    if let m = gov?.masks[f.name] { o["mask"] = m.description }
+                    return o
+                }
             }
             items.append(item)
             lines.append("  \(p.name) → \(p.writes)")
             if a.has("--verbose") || a.has("-v") {
                 if let schema {
-                    for f in schema.fields { lines.append("      \(f.name): \(f.type)\(f.nullable ? "" : " not null")") }
+                    for f in schema.fields {
+                        var line = "      \(f.name): \(f.type)\(f.nullable ? "" : " not null")"
+                        if let t = gov?.tags[f.name], !t.isEmpty {
+                            line += "   [" + t.map(\.name).sorted().joined(separator: ", ")
+                            line += gov?.masks[f.name].map { " → stored \($0)" } ?? " → stored raw"
+                            line += "]"
+                        }
+                        lines.append(line)
+                    }
                 } else {
                     lines.append("      (schema inferred from the data at run time)")
                 }

@@ -90,6 +90,13 @@ struct GovernedWrite {
 
     func apply(_ batch: Batch) throws -> Batch { try plan.apply(to: batch, masker: masker) }
 
+    /// The masks the stored columns carry: the gate's, and those kept from upstream.
+    var recordedMasks: [String: MaskMethod] {
+        var masks = inheritedMasks.filter { preMasked.contains($0.key) }
+        for (c, m) in plan.masks { masks[c] = m }
+        return masks
+    }
+
     /// What the commit records: column tags, masks applied, declassifications, the policy digest.
     func annotations() -> [String: String] {
         func json(_ o: Any) -> String {
@@ -97,9 +104,7 @@ struct GovernedWrite {
         }
         var out: [String: String] = [:]
         out[GovernanceKeys.tags] = json(tags.filter { !$0.value.isEmpty }.mapValues { $0.map(\.name).sorted() })
-        var masks = inheritedMasks.filter { preMasked.contains($0.key) }
-        for (c, m) in plan.masks { masks[c] = m }
-        out[GovernanceKeys.masks] = json(masks.mapValues { $0.description })
+        out[GovernanceKeys.masks] = json(recordedMasks.mapValues { $0.description })
         out[GovernanceKeys.policyDigest] = governance.policies.digest
         if !declassified.isEmpty {
             out[GovernanceKeys.declassified] = json(declassified.map { ["column": $0.column, "tags": $0.tags.map(\.name).sorted(), "reason": $0.reason] })

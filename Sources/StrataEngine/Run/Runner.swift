@@ -47,12 +47,21 @@ public struct Runner: Sendable {
         let runId = UUID().uuidString.lowercased()
         let plan = try Plan(project: project, existingTables: Set(lake.tables()))
         let selected = try plan.select(options.selectors)
-        // Configuration errors (unknown columns, type errors) stop the run before any data is read.
-        _ = try ProjectSchemaResolver.check(project: project, lake: lake)
         let governance = try Governance.load(directory: project.policiesRoot)
         let masker = Masker(keys: KeyStore(lakeRoot: project.lakeRoot))
         let recorder = try RunRecorder(project: project, actor: options.actor, runId: runId, policyDigest: governance.policies.digest)
         try recorder.recordDigestChanges()
+        // Configuration errors (unknown columns, type errors) and policy refusals stop the run
+        // before any data is read; a refusal is still audited.
+        var resolver: ProjectSchemaResolver
+        do {
+            resolver = try ProjectSchemaResolver.check(project: project, lake: lake)
+        } catch let e as StrataError where e.code == .policyRefused {
+            if let name = e.path?.split(separator: ".").dropFirst().first, let p = project.pipeline(named: String(name)) {
+                recorder.refused(table: p.writes, pipeline: p.name, error: e)
+            }
+            throw e
+        }
         let started = Date()
         var results: [PipelineResult] = []
         var failed = Set<String>()
@@ -65,7 +74,9 @@ public struct Runner: Sendable {
                 continue
             }
             var r = runPipeline(p, runId: runId, options: options, index: i, total: selected.count,
-                                governance: governance, masker: masker, recorder: recorder)
+                                governance: governance, masker: masker, recorder: recorder, resolver: resolver)
+            // Later pipelines plan against what this one actually stored (inferred schemas included).
+            if let stored = try? lake.snapshot(p.writes).schema { resolver.learn(p.writes, stored) }
             r.warnings += recorder.warnings.filter { !r.warnings.contains($0) }
             if r.status == .failed || r.status == .refused || r.status == .skipped { failed.insert(p.name) }
             results.append(r)
@@ -73,34 +84,9 @@ public struct Runner: Sendable {
         return RunReport(runId: runId, results: results, seconds: Date().timeIntervalSince(started))
     }
 
-    /// The lineage of the source's columns: a table source's columns come from that table; a file
-    /// source's from the pipeline's own input (no table, so no inherited tags).
-    func sourceLineage(_ p: PipelineSpec, schema: Schema) -> ColumnLineage {
-        var l = ColumnLineage.passThrough(schema)
-        if let t = p.source.reads.first {
-            for f in schema.fields { l.direct[f.name] = [.init(ColumnRef(f.name, table: t), .identity)] }
-        }
-        return l
-    }
-
-    /// Tags of the columns of every table the pipeline reads: what their last write recorded,
-    /// plus what the policies declare for them now.
-    func inputTags(_ p: PipelineSpec, governance: Governance) throws -> (tags: [ColumnRef: Set<Tag>], masked: [ColumnRef: MaskMethod]) {
-        var out: [ColumnRef: Set<Tag>] = [:]
-        var masked: [ColumnRef: MaskMethod] = [:]
-        for t in p.reads where lake.exists(t) {
-            let schema = try lake.snapshot(t).schema
-            let record = lake.governanceRecord(of: t)
-            for (col, tags) in governance.tags(table: t, schema: schema, propagated: record.tags) where !tags.isEmpty {
-                out[ColumnRef(col, table: t)] = tags
-            }
-            for (col, m) in record.masks { masked[ColumnRef(col, table: t)] = m }
-        }
-        return (out, masked)
-    }
-
     func runPipeline(_ p: PipelineSpec, runId: String, options: RunOptions, index: Int, total: Int,
-                     governance: Governance, masker: Masker, recorder: RunRecorder) -> PipelineResult {
+                     governance: Governance, masker: Masker, recorder: RunRecorder,
+                     resolver: ProjectSchemaResolver) -> PipelineResult {
         let t0 = Date()
         var result = PipelineResult(pipeline: p.name, table: p.writes, status: .failed)
         let quarantine = QuarantineCollector()
@@ -137,8 +123,7 @@ public struct Runner: Sendable {
             let reader = try p.source.open(context)
             var schema = reader.schema
             var operators: [any BatchOperator] = []
-            let resolver = ProjectSchemaResolver(project: project, lake: lake)
-            var lineage = sourceLineage(p, schema: schema)
+            var lineage = PipelineLineage.source(p, schema: schema)
             for t in p.transforms {
                 let op = try t.makeOperator(input: schema, context)
                 lineage = try t.columnLineage(input: schema, resolver).composed(after: lineage)
@@ -147,7 +132,7 @@ public struct Runner: Sendable {
             }
             // Governance: tags and the layer gate are decided before any row moves (a refusal exits 3
             // with nothing written); enforcing detection settles them on the first rows.
-            let inputs = try inputTags(p, governance: governance)
+            let inputs = try PlannedGovernance().inputs(of: p, lake: lake, governance: governance)
             var governed = try GovernedWrite(governance: governance, masker: masker, target: p.writes, schema: schema,
                                              lineage: lineage, inputTags: inputs.tags, inputMasked: inputs.masked,
                                              declassifications: p.declassifications)
@@ -157,7 +142,7 @@ public struct Runner: Sendable {
                 governed.decide(schema: schema)
                 try governed.plan.check()
                 for (k, v) in governed.annotations() { context.annotate(k, v) }
-                facts.set(columns: governed.storedSchema.names, masks: governed.plan.masks.mapValues(\.description))
+                facts.set(columns: governed.storedSchema.names, masks: governed.recordedMasks.mapValues(\.description))
                 let s = try p.sink.open(input: governed.storedSchema, context)
                 sink = s
                 for b in held { try s.write(try governed.apply(b)) }
@@ -207,7 +192,7 @@ public struct Runner: Sendable {
             let summary = try s.commit()
             facts.committed()
             sink = nil
-            result.masks = governed.plan.masks.mapValues(\.description)
+            result.masks = governed.recordedMasks.mapValues(\.description)
             for d in governed.declassified {
                 try recorder.declassified(table: p.writes, pipeline: p.name, column: d.column, tags: d.tags.map(\.name).sorted(), reason: d.reason)
             }

@@ -20,6 +20,8 @@ public enum AuditAction: String, Sendable, Hashable, CaseIterable {
     case digestChange
     /// A pipeline run failed (the reason carries the error, never data values).
     case runFailed
+    /// Files no longer in a table's latest version were deleted (`strata vacuum`).
+    case vacuum
 }
 
 /// The outcome recorded for an event.

@@ -14,8 +14,8 @@ public struct CSVSource: SourceConfig {
         quarantine table with the reason, file and line. Files already ingested are skipped on later runs.
         """,
         keys: [
-            ConfigKey("path", "string | [string]", required: true, "File paths or globs, relative to pipelines.yaml."),
-            ConfigKey("schema", "map column → type", "Declared column types, e.g. `amount: decimal(12,2)`, `id: int64 not null`. Omit to infer."),
+            FileInput.pathKey,
+            FileInput.schemaKey("Declared column types, e.g. `amount: decimal(12,2)`, `id: int64 not null`. Omit to infer."),
             ConfigKey("delimiter", "char", default: ",", "Field separator (one byte; `\\t` for tab)."),
             ConfigKey("quote", "char", default: "\"", "Quote character."),
             ConfigKey("header", "bool", default: "true", "The first line holds column names."),
@@ -33,16 +33,11 @@ public struct CSVSource: SourceConfig {
         """,
         make: { m in .source(try CSVSource(m)) })
 
-    public let paths: [String]
-    public let declared: Schema?
+    let input: FileInput
     public let options: CSVOptions
-    let path: String
 
     public init(_ m: ConfigMap) throws {
-        path = m.path
-        paths = try m.stringList("path") ?? []
-        if paths.isEmpty { throw m.error("path", .missingKey, "at least one path is required") }
-        declared = try DeclaredSchema.parse(try m.stringMap("schema"), file: m.location.file, path: m.keyPath("schema"))
+        input = try FileInput(m)
         var o = CSVOptions()
         o.delimiter = try Self.byte(m, "delimiter", default: ",")
         o.quote = try Self.byte(m, "quote", default: "\"")
@@ -50,7 +45,7 @@ public struct CSVSource: SourceConfig {
         o.nullTokens = try m.stringList("null_values") ?? [""]
         o.trimSpaces = try m.bool("trim", default: false)
         o.sampleRows = try m.int("sample_rows", default: 10_000, range: 1...10_000_000)
-        if !o.header && declared == nil {
+        if !o.header && input.declared == nil {
             throw m.error("header", .invalidConfig, "a file without a header needs a declared schema",
                           hint: "add `schema:` listing the columns in file order")
         }
@@ -68,19 +63,14 @@ public struct CSVSource: SourceConfig {
 
     public var reads: [TableRef] { [] }
 
-    public var datasetName: String? { paths.joined(separator: ",") }
+    public var datasetName: String? { input.datasetName }
 
-    public func outputSchema(_ resolver: any SchemaResolver) throws -> Schema? { declared }
+    public func outputSchema(_ resolver: any SchemaResolver) throws -> Schema? { input.declared }
 
     public func open(_ context: RunContext) throws -> any BatchReader {
-        let all = try FileSelection.expand(paths, context: context, path: path + ".path")
-        let files = FileSelection.newFiles(all, context: context)
-        let schema = try declared ?? (files.isEmpty ? .empty : CSVSchemaInference.infer(files: files.map(\.absolute), options: options))
         let options = self.options
-        let q = context.quarantine
-        return MultiFileReader(schema: schema, files: files, context: context) { f in
-            try CSVReader(path: f.absolute, displayPath: f.display, schema: schema, options: options,
-                          quarantine: { q.quarantine($0) })
+        return try input.open(context, infer: { try CSVSchemaInference.infer(files: $0, options: options) }) { f, schema, quarantine in
+            try CSVReader(path: f.absolute, displayPath: f.display, schema: schema, options: options, quarantine: quarantine)
         }
     }
 }

@@ -55,6 +55,19 @@ struct FileSelection {
         return out
     }
 
+    /// The runtime half every file source shares: expand the patterns, keep the new files, settle the
+    /// schema (declared, else inferred from the new files) and read the files one after the other.
+    static func reader(patterns: [String], declared: Schema?, path: String, context: RunContext,
+                       infer: ([String]) throws -> Schema,
+                       open: @escaping (Entry, Schema, @escaping (QuarantineRecord) -> Void) throws -> any BatchReader) throws -> any BatchReader {
+        let files = newFiles(try expand(patterns, context: context, path: path + ".path"), context: context)
+        let schema = try declared ?? (files.isEmpty ? .empty : infer(files.map(\.absolute)))
+        let q = context.quarantine
+        return MultiFileReader(schema: schema, files: files, context: context) { f in
+            try open(f, schema, { q.quarantine($0) })
+        }
+    }
+
     static func glob(_ pattern: String) throws -> [String] {
         var g = glob_t()
         defer { globfree(&g) }
@@ -66,6 +79,33 @@ struct FileSelection {
             if let p = g.gl_pathv[i] { out.append(String(cString: p)) }
         }
         return out
+    }
+}
+
+/// The part of a file source's config every file format shares: `path` (globs) and `schema`.
+struct FileInput: Sendable {
+    let paths: [String]
+    let declared: Schema?
+    /// The config path of the source section, for errors.
+    let path: String
+
+    static let pathKey = ConfigKey("path", "string | [string]", required: true, "File paths or globs, relative to pipelines.yaml.")
+
+    static func schemaKey(_ doc: String) -> ConfigKey { ConfigKey("schema", "map column → type", doc) }
+
+    init(_ m: ConfigMap) throws {
+        path = m.path
+        paths = try m.stringList("path") ?? []
+        if paths.isEmpty { throw m.error("path", .missingKey, "at least one path is required") }
+        declared = try DeclaredSchema.parse(try m.stringMap("schema"), file: m.location.file, path: m.keyPath("schema"))
+    }
+
+    /// The lineage dataset name of the input files.
+    var datasetName: String { paths.joined(separator: ",") }
+
+    func open(_ context: RunContext, infer: ([String]) throws -> Schema,
+              reader: @escaping (FileSelection.Entry, Schema, @escaping (QuarantineRecord) -> Void) throws -> any BatchReader) throws -> any BatchReader {
+        try FileSelection.reader(patterns: paths, declared: declared, path: path, context: context, infer: infer, open: reader)
     }
 }
 

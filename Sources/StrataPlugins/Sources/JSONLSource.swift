@@ -14,8 +14,8 @@ public struct JSONLSource: SourceConfig {
         quarantine table with the reason, file and line. Files already ingested are skipped on later runs.
         """,
         keys: [
-            ConfigKey("path", "string | [string]", required: true, "File paths or globs, relative to pipelines.yaml."),
-            ConfigKey("schema", "map column → type", "Declared column types (flattened names). Omit to infer."),
+            FileInput.pathKey,
+            FileInput.schemaKey("Declared column types (flattened names). Omit to infer."),
             ConfigKey("flatten", "bool", default: "true", "Flatten nested objects to `a.b` columns (else keep them as JSON text)."),
             ConfigKey("infer_timestamps", "bool", default: "true", "Strings that all parse as ISO 8601 become timestamp/date columns."),
             ConfigKey("sample_rows", "int", default: "1000000", "Rows per file read to infer the schema."),
@@ -27,16 +27,11 @@ public struct JSONLSource: SourceConfig {
         """,
         make: { m in .source(try JSONLSource(m)) })
 
-    public let paths: [String]
-    public let declared: Schema?
+    let input: FileInput
     public let options: JSONLOptions
-    let path: String
 
     public init(_ m: ConfigMap) throws {
-        path = m.path
-        paths = try m.stringList("path") ?? []
-        if paths.isEmpty { throw m.error("path", .missingKey, "at least one path is required") }
-        declared = try DeclaredSchema.parse(try m.stringMap("schema"), file: m.location.file, path: m.keyPath("schema"))
+        input = try FileInput(m)
         var o = JSONLOptions()
         o.flatten = try m.bool("flatten", default: true)
         o.inferTimestamps = try m.bool("infer_timestamps", default: true)
@@ -46,19 +41,14 @@ public struct JSONLSource: SourceConfig {
 
     public var reads: [TableRef] { [] }
 
-    public var datasetName: String? { paths.joined(separator: ",") }
+    public var datasetName: String? { input.datasetName }
 
-    public func outputSchema(_ resolver: any SchemaResolver) throws -> Schema? { declared }
+    public func outputSchema(_ resolver: any SchemaResolver) throws -> Schema? { input.declared }
 
     public func open(_ context: RunContext) throws -> any BatchReader {
-        let all = try FileSelection.expand(paths, context: context, path: path + ".path")
-        let files = FileSelection.newFiles(all, context: context)
-        let schema = try declared ?? (files.isEmpty ? .empty : JSONLSchemaInference.infer(files: files.map(\.absolute), options: options))
         let options = self.options
-        let q = context.quarantine
-        return MultiFileReader(schema: schema, files: files, context: context) { f in
-            try JSONLReader(path: f.absolute, displayPath: f.display, schema: schema, options: options,
-                            quarantine: { q.quarantine($0) })
+        return try input.open(context, infer: { try JSONLSchemaInference.infer(files: $0, options: options) }) { f, schema, quarantine in
+            try JSONLReader(path: f.absolute, displayPath: f.display, schema: schema, options: options, quarantine: quarantine)
         }
     }
 }
