@@ -261,6 +261,11 @@ public struct Aggregate: TransformConfig {
     }
 
     public func columnLineage(input: Schema, _ resolver: any SchemaResolver) throws -> ColumnLineage {
+        try Self.lineage(groupBy: groupBy, specs: specs, input: input)
+    }
+
+    /// Group keys pass through (and group the rows); each aggregate aggregates what its argument reads.
+    static func lineage(groupBy: [NamedColumn], specs: [AggregateSpec], input: Schema) throws -> ColumnLineage {
         var d: [String: [ColumnLineage.Edge]] = [:]
         for g in groupBy { d[g.name] = [.init(ColumnRef(g.name), .identity)] }
         var indirect: [ColumnLineage.IndirectEdge] = groupBy.map { .init(ColumnRef($0.name), .groupBy) }

@@ -101,17 +101,11 @@ public struct Window: TransformConfig {
     }
 
     public func columnLineage(input: Schema, _ resolver: any SchemaResolver) throws -> ColumnLineage {
-        var d: [String: [ColumnLineage.Edge]] = [:]
-        d["window_start"] = [.init(ColumnRef(time.name), .transformation, description: "tumbling window start")]
-        d["window_end"] = [.init(ColumnRef(time.name), .transformation, description: "tumbling window end")]
-        for g in groupBy { d[g.name] = [.init(ColumnRef(g.name), .identity)] }
-        var indirect: [ColumnLineage.IndirectEdge] = [.init(ColumnRef(time.name), .window)] + groupBy.map { .init(ColumnRef($0.name), .groupBy) }
-        for s in specs {
-            let (direct, ind) = try Arguments.lineage(s, input)
-            d[s.output] = direct
-            indirect += ind
-        }
-        return ColumnLineage(direct: d, indirect: indirect)
+        var l = try Aggregate.lineage(groupBy: groupBy, specs: specs, input: input)
+        l.direct["window_start"] = [.init(ColumnRef(time.name), .transformation, description: "tumbling window start")]
+        l.direct["window_end"] = [.init(ColumnRef(time.name), .transformation, description: "tumbling window end")]
+        l.indirect.insert(.init(ColumnRef(time.name), .window), at: 0)
+        return l
     }
 }
 
