@@ -14,10 +14,7 @@ import StrataCore
 /// the expected type, never the value. Batches carry `origin = displayPath`.
 public final class CSVReader: BatchReader {
     public let schema: Schema
-    private let box: ReaderCoreBox<CSVReaderCore>
-    private var producer: BackgroundProducer<ReadProgress>?
-    private var progress = ReadProgress(batch: nil, rowsRead: 0, rowsQuarantined: 0, bytesRead: 0)
-    private var finished = false
+    private let driver: PrefetchingReader<CSVReaderCore>
 
     /// Opens `path` and reads its header; throws `notFound`/`io` when the file cannot be read and
     /// `schemaMismatch` when a declared column is missing from the header.
@@ -29,42 +26,22 @@ public final class CSVReader: BatchReader {
         try options.validate()
         self.schema = schema
         let core = try CSVReaderCore(path: path, displayPath: displayPath, schema: schema, options: options, quarantine: quarantine)
-        box = ReaderCoreBox(core)
-        if options.background {
-            let box = self.box
-            producer = BackgroundProducer(depth: 2) {
-                let b = try box.core.nextBatch()
-                return (box.progress(b), b == nil)
-            }
-        }
+        driver = PrefetchingReader(core, background: options.background)
     }
 
     /// The next batch of up to `batchRows` good rows, or nil at the end of the file.
-    public func next() throws -> Batch? {
-        if finished { return nil }
-        if let producer {
-            let (p, last) = try producer.next()
-            progress = p
-            if last { finished = true }
-            return p.batch
-        }
-        let b = try box.core.nextBatch()
-        progress = box.progress(b)
-        return b
-    }
+    public func next() throws -> Batch? { try driver.next() }
 
     /// Bytes read from the file so far (up to the batch last returned, or beyond when parsing ahead).
-    public var bytesRead: Int { progress.bytesRead }
+    public var bytesRead: Int { driver.progress.bytesRead }
     /// Data rows read so far (good and quarantined; the header and empty lines do not count).
-    public var rowsRead: Int { progress.rowsRead }
+    public var rowsRead: Int { driver.progress.rowsRead }
     /// Rows sent to quarantine so far.
-    public var rowsQuarantined: Int { progress.rowsQuarantined }
+    public var rowsQuarantined: Int { driver.progress.rowsQuarantined }
 }
 
-extension ReaderCoreBox where Core == CSVReaderCore {
-    func progress(_ b: Batch?) -> ReadProgress {
-        ReadProgress(batch: b, rowsRead: core.rowsRead, rowsQuarantined: core.rowsQuarantined, bytesRead: core.file.bytesRead)
-    }
+extension CSVReaderCore: TextReaderCore {
+    var bytesRead: Int { file.bytesRead }
 }
 
 /// The reader's state, a struct so the hot loop works on it in place (no per-access exclusivity checks).

@@ -15,10 +15,7 @@ import StrataCore
 /// reason naming the column and expected type, never the value. Batches carry `origin = displayPath`.
 public final class JSONLReader: BatchReader {
     public let schema: Schema
-    private let box: ReaderCoreBox<JSONLReaderCore>
-    private var producer: BackgroundProducer<ReadProgress>?
-    private var progress = ReadProgress(batch: nil, rowsRead: 0, rowsQuarantined: 0, bytesRead: 0)
-    private var finished = false
+    private let driver: PrefetchingReader<JSONLReaderCore>
 
     /// Opens `path`; throws `notFound`/`io` when it cannot be read.
     ///
@@ -28,42 +25,23 @@ public final class JSONLReader: BatchReader {
                 quarantine: @escaping (QuarantineRecord) -> Void) throws {
         try options.validate()
         self.schema = schema
-        box = ReaderCoreBox(try JSONLReaderCore(path: path, displayPath: displayPath, schema: schema, options: options, quarantine: quarantine))
-        if options.background {
-            let box = self.box
-            producer = BackgroundProducer(depth: 2) {
-                let b = try box.core.nextBatch()
-                return (box.progress(b), b == nil)
-            }
-        }
+        driver = PrefetchingReader(try JSONLReaderCore(path: path, displayPath: displayPath, schema: schema, options: options, quarantine: quarantine),
+                                   background: options.background)
     }
 
     /// The next batch of up to `batchRows` good rows, or nil at the end of the file.
-    public func next() throws -> Batch? {
-        if finished { return nil }
-        if let producer {
-            let (p, last) = try producer.next()
-            progress = p
-            if last { finished = true }
-            return p.batch
-        }
-        let b = try box.core.nextBatch()
-        progress = box.progress(b)
-        return b
-    }
+    public func next() throws -> Batch? { try driver.next() }
 
     /// Bytes read from the file so far (up to the batch last returned, or beyond when parsing ahead).
-    public var bytesRead: Int { progress.bytesRead }
+    public var bytesRead: Int { driver.progress.bytesRead }
     /// Non-blank lines read so far (good and quarantined).
-    public var rowsRead: Int { progress.rowsRead }
+    public var rowsRead: Int { driver.progress.rowsRead }
     /// Lines sent to quarantine so far.
-    public var rowsQuarantined: Int { progress.rowsQuarantined }
+    public var rowsQuarantined: Int { driver.progress.rowsQuarantined }
 }
 
-extension ReaderCoreBox where Core == JSONLReaderCore {
-    func progress(_ b: Batch?) -> ReadProgress {
-        ReadProgress(batch: b, rowsRead: core.rowsRead, rowsQuarantined: core.rowsQuarantined, bytesRead: core.lines.file.bytesRead)
-    }
+extension JSONLReaderCore: TextReaderCore {
+    var bytesRead: Int { lines.file.bytesRead }
 }
 
 struct JSONLReaderCore {

@@ -96,6 +96,51 @@ final class ReaderCoreBox<Core>: @unchecked Sendable {
     init(_ core: Core) { self.core = core }
 }
 
+/// The parsing state of a text reader (CSV, JSONL): batches and the counters after each.
+protocol TextReaderCore {
+    mutating func nextBatch() throws -> Batch?
+    var rowsRead: Int { get }
+    var rowsQuarantined: Int { get }
+    var bytesRead: Int { get }
+}
+
+/// Drives a text reader's core, inline or on a thread of its own two batches ahead, and keeps the
+/// counters as of the batch last handed out. The one driver CSVReader and JSONLReader share.
+final class PrefetchingReader<Core: TextReaderCore> {
+    private let box: ReaderCoreBox<Core>
+    private var producer: BackgroundProducer<ReadProgress>?
+    private(set) var progress = ReadProgress(batch: nil, rowsRead: 0, rowsQuarantined: 0, bytesRead: 0)
+    private var finished = false
+
+    init(_ core: Core, background: Bool) {
+        box = ReaderCoreBox(core)
+        if background {
+            let box = self.box
+            producer = BackgroundProducer(depth: 2) {
+                let b = try box.core.nextBatch()
+                return (Self.progress(box.core, b), b == nil)
+            }
+        }
+    }
+
+    static func progress(_ core: Core, _ b: Batch?) -> ReadProgress {
+        ReadProgress(batch: b, rowsRead: core.rowsRead, rowsQuarantined: core.rowsQuarantined, bytesRead: core.bytesRead)
+    }
+
+    func next() throws -> Batch? {
+        if finished { return nil }
+        if let producer {
+            let (p, last) = try producer.next()
+            progress = p
+            if last { finished = true }
+            return p.batch
+        }
+        let b = try box.core.nextBatch()
+        progress = Self.progress(box.core, b)
+        return b
+    }
+}
+
 /// One batch and the reader's counters right after it was read.
 struct ReadProgress: Sendable {
     var batch: Batch?
