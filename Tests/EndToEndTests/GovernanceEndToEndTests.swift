@@ -116,10 +116,24 @@ struct GovernanceEndToEndTests {
                     let all = try p.strata("show", table, "--format", "json", "--limit", "100000")
                     #expect(rows.count < all.stdout.split(separator: "\n").count)
                 }
-                // Masked columns: what is shown differs from the stored values where the role's mask is stronger.
-                for c in cols where (c["sees"] as! String).hasPrefix("masked (redact)") || (c["sees"] as! String) == "masked (show_last: 4)" {
-                    let name = c["column"] as! String
-                    #expect(rows.allSatisfy { r in (r[name] as? String).map { !$0.contains(where: \.isLetter) || $0.contains("x") || $0.contains("X") } ?? true })
+                // Masked columns are shown in their masked form: redact leaves only x/X for letters and 0
+                // for digits; show_last: 4 does that to all but the last four characters; hash is 32 hex digits.
+                func redacted(_ s: Substring) -> Bool {
+                    s.allSatisfy { !$0.isLetter && !$0.isNumber || $0 == "x" || $0 == "X" || $0 == "0" }
+                }
+                for c in cols {
+                    let name = c["column"] as! String, sees = c["sees"] as! String
+                    let values = rows.compactMap { $0[name] as? String }
+                    switch sees {
+                    case "masked (redact)":
+                        #expect(values.allSatisfy { redacted(Substring($0)) }, "\(role) sees \(table).\(name) unredacted")
+                    case "masked (show_last: 4)":
+                        #expect(values.allSatisfy { redacted($0.dropLast(4)) }, "\(role) sees \(table).\(name) unmasked")
+                    case "masked (hash)":
+                        #expect(values.allSatisfy { $0.count == 32 && $0.allSatisfy(\.isHexDigit) }, "\(role) sees \(table).\(name) unhashed")
+                    default:
+                        break
+                    }
                 }
                 checked += 1
             }

@@ -233,25 +233,19 @@ public struct Runner: Sendable {
 }
 
 /// Calls a closure periodically on a background thread until stopped.
-final class ProgressTicker: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stopped = false
-    private let thread: Thread
+final class ProgressTicker: Sendable {
+    private let state = TickerState()
 
     init(interval: TimeInterval, _ tick: @escaping @Sendable () -> Void) {
-        let state = TickerState()
-        thread = Thread {
+        let state = self.state
+        Thread {
             while true {
                 Thread.sleep(forTimeInterval: interval)
                 if state.isStopped { return }
                 tick()
             }
-        }
-        self.state = state
-        thread.start()
+        }.start()
     }
-
-    private let state: TickerState
 
     func stop() { state.stop() }
 }
