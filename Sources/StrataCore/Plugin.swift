@@ -166,6 +166,10 @@ public protocol QuarantineSink: AnyObject, Sendable {
     func quarantine(_ record: QuarantineRecord)
 }
 
+/// Conforms one batch read from a lake table to the stored form the table's governance promises
+/// (files committed before a column was masked are masked on read). Installed by the engine.
+public typealias TableReadGovernor = @Sendable (TableRef, Batch) throws -> Batch
+
 /// Everything a plugin's runtime half may use during one pipeline run.
 public final class RunContext: Sendable {
     /// The folder holding `pipelines.yaml`; relative paths in configs resolve against it.
@@ -182,6 +186,8 @@ public final class RunContext: Sendable {
     public let previousState: [String: String]
     /// The engine's hook around every commit this run makes (audit records); nil in plugin tests.
     public let onCommit: CommitHook?
+    /// The engine's governance of table reads; plugins read tables through `openTable`, which applies it.
+    public let governTableRead: TableReadGovernor?
     private let newState = Mutex<[String: String]>([:])
     private let counters = Mutex<(rows: Int, bytes: Int)>((0, 0))
     private let warningList = Mutex<[String]>([])
@@ -190,8 +196,9 @@ public final class RunContext: Sendable {
 
     public init(projectRoot: String, lakeRoot: String, runId: String, pipeline: String, startedAt: Int64,
                 fullRefresh: Bool, quarantine: any QuarantineSink, previousState: [String: String],
-                onCommit: CommitHook? = nil) {
+                onCommit: CommitHook? = nil, governTableRead: TableReadGovernor? = nil) {
         self.onCommit = onCommit
+        self.governTableRead = governTableRead
         self.projectRoot = projectRoot
         self.lakeRoot = lakeRoot
         self.runId = runId

@@ -15,14 +15,14 @@ enum AccessCommand {
         guard a.positionals.count == 1, let role = a.values["--as"] else { throw StrataError(.usage, usage) }
         let table = try TableRef(parsing: a.positionals[0])
         let project = try env.loadProject()
-        let governance = try AccessRead.governance(project)
+        let governance = try GovernedRead.governance(project)
         guard let known = GovernedTables.all(project).first(where: { $0.table == table }) else {
             _ = try Lake(root: project.lakeRoot).snapshot(table) // throws not found, with did-you-mean
             throw StrataError(.notFound, "table \(table) does not exist")
         }
         let lake = Lake(root: project.lakeRoot)
         let schema = lake.exists(table) ? try lake.snapshot(table).schema : known.schema
-        let d = AccessRead.decide(table, role: role, schema: schema, project: project, governance: governance)
+        let d = try GovernedRead.decide(table, role: role, schema: schema, project: project, governance: governance)
         if env.global.json {
             var o: [String: Any] = ["role": role, "table": table.description, "allowed": !d.isDenied,
                                     "columns": d.explain().map { ["column": $0.column, "type": $0.type, "tags": $0.tags, "sees": $0.sees, "rule": $0.rule] }]

@@ -32,11 +32,11 @@ enum LineageCommand {
         let project = try env.loadProject()
         let events = try LineageStore(projectRoot: project.root).events()
         let lake = Lake(root: project.lakeRoot)
-        let governance = try AccessRead.governance(project)
+        let governance = try GovernedRead.governance(project)
         var tags: [TableRef: [String: [String]]] = [:]
         for t in lake.tables() {
             guard let schema = try? lake.snapshot(t).schema else { continue }
-            let recorded = lake.governanceRecord(of: t).tags
+            let recorded = try lake.governance(of: t).tags
             let all = governance.tags(table: t, schema: schema, propagated: recorded).filter { !$0.value.isEmpty }
             if !all.isEmpty { tags[t] = all.mapValues { $0.map(\.name).sorted() } }
         }

@@ -9,6 +9,7 @@ enum PlanCommand {
         let lake = Lake(root: project.lakeRoot)
         let plan = try Plan(project: project, existingTables: Set(lake.tables()))
         let selected = try plan.select(a.positionals)
+        let remask = try lake.remaskNeeds(governance: try project.loadGovernance())
         if env.global.json {
             let steps: [[String: Any]] = selected.enumerated().map { i, p in
                 [
@@ -17,7 +18,7 @@ enum PlanCommand {
                     "after": plan.upstream[p.name] ?? [], "description": p.description ?? "",
                 ]
             }
-            Output.out(Output.json(["pipelines": steps]))
+            Output.out(Output.json(["pipelines": steps, "remask": remask.map(\.summary)]))
             return 0
         }
         let rows = selected.enumerated().map { i, p -> [String] in
@@ -25,6 +26,7 @@ enum PlanCommand {
             let steps = ([p.sourceType] + p.transformTypes + [p.sinkType]).joined(separator: " → ")
             return [String(i + 1), p.name, reads, p.writes.description, steps]
         }
+        for n in remask { Output.out("0. re-mask " + n.summary) }
         Output.out(Output.table(["#", "pipeline", "reads", "writes", "steps"], rows, rightAlign: [0]))
         return 0
     }

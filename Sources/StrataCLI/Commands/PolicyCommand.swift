@@ -24,7 +24,7 @@ enum PolicyCommand {
     static func scan(_ args: [String], _ env: CommandEnvironment) throws -> Int32 {
         let a = try Arguments(args, options: [], switches: [])
         let project = try env.loadProject()
-        let governance = try AccessRead.governance(project)
+        let governance = try GovernedRead.governance(project)
         let lake = Lake(root: project.lakeRoot)
         let tables = try a.positionals.isEmpty ? lake.tables() : a.positionals.map { try TableRef(parsing: $0) }
         var rows: [[String]] = []
@@ -60,7 +60,7 @@ enum PolicyCommand {
             throw StrataError(.usage, "unknown format '\(text)'", hint: Suggest.hint(for: text, in: PolicyAuditReport.Format.allCases.map(\.rawValue)) ?? "formats: text, markdown, json")
         }
         let project = try env.loadProject()
-        let governance = try AccessRead.governance(project)
+        let governance = try GovernedRead.governance(project)
         let lake = Lake(root: project.lakeRoot)
         let inputs = try GovernedTables.all(project).map { t in
             AuditTableInput(table: t.table, schema: t.schema, exists: t.exists,
@@ -74,7 +74,7 @@ enum PolicyCommand {
     static func test(_ args: [String], _ env: CommandEnvironment) throws -> Int32 {
         _ = try Arguments(args, options: [], switches: [])
         let project = try env.loadProject()
-        let governance = try AccessRead.governance(project)
+        let governance = try GovernedRead.governance(project)
         guard !governance.policies.tests.isEmpty else {
             throw StrataError(.usage, "no policy tests in \(project.policiesRoot)", hint: "add a `tests:` section; see docs/policies.md")
         }
@@ -82,7 +82,7 @@ enum PolicyCommand {
         let tables = Dictionary(GovernedTables.all(project).map { ($0.table, $0.schema) }, uniquingKeysWith: { a, _ in a })
         let runner = PolicyTestRunner(governance: governance, tables: tables, read: { role, table in
             guard lake.exists(table) else { return nil }
-            return try AccessRead.open(table, role: role, project: project, governance: governance).readAll()
+            return try GovernedRead.open(table, role: role, project: project, governance: governance).readAll()
         })
         let results = runner.run()
         let failed = results.filter { !$0.passed }

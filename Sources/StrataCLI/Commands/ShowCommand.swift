@@ -97,9 +97,9 @@ struct TableRows {
             }
             schema = Schema(pick!.map { schema[$0] })
         }
-        ReadAudit.record(.read, resource: table.description, role: role, result: .allowed, columns: schema.names,
+        try ReadAudit.record(.read, resource: table.description, role: role, result: .allowed, columns: schema.names,
                          command: command, project: project, actor: actor)
-        return TableRows(schema: schema, snapshot: governed.reader.snapshot, filtered: governed.decision.rowFilter != nil) {
+        return TableRows(schema: schema, snapshot: governed.snapshot, filtered: governed.decision.rowFilter != nil) {
             guard let b = try governed.next() else { return nil }
             return pick.map { b.project($0) } ?? b
         }

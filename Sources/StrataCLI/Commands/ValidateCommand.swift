@@ -41,11 +41,13 @@ enum ValidateCommand {
                 }
             }
         }
+        let remask = try lake.remaskNeeds(governance: try project.loadGovernance())
         if env.global.json {
-            Output.out(Output.json(["valid": true, "config": project.configPath, "pipelines": items]))
+            Output.out(Output.json(["valid": true, "config": project.configPath, "pipelines": items, "remask": remask.map(\.summary)]))
         } else {
             Output.out("\(project.configPath): valid, \(plan.order.count) pipeline\(plan.order.count == 1 ? "" : "s")")
             lines.forEach(Output.out)
+            for n in remask { Output.out("needs re-masking: " + n.summary) }
         }
         return 0
     }

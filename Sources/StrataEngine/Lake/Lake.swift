@@ -1,5 +1,6 @@
 public import StrataCore
 public import StrataFormats
+import StrataGovernance
 import StrataPlugins
 import Foundation
 
@@ -43,7 +44,21 @@ public struct Lake: Sendable {
     /// A reader over the table at `version` (latest when nil).
     public func reader(_ table: TableRef, version: Int64? = nil, columns: [String]? = nil) throws -> DeltaTableReader {
         try requireExists(table)
+        if let version { try requireReadable(table, version: version) }
         return try DeltaTableReader(tablePath: path(of: table), version: version, columns: columns)
+    }
+
+    /// Time travel to a version whose files a policy change purged says so, instead of failing on a missing file.
+    func requireReadable(_ table: TableRef, version: Int64) throws {
+        let snap = try snapshot(table, version: version)
+        let fm = FileManager.default
+        guard snap.files.contains(where: { !fm.fileExists(atPath: path(of: table) + "/" + $0.path) }) else { return }
+        if let purge = try history(table).last(where: { $0.version > version && Runner.purgeOperations.contains($0.operation) }) {
+            throw StrataError(.notFound, "version \(version) of \(table) was purged by policy at version \(purge.version): a policy change re-masked the table and deleted the files that held values the policies now forbid",
+                              hint: "read version \(purge.version) or later; `strata history \(table)` lists the versions")
+        }
+        throw StrataError(.corruptData, "version \(version) of \(table) references data files that are missing",
+                          hint: "they were deleted outside strata (or by `strata vacuum`); read a later version")
     }
 
     func requireExists(_ table: TableRef) throws {
@@ -66,13 +81,18 @@ public struct Lake: Sendable {
         return [:]
     }
 
-    /// Appends quarantined rows to `quarantine.<layer>_<name>` in one commit.
-    func appendQuarantine(_ batch: Batch, for target: TableRef, pipeline: String, runId: String, prepare: CommitHook?) throws -> CommitSummary {
+    /// Commits quarantined rows to `quarantine.<layer>_<name>` in one commit.
+    /// `replace` (a full refresh) overwrites the pipeline's earlier rejects.
+    func appendQuarantine(_ batch: Batch, for target: TableRef, pipeline: String, runId: String, replace: Bool,
+                          record: GovernanceRecord, prepare: CommitHook?) throws -> CommitSummary {
         let q = QuarantineCollector.table(for: target)
-        let w = try DeltaTableWriter(table: q, tablePath: path(of: q), schema: batch.schema, options: TableWriteOptions())
+        var options = TableWriteOptions()
+        if replace { options.mode = .overwrite }
+        let w = try DeltaTableWriter(table: q, tablePath: path(of: q), schema: batch.schema, options: options)
         try w.write(batch)
-        return try w.commit(CommitContext(operation: "QUARANTINE", pipeline: pipeline, runId: runId,
-                                          info: ["strataTarget": target.description], prepare: prepare))
+        return try w.commit(CommitContext(operation: replace ? "QUARANTINE (REPLACE)" : "QUARANTINE", pipeline: pipeline, runId: runId,
+                                          info: ["strataTarget": target.description, GovernanceRecord.commitInfoKey: try record.encoded()],
+                                          prepare: prepare))
     }
 }
 

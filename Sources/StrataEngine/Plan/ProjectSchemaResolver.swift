@@ -33,7 +33,7 @@ public struct ProjectSchemaResolver: SchemaResolver {
         for t in lake.tables() {
             if let s = try? lake.snapshot(t).schema { known[t] = s }
         }
-        let policies = try Governance.load(directory: project.policiesRoot)
+        let policies = try project.loadGovernance()
         let masker = Masker(keys: KeyStore(lakeRoot: project.lakeRoot))
         var planned = PlannedGovernance()
         var outputs: [String: Schema] = [:]
@@ -114,9 +114,10 @@ struct PlannedGovernance {
                 schema = Schema(planned.keys.sorted().map { Field($0, .string) })
             } else if lake.exists(t) {
                 schema = try lake.snapshot(t).schema
-                let record = lake.governanceRecord(of: t)
+                let record = try lake.governance(of: t)
                 recordedTags = record.tags
-                recordedMasks = record.masks
+                // What reads of the table deliver (file by file): the stored forms, strengthened to current policy.
+                recordedMasks = StoredFormConformer.target(for: t, schema: schema, governance: record, policies: governance)
             } else {
                 continue
             }

@@ -16,6 +16,10 @@ struct GovernedWrite {
     let target: TableRef
     /// Each output column's tags before detection (declared on the target + propagated).
     let baseTags: [String: Set<Tag>]
+    /// Tags carried from input columns through the pipeline's lineage (the rest of `baseTags` is declared).
+    let propagatedTags: [String: Set<Tag>]
+    /// Tags the policies' classification declares on the target's columns.
+    let declaredTags: [String: Set<Tag>]
     let declassified: [AppliedDeclassification]
     /// Output columns whose values all come from input columns stored masked: masking them again
     /// would break joins on masked keys (a hash of a hash), so the gate keeps them as they are.
@@ -47,6 +51,8 @@ struct GovernedWrite {
         self.target = target
         let propagated = try Propagation.outputTags(inputTags: inputTags, lineage: lineage, declassifications: declassifications)
         declassified = propagated.declassified
+        propagatedTags = propagated.tags
+        declaredTags = governance.tags(table: target, schema: schema)
         var base = governance.tags(table: target, schema: schema, propagated: propagated.tags)
         // A declassified tag stays removed even where a classification glob would add it back.
         for d in propagated.declassified { base[d.column]?.subtract(d.tags) }
@@ -97,52 +103,15 @@ struct GovernedWrite {
         return masks
     }
 
-    /// What the commit records: column tags, masks applied, declassifications, the policy digest.
-    func annotations() -> [String: String] {
-        func json(_ o: Any) -> String {
-            (try? JSONSerialization.data(withJSONObject: o, options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-        }
-        var out: [String: String] = [:]
-        out[GovernanceKeys.tags] = json(tags.filter { !$0.value.isEmpty }.mapValues { $0.map(\.name).sorted() })
-        out[GovernanceKeys.masks] = json(recordedMasks.mapValues { $0.description })
-        out[GovernanceKeys.policyDigest] = governance.policies.digest
-        if !declassified.isEmpty {
-            out[GovernanceKeys.declassified] = json(declassified.map { ["column": $0.column, "tags": $0.tags.map(\.name).sorted(), "reason": $0.reason] })
-        }
-        return out
+    /// The typed governance record of this write: each stored column's tags with their origin,
+    /// its stored form, the policy digest and the declassifications applied.
+    func record() -> GovernanceRecord {
+        GovernanceRecord(policyDigest: governance.policies.digest, columns: storedSchema.names, declared: declaredTags,
+                         propagated: propagatedTags, final: tags, masks: recordedMasks, declassified: declassified)
     }
-}
 
-/// commitInfo fields where Strata records governance facts of a write.
-public enum GovernanceKeys {
-    public static let tags = "strataTags"
-    public static let masks = "strataMasks"
-    public static let policyDigest = "strataPolicyDigest"
-    public static let declassified = "strataDeclassified"
-}
-
-extension Lake {
-    /// The governance facts recorded by the table's latest commit that wrote data: column tags and
-    /// the masks its stored columns carry.
-    public func governanceRecord(of table: TableRef) -> (tags: [String: Set<Tag>], masks: [String: MaskMethod]) {
-        guard exists(table), let history = try? DeltaLog(tablePath: path(of: table)).history() else { return ([:], [:]) }
-        for c in history {
-            guard let tagText = c.fields[GovernanceKeys.tags]?.stringValue else { continue }
-            var tags: [String: Set<Tag>] = [:]
-            if let obj = try? JSONSerialization.jsonObject(with: Data(tagText.utf8)) as? [String: [String]] {
-                for (col, names) in obj { tags[col] = Set(names.map { Tag($0) }) }
-            }
-            var masks: [String: MaskMethod] = [:]
-            if let text = c.fields[GovernanceKeys.masks]?.stringValue,
-               let obj = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: String] {
-                for (col, m) in obj {
-                    if let node = try? YAML.parse(m, file: "commitInfo"), let method = try? MaskMethod(node: node, path: col) {
-                        masks[col] = method
-                    }
-                }
-            }
-            return (tags, masks)
-        }
-        return ([:], [:])
+    /// What the commit records in `commitInfo`: the encoded record.
+    func annotations() throws -> [String: String] {
+        [GovernanceRecord.commitInfoKey: try record().encoded()]
     }
 }

@@ -1,4 +1,5 @@
 public import StrataCore
+import StrataGovernance
 import Synchronization
 
 /// Collects a pipeline run's quarantined rows as columns of the quarantine table.
@@ -46,6 +47,24 @@ public final class QuarantineCollector: QuarantineSink {
             .repeating(.string(pipeline), type: .string, count: rs.count),
             .repeating(.timestamp(time), type: .timestamp, count: rs.count),
         ])
+    }
+
+    /// The rows as the quarantine table may store them, and the record saying so. Rejects of a
+    /// bronze pipeline keep `_raw` as delivered (bronze stores raw); rejects of a silver or gold
+    /// pipeline are rows of that layer, so their `_raw` (every column of the row, PII included) is
+    /// encrypted with the `tokenize` key: only a role allowed to `strata unmask` reads it back.
+    static func governed(_ batch: Batch, for target: TableRef, masker: Masker, policyDigest: String) throws -> (batch: Batch, record: GovernanceRecord) {
+        var masks: [String: MaskMethod] = [:]
+        var b = batch
+        if target.layer != .bronze, let i = batch.schema.index(of: "_raw") {
+            var columns = batch.columns
+            columns[i] = try masker.apply(.tokenize, to: columns[i], name: "_raw")
+            b = Batch(schema: batch.schema, columns: columns)
+            masks["_raw"] = .tokenize
+        }
+        let record = GovernanceRecord(policyDigest: policyDigest, columns: batch.schema.names, declared: [:], propagated: [:],
+                                      final: [:], masks: masks, declassified: [])
+        return (b, record)
     }
 
     /// The quarantine table for a target table.

@@ -64,7 +64,8 @@ final class RunRecorder: @unchecked Sendable {
     /// The hook every commit of a pipeline goes through.
     func commitHook(pipeline: String, columns: @escaping @Sendable () -> [String], masks: @escaping @Sendable () -> [String: String]) -> CommitHook {
         { [self] pending in
-            var e = event(pending.table.layer == .quarantine ? .quarantine : .commit, resource: pending.table.description,
+            let action: AuditAction = Runner.purgeOperations.contains(pending.operation) ? .remask : pending.table.layer == .quarantine ? .quarantine : .commit
+            var e = event(action, resource: pending.table.description,
                           pipeline: pipeline, version: pending.version)
             e.rows = Int64(pending.rows)
             e.files = Int64(pending.files)
@@ -80,17 +81,28 @@ final class RunRecorder: @unchecked Sendable {
     }
 
     /// After a failed commit attempt: the record that cancels its `commit` record.
-    func commitFailed(table: TableRef, version: Int64, pipeline: String, error: StrataError) {
-        _ = try? audit.append([event(.commit, resource: table.description, pipeline: pipeline, version: version,
+    func commitFailed(table: TableRef, version: Int64, pipeline: String, error: StrataError) throws {
+        _ = try audit.append([event(.commit, resource: table.description, pipeline: pipeline, version: version,
                                      result: .failed, reason: error.description)])
     }
 
-    func refused(table: TableRef, pipeline: String, error: StrataError) {
-        _ = try? audit.append([event(.refuse, resource: table.description, pipeline: pipeline, result: .denied, reason: error.description)])
+    func refused(table: TableRef, pipeline: String, error: StrataError) throws {
+        _ = try audit.append([event(.refuse, resource: table.description, pipeline: pipeline, result: .denied, reason: error.description)])
     }
 
-    func failed(table: TableRef, pipeline: String, error: StrataError) {
-        _ = try? audit.append([event(.runFailed, resource: table.description, pipeline: pipeline, result: .failed, reason: error.description)])
+    func failed(table: TableRef, pipeline: String, error: StrataError) throws {
+        _ = try audit.append([event(.runFailed, resource: table.description, pipeline: pipeline, result: .failed, reason: error.description)])
+    }
+
+    /// Runs `write` (audit records of a failure); when they cannot be written, returns the error the
+    /// pipeline then reports instead (the run fails either way, and says the audit trail is incomplete).
+    func recordFailure(_ write: () throws -> Void) -> StrataError? {
+        do {
+            try write()
+            return nil
+        } catch {
+            return StrataError.wrap(error, .io, "the pipeline failed and its audit record could not be written")
+        }
     }
 
     func declassified(table: TableRef, pipeline: String, column: String, tags: [String], reason: String) throws {

@@ -54,6 +54,8 @@ public struct RunReport: Sendable {
     public var runId: String
     public var results: [PipelineResult]
     public var seconds: Double
+    /// Tables re-masked (and their forbidden files purged) after a policy change, one line each.
+    public var remasked: [String] = []
 
     public var succeeded: Bool { results.allSatisfy { $0.status == .committed || $0.status == .upToDate } }
 

@@ -47,7 +47,7 @@ public struct Runner: Sendable {
         let runId = UUID().uuidString.lowercased()
         let plan = try Plan(project: project, existingTables: Set(lake.tables()))
         let selected = try plan.select(options.selectors)
-        let governance = try Governance.load(directory: project.policiesRoot)
+        let governance = try project.loadGovernance()
         let masker = Masker(keys: KeyStore(lakeRoot: project.lakeRoot))
         let recorder = try RunRecorder(project: project, actor: options.actor, runId: runId, policyDigest: governance.policies.digest)
         try recorder.recordDigestChanges()
@@ -58,11 +58,13 @@ public struct Runner: Sendable {
             resolver = try ProjectSchemaResolver.check(project: project, lake: lake)
         } catch let e as StrataError where e.code == .policyRefused {
             if let name = e.path?.split(separator: ".").dropFirst().first, let p = project.pipeline(named: String(name)) {
-                recorder.refused(table: p.writes, pipeline: p.name, error: e)
+                try recorder.refused(table: p.writes, pipeline: p.name, error: e)
             }
             throw e
         }
         let started = Date()
+        // Storage first: nothing the current policies forbid stays in any table.
+        let remasked = try remask(governance: governance, masker: masker, recorder: recorder)
         var results: [PipelineResult] = []
         var failed = Set<String>()
         for (i, p) in selected.enumerated() {
@@ -76,12 +78,14 @@ public struct Runner: Sendable {
             var r = runPipeline(p, runId: runId, options: options, index: i, total: selected.count,
                                 governance: governance, masker: masker, recorder: recorder, resolver: resolver)
             // Later pipelines plan against what this one actually stored (inferred schemas included).
-            if let stored = try? lake.snapshot(p.writes).schema { resolver.learn(p.writes, stored) }
+            if lake.exists(p.writes) { resolver.learn(p.writes, try lake.snapshot(p.writes).schema) }
             r.warnings += recorder.warnings.filter { !r.warnings.contains($0) }
             if r.status == .failed || r.status == .refused || r.status == .skipped { failed.insert(p.name) }
             results.append(r)
         }
-        return RunReport(runId: runId, results: results, seconds: Date().timeIntervalSince(started))
+        var report = RunReport(runId: runId, results: results, seconds: Date().timeIntervalSince(started))
+        report.remasked = remasked.map(\.doneSummary)
+        return report
     }
 
     func runPipeline(_ p: PipelineSpec, runId: String, options: RunOptions, index: Int, total: Int,
@@ -90,12 +94,22 @@ public struct Runner: Sendable {
         let t0 = Date()
         var result = PipelineResult(pipeline: p.name, table: p.writes, status: .failed)
         let quarantine = QuarantineCollector()
-        let previous = options.fullRefresh ? [:] : ((try? lake.lastState(of: p.writes, pipeline: p.name)) ?? [:])
+        // The state of the last commit: unreadable state fails the pipeline (re-reading from scratch would duplicate rows).
+        let previous: [String: String]
+        do {
+            previous = options.fullRefresh ? [:] : try lake.lastState(of: p.writes, pipeline: p.name)
+        } catch {
+            result.error = StrataError.wrap(error, .runFailed, "cannot read the incremental state of \(p.writes)")
+            result.error = recorder.recordFailure { try recorder.failed(table: p.writes, pipeline: p.name, error: result.error!) } ?? result.error
+            return result
+        }
         let facts = CommitFacts()
+        let reads = TableReadGovernance(lake: lake, governance: governance, masker: masker, target: p.writes)
         let context = RunContext(projectRoot: project.root, lakeRoot: project.lakeRoot, runId: runId, pipeline: p.name,
                                  startedAt: Temporal.nowMicros(), fullRefresh: options.fullRefresh,
                                  quarantine: quarantine, previousState: previous,
-                                 onCommit: facts.hook(recorder.commitHook(pipeline: p.name, columns: { facts.columns }, masks: { facts.masks })))
+                                 onCommit: facts.hook(recorder.commitHook(pipeline: p.name, columns: { facts.columns }, masks: { facts.masks })),
+                                 governTableRead: reads.governor)
         var inputDatasets: [LineageDataset] = []
         var started = false
         let ticker = options.progress.map { report in
@@ -141,7 +155,8 @@ public struct Runner: Sendable {
                 if let s = sink { return s }
                 governed.decide(schema: schema)
                 try governed.plan.check()
-                for (k, v) in governed.annotations() { context.annotate(k, v) }
+                for (k, v) in try governed.annotations() { context.annotate(k, v) }
+                reads.setWriteMasks(governed.recordedMasks)
                 facts.set(columns: governed.storedSchema.names, masks: governed.recordedMasks.mapValues(\.description))
                 let s = try p.sink.open(input: governed.storedSchema, context)
                 sink = s
@@ -178,14 +193,17 @@ public struct Runner: Sendable {
             }
             let s = try open()
             let sourceDataset = p.source.datasetName ?? p.sourceType
-            inputDatasets = p.reads.map { t in
-                LineageDataset(name: recorder.dataset(t), schema: (try? lake.snapshot(t).schema) ?? .empty)
+            inputDatasets = try p.reads.map { t in
+                LineageDataset(name: recorder.dataset(t), schema: try lake.snapshot(t).schema)
             }
             if p.source.reads.isEmpty { inputDatasets.insert(LineageDataset(name: sourceDataset, schema: reader.schema), at: 0) }
             var outputs: [LineageDataset] = []
-            if quarantine.count > 0 {
-                let q = try lake.appendQuarantine(quarantine.batch(runId: runId, pipeline: p.name, at: context.startedAt),
-                                                  for: p.writes, pipeline: p.name, runId: runId, prepare: context.onCommit)
+            // A full refresh replaces the pipeline's rejects (even with none this time) instead of adding a copy.
+            if quarantine.count > 0 || (options.fullRefresh && lake.exists(QuarantineCollector.table(for: p.writes))) {
+                let governedRows = try QuarantineCollector.governed(quarantine.batch(runId: runId, pipeline: p.name, at: context.startedAt),
+                                                                    for: p.writes, masker: masker, policyDigest: governance.policies.digest)
+                let q = try lake.appendQuarantine(governedRows.batch, for: p.writes, pipeline: p.name, runId: runId,
+                                                  replace: options.fullRefresh, record: governedRows.record, prepare: context.onCommit)
                 facts.committed()
                 outputs.append(LineageDataset(name: recorder.dataset(q.table), schema: QuarantineCollector.schema))
             }
@@ -196,7 +214,7 @@ public struct Runner: Sendable {
             for d in governed.declassified {
                 try recorder.declassified(table: p.writes, pipeline: p.name, column: d.column, tags: d.tags.map(\.name).sorted(), reason: d.reason)
             }
-            let stored = (try? lake.snapshot(p.writes).schema) ?? governed.storedSchema
+            let stored = lake.exists(p.writes) ? try lake.snapshot(p.writes).schema : governed.storedSchema
             let masks = facts.masks
             outputs.insert(LineageDataset(name: recorder.dataset(p.writes), schema: stored,
                                           columnLineage: recorder.edges(lineage, sourceDataset: sourceDataset, masks: masks)), at: 0)
@@ -210,14 +228,17 @@ public struct Runner: Sendable {
             let e = StrataError.wrap(error, .runFailed, "pipeline failed")
             result.error = e
             result.status = (e.code == .policyRefused) ? .refused : .failed
-            if let pending = facts.pending {
-                recorder.commitFailed(table: pending.table, version: pending.version, pipeline: p.name, error: e)
+            let auditFailure = recorder.recordFailure {
+                if let pending = facts.pending {
+                    try recorder.commitFailed(table: pending.table, version: pending.version, pipeline: p.name, error: e)
+                }
+                if e.code == .policyRefused {
+                    try recorder.refused(table: p.writes, pipeline: p.name, error: e)
+                } else {
+                    try recorder.failed(table: p.writes, pipeline: p.name, error: e)
+                }
             }
-            if e.code == .policyRefused {
-                recorder.refused(table: p.writes, pipeline: p.name, error: e)
-            } else {
-                recorder.failed(table: p.writes, pipeline: p.name, error: e)
-            }
+            if let auditFailure { result.error = auditFailure }
             if !started { recorder.started(p) }
             recorder.failedLineage(p, inputs: inputDatasets, error: e)
         }

@@ -9,10 +9,6 @@ public struct DeltaFileStats: Sendable, Hashable {
     public var maxValues: [String: Value]
     public var nullCount: [String: Int]
 
-    /// Strings longer than this many characters are truncated in `minValues` (a prefix is still a
-    /// lower bound) and left out of `maxValues` (a prefix is not an upper bound).
-    public static let stringPrefixLength = 32
-
     public init(numRecords: Int, minValues: [String: Value] = [:], maxValues: [String: Value] = [:], nullCount: [String: Int] = [:]) {
         self.numRecords = numRecords
         self.minValues = minValues
@@ -22,28 +18,23 @@ public struct DeltaFileStats: Sendable, Hashable {
 
     /// Stats from a file's column statistics, `columnStats[i]` describing `schema[i]`.
     ///
-    /// Booleans, NaN and infinities get no min/max; long strings follow `stringPrefixLength`.
+    /// Booleans, NaN and infinities get no min/max. Strings get none either: the log is
+    /// immutable, so a value copied into it (an e-mail written before a policy classified its
+    /// column) could never be re-masked or purged. The Parquet files keep their own statistics.
     public init(numRecords: Int, schema: Schema, columnStats: [ColumnStats]) {
         precondition(schema.count == columnStats.count, "one ColumnStats per field")
         self.init(numRecords: numRecords)
         for (f, s) in zip(schema.fields, columnStats) {
             nullCount[f.name] = s.nullCount
-            if let v = s.min, let b = DeltaFileStats.bound(v, isMax: false) { minValues[f.name] = b }
-            if let v = s.max, let b = DeltaFileStats.bound(v, isMax: true) { maxValues[f.name] = b }
+            if let v = s.min, let b = DeltaFileStats.bound(v) { minValues[f.name] = b }
+            if let v = s.max, let b = DeltaFileStats.bound(v) { maxValues[f.name] = b }
         }
     }
 
-    static func bound(_ v: Value, isMax: Bool) -> Value? {
+    static func bound(_ v: Value) -> Value? {
         switch v {
-        case .null, .bool: return nil
+        case .null, .bool, .string: return nil
         case .double(let d): return d.isFinite ? v : nil
-        case .string(let s):
-            let scalars = s.unicodeScalars
-            guard scalars.count > stringPrefixLength else { return v }
-            if isMax { return nil }
-            var t = String.UnicodeScalarView()
-            t.append(contentsOf: scalars.prefix(stringPrefixLength))
-            return .string(String(t))
         default: return v
         }
     }
@@ -89,7 +80,7 @@ public struct DeltaFileStats: Sendable, Hashable {
     /// Reads stats JSON against the table schema; columns that are unknown or whose bounds do not
     /// parse as the column's type are dropped (stats are an optimization, never a source of truth).
     static func parse(_ text: String, schema: Schema) -> DeltaFileStats? {
-        guard let v = try? JSONValue.parse(text), let n = v["numRecords"]?.int64Value else { return nil }
+        guard let v = try? JSONValue.parse(text), let n = v["numRecords"]?.int64Value else { return nil } // stats are optional in Delta
         var s = DeltaFileStats(numRecords: Int(n))
         func typed(_ j: JSONValue, _ type: DataType) -> Value? {
             switch (type, j) {

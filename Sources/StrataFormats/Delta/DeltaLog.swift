@@ -37,9 +37,10 @@ public final class DeltaLog: Sendable {
         return Int64(String(decoding: u[0..<20], as: UTF8.self))
     }
 
-    /// True when the table has at least one commit.
+    /// True when the table has at least one commit, or a log folder that cannot be listed (so that
+    /// reading it reports the error instead of treating the table as new).
     public func exists() -> Bool {
-        ((try? versions()) ?? []).isEmpty == false
+        do { return try !versions().isEmpty } catch { return true }
     }
 
     /// Every committed version, ascending.
@@ -78,7 +79,7 @@ public final class DeltaLog: Sendable {
             throw StrataError(.notFound, "commit \(version) of table \(tablePath) does not exist", location: nil,
                               hint: "see `strata history` for the table's versions")
         }
-        let mtime = ((try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date)
+        let mtime = ((try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date) // a fallback timestamp only
             .map { Int64($0.timeIntervalSince1970 * 1000) } ?? 0
         var out: [DeltaAction] = []
         try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
@@ -178,6 +179,7 @@ struct DeltaReplay {
     var slots: [DeltaAddFile?] = []
     var slotOf: [String: Int] = [:]
     var txns: [String: Int64] = [:]
+    var addedIn: [String: Int64] = [:]
     var timestamp: Int64 = 0
 
     mutating func apply(_ commit: DeltaLog.Commit, version: Int64, file: String) throws {
@@ -198,8 +200,10 @@ struct DeltaReplay {
                 if let i = slotOf[f.path] { slots[i] = nil }
                 slotOf[f.path] = slots.count
                 slots.append(f)
+                addedIn[f.path] = version
             case .remove(let r):
                 if let i = slotOf.removeValue(forKey: r.path) { slots[i] = nil }
+                addedIn[r.path] = nil
             case let .txn(appId, v, _):
                 txns[appId] = v
             case .commitInfo(let c):
@@ -221,7 +225,7 @@ struct DeltaReplay {
             return f
         }
         return DeltaSnapshot(version: version, timestamp: timestamp, metadata: metadata, minReaderVersion: minReader,
-                             minWriterVersion: minWriter, files: files, txnVersions: txns)
+                             minWriterVersion: minWriter, files: files, txnVersions: txns, addedIn: addedIn)
     }
 }
 
@@ -237,6 +241,8 @@ public struct DeltaSnapshot: Sendable, Hashable {
     public var files: [DeltaAddFile]
     /// The last committed batch version per application id (Delta `txn`), for idempotent writes.
     public var txnVersions: [String: Int64]
+    /// The version whose commit added each live file (by path): what governs the file's content.
+    public var addedIn: [String: Int64] = [:]
 
     public var schema: Schema { metadata.schema }
 

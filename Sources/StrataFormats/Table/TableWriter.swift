@@ -18,6 +18,9 @@ public struct TableWriteOptions: Sendable {
     public var maxFileRows = 10_000_000
     /// Allow adding new nullable columns to an existing table's schema on append.
     public var evolveSchema = true
+    /// A rewrite of the same rows (re-masking): adds and removes say `dataChange: false`, so
+    /// incremental readers know no row is new.
+    public var rewrite = false
 
     public init() {}
 }
@@ -220,7 +223,7 @@ public final class DeltaTableWriter {
         }
         if options.mode == .overwrite, let existing {
             for f in existing.files {
-                actions.append(.remove(DeltaRemoveFile(path: f.path, deletionTimestamp: now, dataChange: true,
+                actions.append(.remove(DeltaRemoveFile(path: f.path, deletionTimestamp: now, dataChange: !options.rewrite,
                                                        partitionValues: f.partitionValues, size: f.size)))
             }
         }
@@ -234,7 +237,7 @@ public final class DeltaTableWriter {
             bytes += f.summary.bytes
             let stats = DeltaFileStats(numRecords: f.summary.rows, schema: storedSchema, columnStats: f.summary.stats)
             actions.append(.add(DeltaAddFile(path: f.relative, partitionValues: f.values,
-                                             size: f.summary.bytes, modificationTime: now, dataChange: true, stats: stats)))
+                                             size: f.summary.bytes, modificationTime: now, dataChange: !options.rewrite, stats: stats)))
         }
         if let appId = ctx.appId, let v = ctx.txnVersion {
             actions.append(.txn(appId: appId, version: v, lastUpdated: now))

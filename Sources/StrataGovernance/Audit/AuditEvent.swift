@@ -22,6 +22,9 @@ public enum AuditAction: String, Sendable, Hashable, CaseIterable {
     case runFailed
     /// Files no longer in a table's latest version were deleted (`strata vacuum`).
     case vacuum
+    /// A policy change re-masked a table's stored files (a rewrite commit) and purged the files
+    /// that held what the policy now forbids.
+    case remask
 }
 
 /// The outcome recorded for an event.
@@ -87,7 +90,7 @@ public struct AuditEvent: Sendable, Hashable {
     }
 
     /// The table this event is about, when `resource` names one.
-    public var table: TableRef? { try? TableRef(parsing: resource) }
+    public var table: TableRef? { try? TableRef(parsing: resource) } // nil: the resource is not a table (tokens, config)
 }
 
 /// How a record's hash is computed.

@@ -85,7 +85,7 @@ extension AuditLog {
         struct Key: Hashable { var resource: String; var version: Int64 }
         var allowed: [Key: [AuditRecord]] = [:]
         var voided = Set<Key>()
-        for r in all where r.event.action == .commit || r.event.action == .quarantine {
+        for r in all where [.commit, .quarantine, .remask].contains(r.event.action) {
             guard let v = r.event.tableVersion else { continue }
             let k = Key(resource: r.event.resource, version: v)
             switch r.event.result {

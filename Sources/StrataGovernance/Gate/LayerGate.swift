@@ -55,7 +55,7 @@ public struct LayerGate: Sendable {
                 candidates.append((m, tag, source))
             }
         }
-        let applicable = candidates.filter { (try? $0.0.outputType(for: f.type, column: f.name)) != nil }
+        let applicable = candidates.filter { (try? $0.0.outputType(for: f.type, column: f.name)) != nil } // type test only
         if let best = applicable.max(by: { $0.0.strength < $1.0.strength }) {
             d.action = .mask(best.0, best.1)
             d.rule = best.2
@@ -117,10 +117,15 @@ public struct GatePlan: Sendable {
         return out
     }
 
+    /// Columns the gate refuses to store.
+    public var refusedColumns: [String] {
+        decisions.compactMap { if case .refuse = $0.action { return $0.column } else { return nil } }
+    }
+
     /// The schema as stored: masked columns take their method's output type and become nullable.
     public var outputSchema: Schema {
         Schema(inputSchema.fields.map { f in
-            guard let m = masks[f.name], let t = try? m.outputType(for: f.type, column: f.name) else { return f }
+            guard let m = masks[f.name], let t = try? m.outputType(for: f.type, column: f.name) else { return f } // masks holds applicable methods only
             return Field(f.name, t, nullable: true)
         })
     }

@@ -206,7 +206,7 @@ final class MergeBatchSink: BatchSink {
         let input = Batch.concat(incoming, schema: inputSchema)
         var existing = Batch.empty(schema)
         if DeltaLog(tablePath: tablePath).exists() && !context.fullRefresh {
-            let reader = try DeltaTableReader(tablePath: tablePath)
+            let reader = try context.openTable(config.target)
             guard reader.schema == schema else {
                 throw StrataError(.schemaMismatch, "\(config.target) has schema \(reader.schema), the pipeline now produces \(schema)",
                                   hint: "rebuild it with `strata run --full-refresh \(config.target)`")

@@ -62,15 +62,21 @@ public struct TableSource: SourceConfig {
                 let before = try log.snapshot(at: seen)
                 let old = Set(before.files.map(\.path))
                 let live = Set(latest.files.map(\.path))
-                if old.isSubset(of: live) {
-                    only = latest.files.filter { !old.contains($0.path) }
+                // Rewrites of the same rows (re-masking after a policy change) add and remove files with
+                // `dataChange: false`: their files hold nothing new, and what they removed was read before.
+                var onlyRewrites = true
+                for v in (seen + 1)...latest.version where onlyRewrites {
+                    for case .remove(let r) in try log.actions(version: v) where r.dataChange { onlyRewrites = false }
+                }
+                if old.isSubset(of: live) || onlyRewrites {
+                    only = latest.files.filter { !old.contains($0.path) && $0.dataChange }
                 } else {
                     context.warn("\(table) was rewritten since this pipeline last read it; reading it whole")
                 }
             }
         }
         if incremental { context.recordState(key, String(latest.version)) }
-        let reader = try DeltaTableReader(tablePath: path, version: latest.version, onlyFiles: only, columns: columns)
+        let reader = try context.openTable(table, version: latest.version, onlyFiles: only, columns: columns)
         return CountingReader(reader, context: context)
     }
 }

@@ -152,7 +152,7 @@ public struct Expect: TransformConfig {
                 guard DeltaLog(tablePath: path).exists() else {
                     throw StrataError(.notFound, "\(t) does not exist yet", location: c.column?.location, hint: "run the pipeline that writes it first")
                 }
-                let reader = try DeltaTableReader(tablePath: path, columns: [field])
+                let reader = try context.openTable(t, columns: [field])
                 guard reader.schema[0].type == input[idx!].type else {
                     throw StrataError(.typeMismatch, "\(c.name): \(t).\(field) is \(reader.schema[0].type), the column is \(input[idx!].type)",
                                       location: c.column?.location)

@@ -117,7 +117,7 @@ public struct Join: TransformConfig {
         let full = try resolve(input, fullSchema)
         var needed: [String] = []
         for i in full.rightKeys + full.added where !needed.contains(fullSchema[i].name) { needed.append(fullSchema[i].name) }
-        let reader = try DeltaTableReader(tablePath: path, columns: needed)
+        let reader = try context.openTable(table, columns: needed)
         let r = try resolve(input, reader.schema)
         var parts: [Batch] = []
         while let b = try reader.next() { parts.append(b) }

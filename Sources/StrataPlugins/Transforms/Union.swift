@@ -60,12 +60,12 @@ public struct Union: TransformConfig {
     }
 
     public func makeOperator(input: Schema, _ context: RunContext) throws -> any BatchOperator {
-        let readers = try tables.map { t -> (TableRef, DeltaTableReader) in
+        let readers = try tables.map { t -> (TableRef, any BatchReader) in
             let path = context.lakeRoot + "/" + t.relativePath
             guard DeltaLog(tablePath: path).exists() else {
                 throw StrataError(.notFound, "\(t) does not exist yet", location: location, hint: "run the pipeline that writes it first")
             }
-            return (t, try DeltaTableReader(tablePath: path))
+            return (t, try context.openTable(t))
         }
         let out = try merged(input, readers.map { ($0.0, $0.1.schema) })
         return UnionOperator(schema: out, readers: readers.map(\.1))
@@ -83,9 +83,9 @@ public struct Union: TransformConfig {
 
 final class UnionOperator: BatchOperator {
     let schema: Schema
-    let readers: [DeltaTableReader]
+    let readers: [any BatchReader]
 
-    init(schema: Schema, readers: [DeltaTableReader]) {
+    init(schema: Schema, readers: [any BatchReader]) {
         self.schema = schema
         self.readers = readers
     }
