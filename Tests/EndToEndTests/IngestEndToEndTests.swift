@@ -35,6 +35,8 @@ struct IngestEndToEndTests {
         sink:
           type: table
           table: bronze.people
+    # Bronze only, nothing to govern: said explicitly, as a missing policies folder is an error.
+    policies: none
     """
 
     @Test func csvToBronzeReadsBackInDuckDBPyarrowAndDeltalake() throws {

@@ -10,9 +10,9 @@ enum UnmaskCommand {
         let a = try Arguments(args, options: ["--as"], switches: [])
         guard let roleName = a.values["--as"] else { throw StrataError(.usage, "usage: strata unmask --as ROLE [TOKEN...]  (tokens on stdin when none given)") }
         let project = try env.loadProject()
-        let governance = try AccessRead.governance(project)
+        let governance = try GovernedRead.governance(project)
         func deny(_ e: StrataError) -> StrataError {
-            ReadAudit.record(.unmask, resource: "tokens", role: roleName, result: .denied, reason: e.message, command: "unmask",
+            ReadAudit.recordDenial(.unmask, resource: "tokens", role: roleName, reason: e.message, command: "unmask",
                              project: project, actor: env.global.actor)
             return e
         }
@@ -30,7 +30,7 @@ enum UnmaskCommand {
         }
         let masker = Masker(keys: KeyStore(lakeRoot: project.lakeRoot))
         // One record per request; it names how many tokens, never the tokens or the values.
-        ReadAudit.record(.unmask, resource: "tokens", role: roleName, result: .allowed, rows: tokens.count, command: "unmask",
+        try ReadAudit.record(.unmask, resource: "tokens", role: roleName, result: .allowed, rows: tokens.count, command: "unmask",
                          project: project, actor: env.global.actor)
         for (i, t) in tokens.enumerated() {
             do {

@@ -24,7 +24,8 @@ extension Lake {
         let oldest = max(0, latest - retainVersions)
         var referenced = Set<String>()
         for v in oldest...latest {
-            for f in (try? log.snapshot(at: v).files) ?? [] { referenced.insert(f.path) }
+            // Fail closed: a version that cannot be read might reference any file, so nothing is deleted.
+            for f in try log.snapshot(at: v).files { referenced.insert(f.path) }
         }
         let root = path(of: table)
         var files: [String] = []

@@ -39,6 +39,10 @@ public struct Project: Sendable {
     public var lakeRoot: String
     /// The policies folder (absolute), whether or not it exists.
     public var policiesRoot: String
+    /// True when the config says `policies: none`: the project runs without governance, explicitly.
+    public var policiesNone = false
+    /// Where `policies:` is written in the config (for errors about the folder).
+    public var policiesLocation: SourceLocation?
     public var pipelines: [PipelineSpec]
     /// The config file's text (its SHA-256 is the config digest in audit records).
     public var configText: String
@@ -48,7 +52,7 @@ public struct Project: Sendable {
     static let topKeys: [ConfigKey] = [
         ConfigKey("version", "int", default: "1", "Config format version; only 1 exists."),
         ConfigKey("lake", "string", default: "datalake", "The lake folder, relative to this file."),
-        ConfigKey("policies", "string", default: "policies", "The governance policies folder, relative to this file."),
+        ConfigKey("policies", "string", default: "policies", "The governance policies folder, relative to this file; it must exist and hold policy files. `none` runs without governance (nothing is classified or masked), and only when written explicitly."),
         ConfigKey("lineage", "map", "Lineage options: `url:` of an OpenLineage HTTP endpoint (e.g. Marquez) that also receives every event."),
         ConfigKey("pipelines", "map", required: true, "Pipelines by name: each has source, transforms and sink."),
     ]
@@ -101,7 +105,8 @@ public struct Project: Sendable {
         let dir = (absConfig as NSString).deletingLastPathComponent
         func resolve(_ p: String) -> String { p.hasPrefix("/") ? p : (dir as NSString).appendingPathComponent(p) }
         let lake = resolve(try top.string("lake", default: "datalake"))
-        let policies = resolve(try top.string("policies", default: "policies"))
+        let policiesText = try top.string("policies", default: "policies")
+        let policies = resolve(policiesText)
 
         guard let pipelinesNode = top.node("pipelines"), case .mapping(let entries) = pipelinesNode.kind else {
             throw top.error("pipelines", .typeMismatch, "expected a mapping of pipeline names to pipelines")
@@ -154,6 +159,8 @@ public struct Project: Sendable {
             specs.append(spec)
         }
         var project = Project(configPath: configPath, root: dir, lakeRoot: lake, policiesRoot: policies, pipelines: specs, configText: text)
+        project.policiesNone = policiesText == "none"
+        project.policiesLocation = top.node("policies")?.location ?? top.location
         if let l = try top.map("lineage", keys: lineageKeys) {
             let url = try l.requiredString("url")
             guard url.hasPrefix("http://") || url.hasPrefix("https://") else {

@@ -89,8 +89,8 @@ public struct AccessPolicy: Sendable {
                     if case .mask(let m) = action { methods.append((m, tag, msrc)) } else { methods.append((.hash, tag, msrc)) }
                 }
             }
-            let inputType = stored.flatMap { try? $0.outputType(for: f.type, column: f.name) } ?? f.type
-            let usable = methods.filter { (try? $0.0.outputType(for: inputType, column: f.name)) != nil }
+            let inputType = stored.flatMap { try? $0.outputType(for: f.type, column: f.name) } ?? f.type // a type test: a method that does not apply keeps the type
+            let usable = methods.filter { (try? $0.0.outputType(for: inputType, column: f.name)) != nil } // type test only
             let pick = usable.max(by: { $0.0.strength < $1.0.strength }) ?? (.null, methods[0].1, methods[0].2)
             access.visibility = .masked(pick.0)
             access.reason = "masked for \(pick.1)"
@@ -166,9 +166,9 @@ public struct AccessDecision: Sendable, Hashable {
     public var visibleSchema: Schema {
         Schema(columns.compactMap { c in
             if case .hidden = c.visibility { return nil }
-            let storedType = c.stored.flatMap { try? $0.outputType(for: c.type, column: c.name) } ?? c.type
+            let storedType = c.stored.flatMap { try? $0.outputType(for: c.type, column: c.name) } ?? c.type // type test only
             guard let m = c.readMask else { return Field(c.name, storedType, nullable: c.nullable) }
-            return Field(c.name, (try? m.outputType(for: storedType, column: c.name)) ?? .string)
+            return Field(c.name, (try? m.outputType(for: storedType, column: c.name)) ?? .string) // type test only
         })
     }
 

@@ -126,8 +126,8 @@ extension AuditLog {
         defer { withExtendedLifetime(lock) {} }
         let (lines, segmentCount) = try readAll()
         report.segments = segmentCount
-        let head = try? readHead()
-        let headDamaged = head == nil && (try? AppendOnlyFile.read(headPath)) != nil
+        let head = try? readHead() // nil: missing or damaged, told apart on the next line and reported
+        let headDamaged = head == nil && (try? AppendOnlyFile.read(headPath)) != nil // an unreadable HEAD counts as damaged
 
         var prevHash = AuditRecord.genesis
         var lastSeq: Int64 = 0

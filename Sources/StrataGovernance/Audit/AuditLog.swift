@@ -136,7 +136,7 @@ public struct AuditLog: Sendable {
         for name in try segments().reversed() {
             guard let bytes = try AppendOnlyFile.read(directory + "/" + name) else { continue }
             for l in AppendOnlyFile.lines(bytes).reversed() where l.complete {
-                guard let r = try? AuditRecord.decode(line: l.bytes) else { continue }
+                guard let r = try? AuditRecord.decode(line: l.bytes) else { continue } // digests only: a damaged line is what `audit verify` reports
                 if config == nil { config = r.event.configDigest }
                 if policy == nil { policy = r.event.policyDigest }
                 if config != nil && policy != nil { return (config, policy) }
@@ -157,7 +157,7 @@ struct AuditHead: Sendable, Hashable {
     static func parse(_ bytes: [UInt8]) -> AuditHead? {
         var b = bytes
         while b.last == 0x0A { b.removeLast() }
-        guard let v = try? b.withUnsafeBufferPointer({ try JSONValue.parse($0) }),
+        guard let v = try? b.withUnsafeBufferPointer({ try JSONValue.parse($0) }), // nil = damaged HEAD, which verify reports
               let seq = v["seq"]?.int64Value, let hash = v["hash"]?.stringValue,
               let segment = v["segment"]?.stringValue else { return nil }
         return AuditHead(seq: seq, hash: hash, segment: segment)

@@ -84,7 +84,7 @@ public struct LineageStore: Sendable {
     /// Every stored event, oldest file first, in line order. Throws `.corruptData` at `file:line`
     /// for a line that is not an event.
     public func events() throws -> [OpenLineageRunEvent] {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: eventsDirectory) else { return [] }
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: eventsDirectory) else { return [] } // no events folder yet: no events
         var out: [OpenLineageRunEvent] = []
         for name in names.filter({ $0.hasPrefix("events-") && $0.hasSuffix(".jsonl") }).sorted() {
             let path = eventsDirectory + "/" + name

@@ -100,7 +100,7 @@ extension PolicyAuditReport {
             },
             "findings": findings.map { ["severity": $0.severity.rawValue, "kind": $0.kind.rawValue, "subject": $0.subject, "message": $0.message] },
         ]
-        let data = (try? JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])) ?? Data()
+        let data = (try? JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])) ?? Data() // strings and numbers only: cannot fail
         return String(decoding: data, as: UTF8.self)
     }
 }
