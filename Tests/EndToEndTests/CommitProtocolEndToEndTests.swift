@@ -187,12 +187,15 @@ struct CommitProtocolEndToEndTests {
         import sys, json
         from deltalake import DeltaTable
         t = DeltaTable(sys.argv[1] + "/datalake/quarantine/silver_contacts").to_pyarrow_table().to_pylist()
-        print(json.dumps({"rows": len(t), "raw": [r["_raw"] for r in t]}))
+        print(json.dumps({"rows": len(t), "raw": [r["_raw"] for r in t], "files": [r["_source_file"] for r in t]}))
         """
         let q = try p.pythonJSON(count) as! [String: Any]
         let raws = q["raw"] as! [String]
         #expect(q["rows"] as? Int == 1)
         #expect(raws.allSatisfy { $0.hasPrefix("tok:") && !$0.contains("@") }, "\(raws)")
+        // Provenance: the upstream table, its version and the file the row came from.
+        let files = q["files"] as! [String]
+        #expect(files.allSatisfy { $0.hasPrefix("bronze.contacts@0:") && $0.hasSuffix(".parquet") }, "\(files)")
         // A role allowed to unmask reads the rejected row back; others see only the token.
         let unmasked = try p.strata("unmask", "--as", "engineer", raws[0])
         #expect(unmasked.status == 0, "\(unmasked.stderr)")
@@ -203,6 +206,42 @@ struct CommitProtocolEndToEndTests {
         try run(p, "--full-refresh")
         let again = try p.pythonJSON(count) as! [String: Any]
         #expect(again["rows"] as? Int == 1, "a full refresh must replace the rejects, not add a copy: \(again)")
+    }
+
+    @Test func columnsDerivedFromMaskedValuesAreNotMaskedAgainNorRemasked() throws {
+        let p = try Self.project()
+        try p.write("policies/classification.yaml", Self.classification)
+        try p.write("pipelines.yaml", Self.pipelines + """
+          gold_prefixes:
+            source: {type: table, table: silver.contacts, incremental: false}
+            transforms:
+              - type: derive
+                columns: {prefix: "left(contact, 8)"}
+              - {type: select, columns: [id, prefix]}
+            sink: {type: table, table: gold.prefixes, mode: overwrite}
+
+        """)
+        try run(p)
+        let v = try p.strata("validate")
+        #expect(v.status == 0)
+        #expect(!v.stdout.contains("needs re-masking"), "\(v.stdout)")
+        // The prefix is 8 hex digits of the silver hash, recorded as derived, and stays so.
+        let shown = try p.strata("show", "gold.prefixes", "--format", "csv")
+        let prefixes = shown.stdout.split(separator: "\n").dropFirst().map { $0.split(separator: ",").last.map(String.init) ?? "" }
+        #expect(prefixes.count == 1 && prefixes.allSatisfy { $0.count == 8 && $0.allSatisfy(\.isHexDigit) }, "\(shown.stdout)")
+        let again = try p.strata("run", "--full-refresh")
+        #expect(again.status == 0)
+        #expect(!again.stderr.contains("re-masked"), "\(again.stderr)")
+        let history = try p.strata("history", "gold.prefixes")
+        #expect(!history.stdout.contains("REMASK"), "\(history.stdout)")
+        let record = try p.python("""
+        import sys, json, glob
+        f = sorted(glob.glob(sys.argv[1] + "/datalake/gold/prefixes/_delta_log/*.json"))[-1]
+        for line in open(f):
+            a = json.loads(line)
+            if "commitInfo" in a: print(json.loads(a["commitInfo"]["strataGovernance"])["columns"]["prefix"]["stored"]["form"])
+        """)
+        #expect(record.trimmingCharacters(in: .whitespacesAndNewlines) == "derived")
     }
 
     @Test func missingOrEmptyPoliciesFolderIsAConfigError() throws {

@@ -78,7 +78,8 @@ public struct StoredFormConformer: Sendable {
                               policies: Governance) -> [String: MaskMethod] {
         let tags = policies.tags(table: table, schema: schema, propagated: g.tags)
         var target = g.masks
-        let plan = policies.planWrite(table: table, schema: schema, tags: tags, preMasked: Set(g.masks.keys))
+        let plan = policies.planWrite(table: table, schema: schema, tags: tags,
+                                      preMasked: Set(g.masks.keys).union(g.latest?.derivedColumns ?? []))
         for (c, m) in plan.masks where target[c] == nil { target[c] = m }
         for c in plan.refusedColumns where target[c] == nil { target[c] = .null }
         return target

@@ -13,7 +13,7 @@ public struct GovernedRead {
     public let decision: AccessDecision
     let reader: DeltaTableReader
     let masker: Masker
-    let conformer: StoredFormConformer?
+    let conformer: StoredFormConformer
 
     /// The governance of the project (its `policies:` folder).
     public static func governance(_ project: Project) throws -> Governance {
@@ -31,10 +31,14 @@ public struct GovernedRead {
             let tags = governance.tags(table: table, schema: schema)
             return governance.decide(role: role, table: table, schema: schema, tags: tags, stored: nil)
         }
-        let g = try lake.governance(of: table)
+        return decide(table, role: role, schema: schema, recorded: try lake.governance(of: table), governance: governance).decision
+    }
+
+    static func decide(_ table: TableRef, role: String, schema: Schema, recorded g: TableGovernance,
+                       governance: Governance) -> (decision: AccessDecision, target: [String: MaskMethod]) {
         let tags = governance.tags(table: table, schema: schema, propagated: g.tags)
-        let stored = StoredFormConformer.target(for: table, schema: schema, governance: g, policies: governance)
-        return governance.decide(role: role, table: table, schema: schema, tags: tags, stored: stored)
+        let target = StoredFormConformer.target(for: table, schema: schema, governance: g, policies: governance)
+        return (governance.decide(role: role, table: table, schema: schema, tags: tags, stored: target), target)
     }
 
     /// Opens `table` (at `version`, latest when nil) for `role`; throws `.accessDenied` when the
@@ -43,12 +47,11 @@ public struct GovernedRead {
                             governance: Governance) throws -> GovernedRead {
         let lake = Lake(root: project.lakeRoot)
         let latestSchema = try lake.snapshot(table).schema
-        let decision = try decide(table, role: role, schema: latestSchema, project: project, governance: governance)
+        let g = try lake.governance(of: table)
+        let (decision, target) = decide(table, role: role, schema: latestSchema, recorded: g, governance: governance)
         try decision.check()
         let reader = try lake.reader(table, version: version)
         let masker = Masker(keys: KeyStore(lakeRoot: project.lakeRoot))
-        let g = try lake.governance(of: table)
-        let target = StoredFormConformer.target(for: table, schema: latestSchema, governance: g, policies: governance)
         return GovernedRead(decision: decision, reader: reader, masker: masker,
                             conformer: StoredFormConformer(governance: g, target: target, masker: masker))
     }
@@ -62,7 +65,7 @@ public struct GovernedRead {
     /// The next batch as the role sees it; nil at the end.
     public func next() throws -> Batch? {
         guard var b = try reader.next() else { return nil }
-        if let conformer { b = try conformer.conform(b) }
+        b = try conformer.conform(b)
         return try decision.apply(to: b, masker: masker)
     }
 

@@ -107,7 +107,8 @@ struct GovernedWrite {
     /// its stored form, the policy digest and the declassifications applied.
     func record() -> GovernanceRecord {
         GovernanceRecord(policyDigest: governance.policies.digest, columns: storedSchema.names, declared: declaredTags,
-                         propagated: propagatedTags, final: tags, masks: recordedMasks, declassified: declassified)
+                         propagated: propagatedTags, final: tags, masks: recordedMasks,
+                         derived: preMasked.subtracting(recordedMasks.keys), declassified: declassified)
     }
 
     /// What the commit records in `commitInfo`: the encoded record.

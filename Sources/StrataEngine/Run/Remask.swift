@@ -128,7 +128,8 @@ extension Runner {
             for t in (declared[c] ?? []).sorted() where !tags.contains(where: { $0.tag == t.name }) {
                 tags.append(.init(tag: t.name, origin: .declared))
             }
-            columns[c] = .init(tags: tags, stored: target[c].map(GovernanceRecord.StoredForm.masked) ?? .raw)
+            let derived = latest?.columns[c]?.stored == .derived
+            columns[c] = .init(tags: tags, stored: target[c].map(GovernanceRecord.StoredForm.masked) ?? (derived ? .derived : .raw))
         }
         return GovernanceRecord(policyDigest: governance.policies.digest, columns: columns, declassified: latest?.declassified ?? [])
     }

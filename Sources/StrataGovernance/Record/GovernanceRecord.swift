@@ -30,18 +30,21 @@ public struct GovernanceRecord: Codable, Sendable, Hashable {
         public init(tag: String, origin: Origin) { self.tag = tag; self.origin = origin }
     }
 
-    /// How a column's values are stored: `raw`, or masked with a method (its config spelling).
+    /// How a column's values are stored: `raw`, masked with a method (its config spelling), or
+    /// `derived`: computed only from columns stored masked upstream (a hash's prefix, say), which
+    /// the gate does not mask again.
     public struct StoredForm: Codable, Sendable, Hashable {
         public var form: String
         public var method: String?
 
         public static let raw = StoredForm(form: "raw", method: nil)
+        public static let derived = StoredForm(form: "derived", method: nil)
         public static func masked(_ m: MaskMethod) -> StoredForm { StoredForm(form: "masked", method: m.description) }
 
         /// The mask, nil for raw; throws on a form or method this build does not know.
         public func mask(column: String) throws -> MaskMethod? {
             switch form {
-            case "raw" where method == nil: return nil
+            case "raw" where method == nil, "derived" where method == nil: return nil
             case "masked":
                 guard let text = method, let m = MaskMethod(recorded: text) else {
                     throw StrataError(.corruptData, "unknown stored mask '\(method ?? "")' for column '\(column)'")
@@ -81,7 +84,8 @@ public struct GovernanceRecord: Codable, Sendable, Hashable {
     /// Builds the record of a write: every stored column, its tags by origin, its stored form.
     /// `declared` holds the tags the policies' classification gives the table's columns.
     public init(policyDigest: String, columns names: [String], declared: [String: Set<Tag>], propagated: [String: Set<Tag>],
-                final: [String: Set<Tag>], masks: [String: MaskMethod], declassified: [AppliedDeclassification]) {
+                final: [String: Set<Tag>], masks: [String: MaskMethod], derived: Set<String> = [],
+                declassified: [AppliedDeclassification]) {
         var cols: [String: ColumnEntry] = [:]
         for c in names {
             let tags = (final[c] ?? []).sorted().map { t -> TagEntry in
@@ -90,7 +94,7 @@ public struct GovernanceRecord: Codable, Sendable, Hashable {
                     : (propagated[c]?.contains(t) == true) ? .propagated : .detected
                 return TagEntry(tag: t.name, origin: origin)
             }
-            cols[c] = ColumnEntry(tags: tags, stored: masks[c].map(StoredForm.masked) ?? .raw)
+            cols[c] = ColumnEntry(tags: tags, stored: masks[c].map(StoredForm.masked) ?? (derived.contains(c) ? .derived : .raw))
         }
         self.init(policyDigest: policyDigest, columns: cols,
                   declassified: declassified.map { DeclassifiedEntry(column: $0.column, tags: $0.tags.map(\.name).sorted(), reason: $0.reason) })
@@ -134,6 +138,9 @@ public struct GovernanceRecord: Codable, Sendable, Hashable {
         for (c, e) in columns where !e.tags.isEmpty { out[c] = Set(e.tags.compactMap { Tag(parsing: $0.tag) }) }
         return out
     }
+
+    /// Columns computed only from values masked upstream.
+    public var derivedColumns: Set<String> { Set(columns.filter { $0.value.stored == .derived }.map(\.key)) }
 
     /// The columns stored masked, with their method (validated when decoded).
     public var masks: [String: MaskMethod] {

@@ -27,8 +27,12 @@ final class GovernedTableReader: BatchReader {
 
     var schema: Schema { inner.schema }
 
+    /// Batches come out governed, their origin naming the table, version and file
+    /// (`bronze.users@3:part-00000-….parquet`): the provenance quarantined rows keep.
     func next() throws -> Batch? {
         guard let b = try inner.next() else { return nil }
-        return try governor.map { try $0(table, b) } ?? b
+        var out = try governor.map { try $0(table, b) } ?? b
+        out.origin = "\(table)@\(inner.snapshot.version):" + (b.origin ?? "")
+        return out
     }
 }
