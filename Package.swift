@@ -22,17 +22,20 @@ let package = Package(
         .target(name: "StrataFormats", dependencies: ["StrataCore", "CZlib"]),
         .target(name: "StrataGovernance", dependencies: ["StrataCore", "StrataConfig", "StrataFormats", "CCrypto"]),
         .target(name: "StrataPlugins", dependencies: ["StrataCore", "StrataConfig", "StrataFormats"]),
-        .target(name: "StrataEngine", dependencies: ["StrataCore", "StrataConfig", "StrataFormats", "StrataGovernance", "StrataPlugins"]),
+        // The only module that writes Delta log versions. Plugins do not depend on it, so a sink
+        // cannot commit (or skip the audit record) by construction: it stages, the engine commits.
+        .target(name: "StrataCommit", dependencies: ["StrataCore", "StrataFormats"]),
+        .target(name: "StrataEngine", dependencies: ["StrataCore", "StrataConfig", "StrataFormats", "StrataCommit", "StrataGovernance", "StrataPlugins"]),
         .target(name: "StrataCLI", dependencies: ["StrataCore", "StrataConfig", "StrataFormats", "StrataGovernance", "StrataPlugins", "StrataEngine"]),
         .executableTarget(name: "strata", dependencies: ["StrataCLI"]),
         .target(name: "StrataTestSupport", dependencies: ["StrataCore", "StrataConfig", "StrataFormats", "StrataPlugins"]),
 
         .testTarget(name: "StrataCoreTests", dependencies: ["StrataCore", "StrataFormats", "StrataTestSupport"]),
         .testTarget(name: "StrataConfigTests", dependencies: ["StrataConfig", "StrataCore"]),
-        .testTarget(name: "StrataFormatsTests", dependencies: ["StrataFormats", "StrataCore", "StrataTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "StrataFormatsTests", dependencies: ["StrataFormats", "StrataCommit", "StrataCore", "StrataTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "StrataGovernanceTests", dependencies: ["StrataGovernance", "StrataCore", "StrataFormats", "StrataTestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "StrataPluginsTests", dependencies: ["StrataPlugins", "StrataCore", "StrataConfig", "StrataFormats", "StrataTestSupport"]),
-        .testTarget(name: "StrataEngineTests", dependencies: ["StrataEngine", "StrataPlugins", "StrataCore", "StrataConfig", "StrataFormats", "StrataTestSupport"]),
+        .testTarget(name: "StrataPluginsTests", dependencies: ["StrataPlugins", "StrataCommit", "StrataCore", "StrataConfig", "StrataFormats", "StrataTestSupport"]),
+        .testTarget(name: "StrataEngineTests", dependencies: ["StrataEngine", "StrataCommit", "StrataPlugins", "StrataCore", "StrataConfig", "StrataFormats", "StrataTestSupport"]),
         .testTarget(name: "StrataCLITests", dependencies: ["StrataCLI", "StrataCore", "StrataFormats", "StrataTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["StrataCore", "StrataFormats", "StrataTestSupport"]),
     ]

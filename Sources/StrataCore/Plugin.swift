@@ -83,24 +83,6 @@ extension TransformConfig {
     }
 }
 
-/// The runtime half of a sink: takes batches, then commits them atomically or aborts.
-public protocol BatchSink: AnyObject {
-    func write(_ batch: Batch) throws
-    /// Makes everything written visible at once; returns what was committed.
-    func commit() throws -> CommitSummary
-    /// Drops everything written (no visible trace).
-    func abort()
-}
-
-/// The config half of a sink.
-public protocol SinkConfig: Sendable {
-    /// The table this sink writes.
-    var target: TableRef { get }
-    /// The schema stored, given the pipeline's output schema (bronze adds metadata columns).
-    func outputSchema(input: Schema) throws -> Schema
-    func open(input: Schema, _ context: RunContext) throws -> any BatchSink
-}
-
 /// What a commit did.
 public struct CommitSummary: Sendable, Hashable {
     public var table: TableRef
@@ -120,30 +102,6 @@ public struct CommitSummary: Sendable, Hashable {
         self.operation = operation
     }
 }
-
-/// A commit about to be made: what the engine's audit record describes before the log is written.
-public struct PendingCommit: Sendable, Hashable {
-    public var table: TableRef
-    /// The version the commit will create (a blind append that loses a race may land later).
-    public var version: Int64
-    public var rows: Int
-    public var files: Int
-    public var bytes: Int
-    public var operation: String
-
-    public init(table: TableRef, version: Int64, rows: Int, files: Int, bytes: Int, operation: String) {
-        self.table = table
-        self.version = version
-        self.rows = rows
-        self.files = files
-        self.bytes = bytes
-        self.operation = operation
-    }
-}
-
-/// Called by a sink just before it commits; returns fields to add to the commit's `commitInfo`
-/// (the audit record's hash). Throwing aborts the commit.
-public typealias CommitHook = @Sendable (PendingCommit) throws -> [String: String]
 
 /// A row that could not be ingested, kept with why and where.
 public struct QuarantineRecord: Sendable, Hashable {
@@ -184,20 +142,16 @@ public final class RunContext: Sendable {
     public let quarantine: any QuarantineSink
     /// State this pipeline's sources recorded at their last committed run (e.g. ingested files).
     public let previousState: [String: String]
-    /// The engine's hook around every commit this run makes (audit records); nil in plugin tests.
-    public let onCommit: CommitHook?
     /// The engine's governance of table reads; plugins read tables through `openTable`, which applies it.
     public let governTableRead: TableReadGovernor?
     private let newState = Mutex<[String: String]>([:])
     private let counters = Mutex<(rows: Int, bytes: Int)>((0, 0))
     private let warningList = Mutex<[String]>([])
     private let checkList = Mutex<[CheckResult]>([])
-    private let annotationList = Mutex<[String: String]>([:])
 
     public init(projectRoot: String, lakeRoot: String, runId: String, pipeline: String, startedAt: Int64,
                 fullRefresh: Bool, quarantine: any QuarantineSink, previousState: [String: String],
-                onCommit: CommitHook? = nil, governTableRead: TableReadGovernor? = nil) {
-        self.onCommit = onCommit
+                governTableRead: TableReadGovernor? = nil) {
         self.governTableRead = governTableRead
         self.projectRoot = projectRoot
         self.lakeRoot = lakeRoot
@@ -236,14 +190,6 @@ public final class RunContext: Sendable {
     }
 
     public var checks: [CheckResult] { checkList.withLock { $0 } }
-
-    /// Facts the engine wants recorded with the commit (`commitInfo`): governance tags and masks,
-    /// policy digest. Sinks copy them into the commit they make.
-    public func annotate(_ key: String, _ value: String) {
-        annotationList.withLock { $0[key] = value }
-    }
-
-    public var annotations: [String: String] { annotationList.withLock { $0 } }
 
     /// Resolves a config path against the project root.
     public func resolve(_ path: String) -> String {

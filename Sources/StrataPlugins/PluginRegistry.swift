@@ -1,4 +1,5 @@
 public import StrataCore
+public import StrataFormats
 public import StrataConfig
 
 /// A built plugin config: the config half of a source, transform or sink.

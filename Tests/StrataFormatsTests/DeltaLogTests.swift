@@ -3,6 +3,7 @@ import Testing
 import StrataCore
 import StrataTestSupport
 @testable import StrataFormats
+import StrataCommit
 
 /// A Delta table written through `DeltaLog` with Parquet files made by pyarrow, read back by
 /// Strata's own replay and by delta-rs (`deltalake`) as the independent reader.

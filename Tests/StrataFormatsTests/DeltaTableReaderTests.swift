@@ -1,6 +1,7 @@
 import Foundation
 import StrataCore
 @testable import StrataFormats
+import StrataCommit
 import StrataTestSupport
 import Testing
 

@@ -1,5 +1,6 @@
 import StrataCore
 import StrataFormats
+import StrataCommit
 @testable import StrataPlugins
 import StrataTestSupport
 import Testing

@@ -1,5 +1,6 @@
 import StrataConfig
 import StrataCore
+import StrataFormats
 @testable import StrataPlugins
 
 /// Builds a plugin config from YAML text, as the engine does.

@@ -3,6 +3,7 @@ public import StrataFormats
 import StrataGovernance
 import StrataPlugins
 import Foundation
+import StrataCommit
 
 /// The lake folder: its tables, their logs, and the incremental state kept in them.
 public struct Lake: Sendable {

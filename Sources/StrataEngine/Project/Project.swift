@@ -1,4 +1,5 @@
 public import StrataCore
+public import StrataFormats
 import StrataConfig
 public import StrataPlugins
 import Foundation

@@ -2,6 +2,7 @@ public import StrataCore
 import StrataFormats
 public import StrataGovernance
 import Foundation
+import StrataCommit
 
 /// A table that stores a column more weakly than the policies now require: files written before
 /// the column was classified (or before its layer's rule was tightened).

@@ -1,4 +1,5 @@
 import Foundation
+import StrataCommit
 import StrataCore
 import StrataGovernance
 

@@ -3,6 +3,7 @@ import StrataFormats
 import StrataPlugins
 import StrataGovernance
 import Foundation
+import StrataCommit
 
 /// Options of one `strata run`.
 public struct RunOptions: Sendable {
@@ -105,11 +106,10 @@ public struct Runner: Sendable {
         }
         let facts = CommitFacts()
         let reads = TableReadGovernance(lake: lake, governance: governance, masker: masker, target: p.writes)
+        let hook = facts.hook(recorder.commitHook(pipeline: p.name, columns: { facts.columns }, masks: { facts.masks }))
         let context = RunContext(projectRoot: project.root, lakeRoot: project.lakeRoot, runId: runId, pipeline: p.name,
                                  startedAt: Temporal.nowMicros(), fullRefresh: options.fullRefresh,
-                                 quarantine: quarantine, previousState: previous,
-                                 onCommit: facts.hook(recorder.commitHook(pipeline: p.name, columns: { facts.columns }, masks: { facts.masks })),
-                                 governTableRead: reads.governor)
+                                 quarantine: quarantine, previousState: previous, governTableRead: reads.governor)
         var inputDatasets: [LineageDataset] = []
         var started = false
         let ticker = options.progress.map { report in
@@ -155,7 +155,6 @@ public struct Runner: Sendable {
                 if let s = sink { return s }
                 governed.decide(schema: schema)
                 try governed.plan.check()
-                for (k, v) in try governed.annotations() { context.annotate(k, v) }
                 reads.setWriteMasks(governed.recordedMasks)
                 facts.set(columns: governed.storedSchema.names, masks: governed.recordedMasks.mapValues(\.description))
                 let s = try p.sink.open(input: governed.storedSchema, context)
@@ -203,11 +202,11 @@ public struct Runner: Sendable {
                 let governedRows = try QuarantineCollector.governed(quarantine.batch(runId: runId, pipeline: p.name, at: context.startedAt),
                                                                     for: p.writes, masker: masker, policyDigest: governance.policies.digest)
                 let q = try lake.appendQuarantine(governedRows.batch, for: p.writes, pipeline: p.name, runId: runId,
-                                                  replace: options.fullRefresh, record: governedRows.record, prepare: context.onCommit)
+                                                  replace: options.fullRefresh, record: governedRows.record, prepare: hook)
                 facts.committed()
                 outputs.append(LineageDataset(name: recorder.dataset(q.table), schema: QuarantineCollector.schema))
             }
-            let summary = try s.commit()
+            let summary = try commit(try s.stage(), pipeline: p.name, context: context, governance: try governed.annotations(), hook: hook)
             facts.committed()
             sink = nil
             result.masks = governed.recordedMasks.mapValues(\.description)

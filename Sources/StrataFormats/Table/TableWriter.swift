@@ -25,33 +25,7 @@ public struct TableWriteOptions: Sendable {
     public init() {}
 }
 
-/// Extra facts a commit records in its Delta `commitInfo` and `txn` actions.
-public struct CommitContext: Sendable {
-    public var operation: String
-    public var pipeline: String?
-    public var runId: String?
-    /// Idempotency: the Delta `txn` application id and version. A commit whose `appId` already has
-    /// a version at or above `txnVersion` in the table is skipped (it was committed before).
-    public var appId: String?
-    public var txnVersion: Int64?
-    /// Free-form fields added to `commitInfo` (strings).
-    public var info: [String: String]
-    /// Called with the commit's facts just before the log is written; its fields join `commitInfo`.
-    public var prepare: CommitHook?
-
-    public init(operation: String, pipeline: String? = nil, runId: String? = nil, appId: String? = nil,
-                txnVersion: Int64? = nil, info: [String: String] = [:], prepare: CommitHook? = nil) {
-        self.prepare = prepare
-        self.operation = operation
-        self.pipeline = pipeline
-        self.runId = runId
-        self.appId = appId
-        self.txnVersion = txnVersion
-        self.info = info
-    }
-}
-
-/// Writes batches into a Delta table as Parquet part files and commits them atomically.
+/// Writes batches into a Delta table as Parquet part files, staged for one atomic commit.
 ///
 /// Part files are written under `<table>/_staging/` (ignored by every reader, as it starts with `_`)
 /// and moved into place just before the commit; `abort` deletes them. Batches are conformed to the
@@ -194,101 +168,57 @@ public final class DeltaTableWriter {
         return out
     }
 
-    /// Moves the part files into place and commits them in one new log version.
-    ///
-    /// Returns the version, or nil when nothing was committed: no rows and nothing else to record,
-    /// or the `txn` shows this commit was made before.
-    public func commit(_ ctx: CommitContext, force: Bool = false) throws -> CommitSummary {
+    /// Closes every part file and hands the write over for committing. Only the engine commits
+    /// (`StagedWrite.commit` lives in the StrataCommit module, which plugins do not depend on).
+    public func stage() throws -> StagedWrite {
         for key in Array(open.keys) { try close(key) }
-        if let appId = ctx.appId, let v = ctx.txnVersion, let done = existing?.txnVersions[appId], done >= v {
-            abort()
-            return CommitSummary(table: table, version: nil, rows: 0, files: 0, bytes: 0, operation: ctx.operation)
-        }
-        let mustCommit = !finished.isEmpty || force || (options.mode == .overwrite && existing != nil) || existing == nil
-        guard mustCommit else {
-            abort()
-            return CommitSummary(table: table, version: nil, rows: 0, files: 0, bytes: 0, operation: ctx.operation)
-        }
-        let now = Temporal.nowMicros() / 1000
-        var actions: [DeltaAction] = []
-        let schemaChanged = existing.map { $0.schema != schema || $0.metadata.partitionColumns != options.partitionBy } ?? true
-        if existing == nil {
-            actions.append(.protocol(minReader: 1, minWriter: 2))
-        }
-        if schemaChanged {
-            actions.append(.metaData(DeltaMetadata(id: existing?.metadata.id ?? UUID().uuidString.lowercased(),
-                                                   name: table.name, description: nil, schema: schema,
-                                                   partitionColumns: options.partitionBy, configuration: [:],
-                                                   createdTime: existing?.metadata.createdTime ?? now)))
-        }
-        if options.mode == .overwrite, let existing {
-            for f in existing.files {
-                actions.append(.remove(DeltaRemoveFile(path: f.path, deletionTimestamp: now, dataChange: !options.rewrite,
-                                                       partitionValues: f.partitionValues, size: f.size)))
-            }
-        }
-        var bytes = 0
-        for f in finished {
-            let target = tablePath + "/" + f.relative
-            try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            if rename(f.staged, target) != 0 {
-                throw StrataError(.io, "cannot move a part file into \(tablePath)", cause: String(cString: strerror(errno)))
-            }
-            bytes += f.summary.bytes
-            let stats = DeltaFileStats(numRecords: f.summary.rows, schema: storedSchema, columnStats: f.summary.stats)
-            actions.append(.add(DeltaAddFile(path: f.relative, partitionValues: f.values,
-                                             size: f.summary.bytes, modificationTime: now, dataChange: !options.rewrite, stats: stats)))
-        }
-        if let appId = ctx.appId, let v = ctx.txnVersion {
-            actions.append(.txn(appId: appId, version: v, lastUpdated: now))
-        }
-        var info: [String: String] = ctx.info
-        info["operation"] = ctx.operation
-        if let p = ctx.pipeline { info["strataPipeline"] = p }
-        if let r = ctx.runId { info["strataRunId"] = r }
-        info["strataRows"] = String(rows)
-        info["strataMode"] = options.mode.rawValue
-        if let prepare = ctx.prepare {
-            let pending = PendingCommit(table: table, version: (existing?.version ?? -1) + 1, rows: rows, files: finished.count,
-                                        bytes: bytes, operation: ctx.operation)
-            do {
-                for (k, v) in try prepare(pending) { info[k] = v }
-            } catch {
-                for f in finished { unlink(tablePath + "/" + f.relative) }
-                cleanupStaging()
-                throw error
-            }
-        }
-        actions.append(.commitInfo(DeltaCommitInfo(timestamp: now, operation: ctx.operation,
-                                                   operationParameters: ["mode": options.mode == .append ? "Append" : "Overwrite"],
-                                                   isBlindAppend: options.mode == .append,
-                                                   fields: info.mapValues { JSONValue.string($0) })))
-        let version: Int64
-        do {
-            version = try log.commit(actions, readVersion: existing?.version,
-                                     isBlindAppend: options.mode == .append && !schemaChanged)
-        } catch {
-            // The files are in place but unreferenced; remove them so no reader sees them.
-            for f in finished { unlink(tablePath + "/" + f.relative) }
-            cleanupStaging()
-            throw error
-        }
-        cleanupStaging()
-        return CommitSummary(table: table, version: version, rows: rows, files: finished.count, bytes: bytes, operation: ctx.operation)
+        return StagedWrite(table: table, tablePath: tablePath, schema: schema, storedSchema: storedSchema, options: options,
+                           existing: existing, files: finished.map { StagedFile(staged: $0.staged, relative: $0.relative, partitionValues: $0.values, summary: $0.summary) },
+                           rows: rows, stagingDir: stagingDir)
     }
 
     /// Deletes everything written; the table is unchanged.
     public func abort() {
-        for (_, o) in open { _ = try? o.writer.close() }
+        for (_, o) in open { _ = try? o.writer.close() } // the files are deleted next
         open.removeAll()
-        cleanupStaging()
+        StagedWrite.removeStaging(stagingDir, tablePath: tablePath)
     }
+}
 
-    private func cleanupStaging() {
-        try? FileManager.default.removeItem(atPath: stagingDir)
+/// A part file written under `_staging/`, and where the commit will put it.
+public struct StagedFile: Sendable {
+    public let staged: String
+    public let relative: String
+    public let partitionValues: [String: String?]
+    public let summary: ParquetFileSummary
+}
+
+/// A table write whose part files are staged and not yet visible: what a sink hands the engine.
+/// Committing it (`commit(_:force:)`) is in StrataCommit; `discard()` deletes the staged files.
+public struct StagedWrite {
+    public let table: TableRef
+    public let tablePath: String
+    /// The table schema after the write.
+    public let schema: Schema
+    /// The schema inside the part files (partition columns live in the paths).
+    public let storedSchema: Schema
+    public let options: TableWriteOptions
+    /// The snapshot the write is based on; nil for a new table.
+    public let existing: DeltaSnapshot?
+    public let files: [StagedFile]
+    public let rows: Int
+    public let stagingDir: String
+
+    /// Deletes the staged files; the table is unchanged.
+    public func discard() { Self.removeStaging(stagingDir, tablePath: tablePath) }
+
+    /// Removes a write's staging folder, and `_staging` when it is left empty.
+    public static func removeStaging(_ dir: String, tablePath: String) {
+        let fm = FileManager.default
+        try? fm.removeItem(atPath: dir) // absent already is fine; leftovers are what vacuum cleans
         let parent = tablePath + "/_staging"
-        if (try? FileManager.default.contentsOfDirectory(atPath: parent))?.isEmpty == true {
-            try? FileManager.default.removeItem(atPath: parent)
+        if (try? fm.contentsOfDirectory(atPath: parent))?.isEmpty == true { // not listable: nothing to remove
+            try? fm.removeItem(atPath: parent) // another write may have just created it again
         }
     }
 }

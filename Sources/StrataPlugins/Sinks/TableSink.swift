@@ -128,19 +128,6 @@ public struct TableSink: SinkConfig {
         let writer = try DeltaTableWriter(table: target, tablePath: path, schema: schema, options: o)
         return TableBatchSink(config: self, writer: writer, context: context)
     }
-
-    /// The state JSON and commit context shared by every mode.
-    func commitContext(_ context: RunContext, operation: String, info: [String: String] = [:]) -> (CommitContext, stateChanged: Bool) {
-        var state = context.fullRefresh ? [:] : context.previousState
-        for (k, v) in context.recordedState { state[k] = v }
-        let json = (try? JSONSerialization.data(withJSONObject: state, options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-        var all = context.annotations
-        for (k, v) in info { all[k] = v }
-        all[StateKeys.state] = json
-        return (CommitContext(operation: operation, pipeline: context.pipeline, runId: context.runId, info: all,
-                              prepare: context.onCommit),
-                state != context.previousState)
-    }
 }
 
 /// The runtime half of `TableSink`.
@@ -166,22 +153,16 @@ final class TableBatchSink: BatchSink {
         try writer.write(b)
     }
 
-    func commit() throws -> CommitSummary {
+    func stage() throws -> SinkStage {
         let op = context.fullRefresh || config.options.mode == .overwrite ? "OVERWRITE" : "WRITE"
-        let (ctx, stateChanged) = config.commitContext(context, operation: op)
-        return try writer.commit(ctx, force: stateChanged)
+        return SinkStage(write: try writer.stage(), operation: op)
     }
 
     func abort() { writer.abort() }
 }
 
-/// Names of the commitInfo fields where Strata keeps a pipeline's incremental state.
-public enum StateKeys {
-    public static let state = "strataState"
-}
-
 /// The runtime half of `TableSink` for `merge` and `scd2`: collects the run's rows, merges them with
-/// the table in memory and commits the result in one overwrite, or only the state when nothing changed.
+/// the table in memory and stages the result as one overwrite, or nothing (only the state) when nothing changed.
 final class MergeBatchSink: BatchSink {
     let config: TableSink
     let schema: Schema
@@ -199,7 +180,7 @@ final class MergeBatchSink: BatchSink {
 
     func write(_ batch: Batch) throws { incoming.append(batch) }
 
-    func commit() throws -> CommitSummary {
+    func stage() throws -> SinkStage {
         let inputSchema = incoming.first?.schema ?? Schema(schema.fields.filter {
             ![TableMerge.validFrom.name, TableMerge.validTo.name, TableMerge.isCurrent.name].contains($0.name) || config.mode != .scd2
         })
@@ -240,21 +221,16 @@ final class MergeBatchSink: BatchSink {
         var o = config.options
         if outcome.changed || !exists || context.fullRefresh {
             o.mode = .overwrite
-            let (ctx, _) = config.commitContext(context, operation: config.mode == .scd2 ? "MERGE (SCD2)" : "MERGE", info: info)
             let w = try DeltaTableWriter(table: config.target, tablePath: tablePath, schema: schema, options: o)
             staged = w
             try w.write(outcome.result)
-            var summary = try w.commit(ctx, force: true)
-            summary.rows = outcome.inserted + outcome.updated + outcome.closed
-            return summary
+            return SinkStage(write: try w.stage(), operation: config.mode == .scd2 ? "MERGE (SCD2)" : "MERGE", info: info, force: true,
+                             reportedRows: outcome.inserted + outcome.updated + outcome.closed)
         }
-        // Nothing changed: record only the new incremental state, if any.
+        // Nothing changed: the engine records only the new incremental state, if any.
         o.mode = .append
-        let (ctx, stateChanged) = config.commitContext(context, operation: "MERGE", info: info)
         let w = try DeltaTableWriter(table: config.target, tablePath: tablePath, schema: schema, options: o)
-        var summary = try w.commit(ctx, force: stateChanged)
-        summary.rows = 0
-        return summary
+        return SinkStage(write: try w.stage(), operation: "MERGE", info: info, reportedRows: 0)
     }
 
     func abort() { staged?.abort() }

@@ -1,5 +1,6 @@
 import Foundation
 import StrataCore
+public import StrataFormats
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
