@@ -63,8 +63,15 @@ enum PolicyCommand {
         let governance = try GovernedRead.governance(project)
         let lake = Lake(root: project.lakeRoot)
         let inputs = try GovernedTables.all(project).map { t in
-            AuditTableInput(table: t.table, schema: t.schema, exists: t.exists,
-                            detections: try GovernedTables.detect(t.table, lake: lake, policy: governance.policies.detection))
+            var input = AuditTableInput(table: t.table, schema: t.schema, exists: t.exists,
+                                        detections: try GovernedTables.detect(t.table, lake: lake, policy: governance.policies.detection))
+            if t.exists {
+                // The same inputs governed reads decide from: the commits' records.
+                let g = try lake.governance(of: t.table)
+                input.propagated = g.tags
+                input.stored = StoredFormConformer.target(for: t.table, schema: t.schema, governance: g, policies: governance)
+            }
+            return input
         }
         Output.out(PolicyAudit.build(governance, tables: inputs).render(format))
         return 0

@@ -10,9 +10,15 @@ public struct AuditTableInput: Sendable {
     public var detections: [Detection]
     public var propagated: [String: Set<Tag>]
     public var declassified: [AppliedDeclassification]
+    /// For a table that exists: each column's stored form as reads deliver it (what its commits
+    /// recorded, strengthened to current policy), the same map governed reads and `access explain`
+    /// decide from. Nil: the gate's plan for a table not written yet.
+    public var stored: [String: MaskMethod]?
 
     public init(table: TableRef, schema: Schema, exists: Bool = true, detections: [Detection] = [],
-                propagated: [String: Set<Tag>] = [:], declassified: [AppliedDeclassification] = []) {
+                propagated: [String: Set<Tag>] = [:], declassified: [AppliedDeclassification] = [],
+                stored: [String: MaskMethod]? = nil) {
+        self.stored = stored
         self.table = table
         self.schema = schema
         self.exists = exists
@@ -85,18 +91,21 @@ public enum PolicyAudit {
             for d in input.declassified { cls[d.column]?.declassified.append(d) }
             let tags = cls.mapValues { $0.effective(enforceDetection: enforce) }
             let plan = governance.planWrite(table: t, schema: input.schema, tags: tags)
-            let decisions = p.roles.map { governance.decide(role: $0.name, table: t, schema: input.schema, tags: tags, stored: plan.masks) }
+            let storedMasks = input.stored ?? plan.masks
+            let decisions = p.roles.map { governance.decide(role: $0.name, table: t, schema: input.schema, tags: tags, stored: storedMasks) }
             var columns: [PolicyAuditReport.ColumnAudit] = []
             for (i, f) in input.schema.fields.enumerated() {
                 let c = cls[f.name] ?? ColumnClassification()
                 let gd = plan.decisions[i]
-                let stored: String
+                var stored: String
                 switch gd.action {
                 case .storeRaw: stored = "raw"
                 case .preMasked: stored = "pipeline mask"
                 case .mask(let m, _): stored = m.description
                 case .refuse: stored = "refused"
                 }
+                // An existing table reports what reads deliver, from its commits' records.
+                if let recorded = input.stored { stored = recorded[f.name]?.description ?? (stored == "pipeline mask" ? stored : "raw") }
                 let access = decisions.map { d in (d.role, d.isDenied ? "denied" : d.columns[i].sees) }
                 columns.append(.init(name: f.name, type: f.type, declared: c.declared.keys.sorted(), detected: c.detected,
                                      propagated: c.propagated.sorted(), declassified: c.declassified, stored: stored, access: access))
