@@ -148,6 +148,7 @@ public final class RunContext: Sendable {
     private let counters = Mutex<(rows: Int, bytes: Int)>((0, 0))
     private let warningList = Mutex<[String]>([])
     private let checkList = Mutex<[CheckResult]>([])
+    private let rebuildReason = Mutex<String?>(nil)
 
     public init(projectRoot: String, lakeRoot: String, runId: String, pipeline: String, startedAt: Int64,
                 fullRefresh: Bool, quarantine: any QuarantineSink, previousState: [String: String],
@@ -190,6 +191,16 @@ public final class RunContext: Sendable {
     }
 
     public var checks: [CheckResult] { checkList.withLock { $0 } }
+
+    /// A source asks for the pipeline's table to be rebuilt from what it reads (its upstream table
+    /// was rewritten, so it reads it whole): an appending sink then replaces the table's rows
+    /// instead of adding every upstream row again.
+    public func requestRebuild(_ reason: String) {
+        rebuildReason.withLock { $0 = reason }
+    }
+
+    /// Why the table is rebuilt, when a source asked for it.
+    public var rebuild: String? { rebuildReason.withLock { $0 } }
 
     /// Resolves a config path against the project root.
     public func resolve(_ path: String) -> String {

@@ -9,6 +9,7 @@ enum RunCommand {
         let project = try env.loadProject()
         var options = RunOptions(selectors: a.positionals, fullRefresh: a.has("--full-refresh"))
         options.actor = env.global.actor
+        options.onWait = { Output.err("note: " + $0) }
         let interactive = Output.stderrIsTerminal && !a.has("--quiet") && !a.has("-q")
         if interactive {
             options.progress = { p in

@@ -14,7 +14,10 @@ enum VacuumCommand {
         let tables = try a.positionals.isEmpty ? lake.tables() : a.positionals.map { try TableRef(parsing: $0) }
         let dry = a.has("--dry-run")
         var results: [Lake.VacuumResult] = []
+        // Never beside a run: a live run's staged files look like leftovers.
+        let lock = try LakeLock(lakeRoot: project.lakeRoot, purpose: "strata vacuum") { Output.err("note: " + $0) }
         for t in tables { results.append(try lake.vacuum(t, retainVersions: Int64(retain), dryRun: dry)) }
+        withExtendedLifetime(lock) {}
         if !dry {
             let log = AuditLog(lakeRoot: project.lakeRoot, key: try AuditKey.fromEnvironment())
             let actor = AuditActor.resolve(flag: env.global.actor)

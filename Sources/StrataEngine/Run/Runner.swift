@@ -13,6 +13,8 @@ public struct RunOptions: Sendable {
     public var actor: String?
     /// Called with progress snapshots about twice a second while a pipeline runs.
     public var progress: (@Sendable (ProgressSnapshot) -> Void)?
+    /// Called when the run must wait for another process holding the lake's lock.
+    public var onWait: (@Sendable (String) -> Void)?
 
     public init(selectors: [String] = [], fullRefresh: Bool = false) {
         self.selectors = selectors
@@ -45,6 +47,9 @@ public struct Runner: Sendable {
     }
 
     public func run(_ options: RunOptions) throws -> RunReport {
+        // One run per lake at a time: the plan and every pipeline's incremental state are read under the lock.
+        let lock = try LakeLock(lakeRoot: project.lakeRoot, purpose: "strata run") { options.onWait?($0) }
+        defer { withExtendedLifetime(lock) {} }
         let runId = UUID().uuidString.lowercased()
         let plan = try Plan(project: project, existingTables: Set(lake.tables()))
         let selected = try plan.select(options.selectors)
@@ -198,11 +203,12 @@ public struct Runner: Sendable {
             if p.source.reads.isEmpty { inputDatasets.insert(LineageDataset(name: sourceDataset, schema: reader.schema), at: 0) }
             var outputs: [LineageDataset] = []
             // A full refresh replaces the pipeline's rejects (even with none this time) instead of adding a copy.
-            if quarantine.count > 0 || (options.fullRefresh && lake.exists(QuarantineCollector.table(for: p.writes))) {
+            let replaceRejects = options.fullRefresh || context.rebuild != nil
+            if quarantine.count > 0 || (replaceRejects && lake.exists(QuarantineCollector.table(for: p.writes))) {
                 let governedRows = try QuarantineCollector.governed(quarantine.batch(runId: runId, pipeline: p.name, at: context.startedAt),
                                                                     for: p.writes, masker: masker, policyDigest: governance.policies.digest)
                 let q = try lake.appendQuarantine(governedRows.batch, for: p.writes, pipeline: p.name, runId: runId,
-                                                  replace: options.fullRefresh, record: governedRows.record, prepare: hook)
+                                                  replace: replaceRejects, record: governedRows.record, prepare: hook)
                 facts.committed()
                 outputs.append(LineageDataset(name: recorder.dataset(q.table), schema: QuarantineCollector.schema))
             }

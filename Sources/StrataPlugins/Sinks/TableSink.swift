@@ -119,7 +119,8 @@ public struct TableSink: SinkConfig {
 
     public func open(input: Schema, _ context: RunContext) throws -> any BatchSink {
         var o = options
-        if context.fullRefresh { o.mode = .overwrite }
+        // A full refresh, or a source reading a rewritten upstream whole, replaces the rows.
+        if context.fullRefresh || context.rebuild != nil { o.mode = .overwrite }
         let schema = try outputSchema(input: input)
         let path = context.lakeRoot + "/" + target.relativePath
         if mode == .merge || mode == .scd2 {
@@ -154,7 +155,7 @@ final class TableBatchSink: BatchSink {
     }
 
     func stage() throws -> SinkStage {
-        let op = context.fullRefresh || config.options.mode == .overwrite ? "OVERWRITE" : "WRITE"
+        let op = context.fullRefresh || context.rebuild != nil || config.options.mode == .overwrite ? "OVERWRITE" : "WRITE"
         return SinkStage(write: try writer.stage(), operation: op)
     }
 

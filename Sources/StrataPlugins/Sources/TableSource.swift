@@ -11,7 +11,10 @@ public struct TableSource: SourceConfig {
         doc: """
         Reads the table's live Parquet files with Strata's own reader. With `incremental: true` (the \
         default) a run reads only the files committed since this pipeline last ran; `--full-refresh` \
-        reads everything. The pipeline runs after the pipeline that writes the table.
+        reads everything. When the table was rewritten since (a full refresh or overwrite upstream), it is \
+        read whole and an appending pipeline replaces its own table's rows instead of adding them again; \
+        re-masking rewrites (after a policy change) bring no new rows. The pipeline runs after the pipeline \
+        that writes the table.
         """,
         keys: [
             ConfigKey("table", "layer.name", required: true, "The table to read, e.g. bronze.users."),
@@ -71,7 +74,9 @@ public struct TableSource: SourceConfig {
                 if old.isSubset(of: live) || onlyRewrites {
                     only = latest.files.filter { !old.contains($0.path) && $0.dataChange }
                 } else {
-                    context.warn("\(table) was rewritten since this pipeline last read it; reading it whole")
+                    // Reading it whole and appending would add every row again: the pipeline rebuilds instead.
+                    context.warn("\(table) was rewritten since this pipeline last read it; reading it whole and rebuilding")
+                    context.requestRebuild("\(table) was rewritten")
                 }
             }
         }

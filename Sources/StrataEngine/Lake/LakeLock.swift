@@ -1,0 +1,54 @@
+import Foundation
+import StrataCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One writer per lake at a time: `strata run` and `strata vacuum` hold an exclusive lock on
+/// `<lake>/_state/run.lock` while they work, so two runs never plan on the same incremental
+/// state (which would ingest the same input twice) and vacuum never deletes a live run's staged
+/// files. A second process waits, saying for whom; the lock goes with the process (a killed run
+/// releases it).
+public final class LakeLock {
+    private let fd: Int32
+
+    /// Takes the lock, calling `waiting` with a description of the holder when it must wait.
+    public init(lakeRoot: String, purpose: String, waiting: (String) -> Void = { _ in }) throws {
+        let dir = lakeRoot + "/_state"
+        do {
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        } catch {
+            throw StrataError(.io, "cannot create \(dir)", cause: "\(error)")
+        }
+        let path = dir + "/run.lock"
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw StrataError(.io, "cannot open \(path)", cause: String(cString: strerror(errno))) }
+        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            guard errno == EWOULDBLOCK else {
+                let cause = String(cString: strerror(errno))
+                close(fd)
+                throw StrataError(.io, "cannot lock \(path)", cause: cause)
+            }
+            let holder = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) // only for the message
+            waiting("waiting for another strata process on this lake" + (holder.map { $0.isEmpty ? "" : " (\($0))" } ?? ""))
+            while flock(fd, LOCK_EX) != 0 {
+                if errno == EINTR { continue }
+                let cause = String(cString: strerror(errno))
+                close(fd)
+                throw StrataError(.io, "cannot lock \(path)", cause: cause)
+            }
+        }
+        self.fd = fd
+        let note = Array("\(purpose), pid \(getpid()), since \(ISO8601DateFormatter().string(from: Date()))\n".utf8)
+        _ = ftruncate(fd, 0) // the holder note is informational
+        _ = note.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
+    }
+
+    deinit {
+        _ = ftruncate(fd, 0)
+        _ = flock(fd, LOCK_UN)
+        close(fd)
+    }
+}

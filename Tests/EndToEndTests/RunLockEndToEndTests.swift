@@ -1,0 +1,60 @@
+import Foundation
+import StrataTestSupport
+import Testing
+
+/// Rows land once: a downstream append pipeline facing a rewritten upstream rebuilds, and two
+/// `strata run` on one lake take turns instead of ingesting the same input twice.
+@Suite(.serialized, .enabled(if: oraclesAvailable))
+struct RunLockEndToEndTests {
+    static let counts = """
+    import sys, json, glob, os
+    from deltalake import DeltaTable
+    root = sys.argv[1]
+    out = {}
+    for layer in ["bronze", "silver", "gold", "quarantine"]:
+        for path in sorted(glob.glob(f"{root}/datalake/{layer}/*")):
+            out[layer + "." + os.path.basename(path)] = len(DeltaTable(path).to_pyarrow_table())
+    print(json.dumps(out))
+    """
+
+    func counts(_ p: StrataProject) throws -> [String: Int] {
+        try p.pythonJSON(Self.counts) as! [String: Int]
+    }
+
+    @Test func fullRefreshOfAnUpstreamThenARunKeepsEveryRowOnce() throws {
+        let p = try DemoLakeEndToEndTests.demoProject()
+        #expect(try p.strata("run").status == 0)
+        let reference = try counts(p)
+        #expect(reference["silver.clickstream"] ?? 0 > 0)
+        let refresh = try p.strata("run", "--full-refresh", "bronze_clickstream")
+        #expect(refresh.status == 0, "\(refresh.stderr)")
+        let again = try p.strata("run")
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stderr.contains("rebuilding"), "\(again.stderr)")
+        #expect(try counts(p) == reference, "a full refresh upstream must not duplicate rows downstream")
+        #expect(try p.strata("audit", "reconcile").status == 0)
+    }
+
+    @Test func concurrentRunsTakeTurnsAndIngestOnce() throws {
+        let p = try DemoLakeEndToEndTests.demoProject()
+        // Reference: one run on a copy of the same project.
+        let single = try DemoLakeEndToEndTests.demoProject()
+        #expect(try single.strata("run").status == 0)
+        let reference = try counts(single)
+        let out = try p.pythonJSON("""
+        import sys, json, subprocess
+        root, strata = sys.argv[1], sys.argv[2]
+        procs = [subprocess.Popen([strata, "run"], cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(3)]
+        res = [p.communicate() + (p.returncode,) for p in procs]
+        print(json.dumps({"codes": [r[2] for r in res], "waited": sum("waiting for another strata process" in r[1] for r in res)}))
+        """, [TestPaths.strataBinary]) as! [String: Any]
+        #expect(out["codes"] as? [Int] == [0, 0, 0], "\(out)")
+        #expect(try counts(p) == reference, "concurrent runs must ingest each input once")
+        #expect(try p.strata("audit", "verify").status == 0)
+        #expect(try p.strata("audit", "reconcile").status == 0)
+        // The lock is gone with the processes: a later run does not wait.
+        let later = try p.strata("run")
+        #expect(later.status == 0)
+        #expect(!later.stderr.contains("waiting for another"), "\(later.stderr)")
+    }
+}
