@@ -12,6 +12,15 @@
 public struct ExpressionParser {
     private var tokens: [Token]
     private var pos = 0
+    /// How deep the tree under construction is (nesting plus operator chains).
+    private var depth = 0
+
+    /// The deepest expression tree accepted: type checking, evaluation, lineage and SQL printing
+    /// recurse over the tree, so a deeper one is refused with a clear error instead of
+    /// overflowing the stack.
+    public static let maxDepth = 256
+    /// The longest expression text accepted, in bytes.
+    public static let maxLength = 65_536
 
     /// Words that cannot be bare column names (quote them: `"end"`).
     static let reserved: Set<String> = [
@@ -21,6 +30,10 @@ public struct ExpressionParser {
 
     /// Parses one whole expression; trailing text is an error.
     public static func parse(_ text: String) throws(ExprError) -> Expr {
+        guard text.utf8.count <= maxLength else {
+            throw ExprError(.invalidConfig, "expression is \(text.utf8.count) bytes long; the limit is \(maxLength)", at: 0,
+                            hint: "split it into several derived columns")
+        }
         var p = ExpressionParser(tokens: try ExpressionLexer.tokens(text))
         if p.tokens.count == 1 { throw ExprError(.invalidConfig, "empty expression", at: 0) }
         let e = try p.expression()
@@ -70,11 +83,32 @@ public struct ExpressionParser {
         return false
     }
 
-    mutating func expression() throws(ExprError) -> Expr { try orExpr() }
+    mutating func expression() throws(ExprError) -> Expr {
+        try enter()
+        defer { depth -= 1 }
+        return try orExpr()
+    }
+
+    /// One level deeper; refused past `maxDepth`.
+    private mutating func enter() throws(ExprError) {
+        depth += 1
+        try checkDepth(depth)
+    }
+
+    private func checkDepth(_ d: Int) throws(ExprError) {
+        guard d <= Self.maxDepth else {
+            throw ExprError(.invalidConfig, "expression is nested or chained more than \(Self.maxDepth) levels deep",
+                            at: current.position, hint: "split it into several derived columns, or use in (...) for long lists")
+        }
+    }
 
     private mutating func orExpr() throws(ExprError) -> Expr {
+        let base = depth
+        defer { depth = base }
         var left = try andExpr()
         while current.isWord("OR") {
+            depth += 1 // a chain deepens the tree like nesting does
+            try checkDepth(depth)
             let at = advance().position + 1
             left = Expr(.binary(.or, left, try andExpr()), offset: left.offset > 0 ? left.offset : at)
         }
@@ -82,8 +116,12 @@ public struct ExpressionParser {
     }
 
     private mutating func andExpr() throws(ExprError) -> Expr {
+        let base = depth
+        defer { depth = base }
         var left = try notExpr()
         while current.isWord("AND") {
+            depth += 1 // a chain deepens the tree like nesting does
+            try checkDepth(depth)
             _ = advance()
             left = Expr(.binary(.and, left, try notExpr()), offset: left.offset)
         }
@@ -93,6 +131,8 @@ public struct ExpressionParser {
     private mutating func notExpr() throws(ExprError) -> Expr {
         if current.isWord("NOT") {
             let at = advance().position + 1
+            try enter()
+            defer { depth -= 1 }
             return Expr(.not(try notExpr()), offset: at)
         }
         return try predicate()
@@ -155,8 +195,12 @@ public struct ExpressionParser {
     }
 
     private mutating func concatExpr() throws(ExprError) -> Expr {
+        let base = depth
+        defer { depth = base }
         var left = try additive()
         while current.isSymbol("||") {
+            depth += 1 // a chain deepens the tree like nesting does
+            try checkDepth(depth)
             _ = advance()
             left = Expr(.binary(.concat, left, try additive()), offset: left.offset)
         }
@@ -164,8 +208,12 @@ public struct ExpressionParser {
     }
 
     private mutating func additive() throws(ExprError) -> Expr {
+        let base = depth
+        defer { depth = base }
         var left = try multiplicative()
         while current.isSymbol("+") || current.isSymbol("-") {
+            depth += 1 // a chain deepens the tree like nesting does
+            try checkDepth(depth)
             let op: BinaryOperator = advance().text == "+" ? .add : .subtract
             left = Expr(.binary(op, left, try multiplicative()), offset: left.offset)
         }
@@ -173,8 +221,12 @@ public struct ExpressionParser {
     }
 
     private mutating func multiplicative() throws(ExprError) -> Expr {
+        let base = depth
+        defer { depth = base }
         var left = try unary()
         while current.isSymbol("*") || current.isSymbol("/") || current.isSymbol("%") {
+            depth += 1 // a chain deepens the tree like nesting does
+            try checkDepth(depth)
             let t = advance().text
             let op: BinaryOperator = t == "*" ? .multiply : t == "/" ? .divide : .modulo
             left = Expr(.binary(op, left, try unary()), offset: left.offset)
@@ -187,10 +239,14 @@ public struct ExpressionParser {
             let at = advance().position + 1
             // `-5` is the literal -5 (so the smallest int64 can be written).
             if [.integer, .decimal, .double].contains(current.kind) { return try number(negative: true, at: at) }
+            try enter()
+            defer { depth -= 1 }
             return Expr(.negate(try unary()), offset: at)
         }
         if current.isSymbol("+") {
             _ = advance()
+            try enter()
+            defer { depth -= 1 }
             return try unary()
         }
         return try primary()

@@ -53,7 +53,7 @@ public struct Project: Sendable {
     static let topKeys: [ConfigKey] = [
         ConfigKey("version", "int", default: "1", "Config format version; only 1 exists."),
         ConfigKey("lake", "string", default: "datalake", "The lake folder, relative to this file."),
-        ConfigKey("policies", "string", default: "policies", "The governance policies folder, relative to this file; it must exist and hold policy files. `none` runs without governance (nothing is classified or masked), and only when written explicitly."),
+        ConfigKey("policies", "string", default: "policies", "The governance policies folder, relative to this file; it must exist and hold policy files. `none` runs without governance (nothing is classified by policy), and only when written explicitly."),
         ConfigKey("lineage", "map", "Lineage options: `url:` of an OpenLineage HTTP endpoint (e.g. Marquez) that also receives every event."),
         ConfigKey("pipelines", "map", required: true, "Pipelines by name: each has source, transforms and sink."),
     ]

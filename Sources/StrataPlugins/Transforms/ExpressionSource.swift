@@ -21,6 +21,9 @@ struct ExpressionSource: Sendable, Hashable {
         text = s
         location = loc
         self.path = path
+        // Syntax (and the depth and length limits) is checked when the config loads, so `validate`
+        // reports a bad expression even where the input schema is only known at run time.
+        do throws(ExprError) { _ = try ExpressionParser.parse(s) } catch { throw positioned(error) }
     }
 
     init(text: String, location: SourceLocation, path: String) {
