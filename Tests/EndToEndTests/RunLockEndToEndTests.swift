@@ -13,6 +13,7 @@ struct RunLockEndToEndTests {
     out = {}
     for layer in ["bronze", "silver", "gold", "quarantine"]:
         for path in sorted(glob.glob(f"{root}/datalake/{layer}/*")):
+            if not glob.glob(path + "/_delta_log/*.json"): continue  # a crashed first write: no table yet
             out[layer + "." + os.path.basename(path)] = len(DeltaTable(path).to_pyarrow_table())
     print(json.dumps(out))
     """
@@ -32,6 +33,25 @@ struct RunLockEndToEndTests {
         #expect(again.status == 0, "\(again.stderr)")
         #expect(again.stderr.contains("rebuilding"), "\(again.stderr)")
         #expect(try counts(p) == reference, "a full refresh upstream must not duplicate rows downstream")
+        #expect(try p.strata("audit", "reconcile").status == 0)
+    }
+
+    @Test func crashBetweenTheQuarantineAndTheMainCommitLeavesNoRejectTwice() throws {
+        let single = try DemoLakeEndToEndTests.demoProject()
+        #expect(try single.strata("run").status == 0)
+        let reference = try counts(single)
+        let p = try DemoLakeEndToEndTests.demoProject()
+        // Killed (as by kill -9) right after the first pipeline with rejects committed them.
+        let crashed = try p.strata("run", env: ["STRATA_CRASH_AT": "after-quarantine-commit"])
+        #expect(crashed.status != 0)
+        let afterCrash = try counts(p)
+        let orphaned = afterCrash.filter { $0.key.hasPrefix("quarantine.") && $0.value > 0 }
+        #expect(!orphaned.isEmpty, "the crash must leave rejects without their main commit: \(afterCrash)")
+        let rerun = try p.strata("run")
+        #expect(rerun.status == 0, "\(rerun.stderr)")
+        #expect(rerun.stderr.contains("voided"), "\(rerun.stderr)")
+        #expect(try counts(p) == reference, "rejects must land once")
+        #expect(try p.strata("audit", "verify").status == 0)
         #expect(try p.strata("audit", "reconcile").status == 0)
     }
 

@@ -137,6 +137,8 @@ public struct Runner: Sendable {
                 return result
             }
             for (k, v) in versions { context.recordState(k, v) }
+            let voided = try voidOrphanRejects(p, runId: runId, recorder: recorder)
+            if voided > 0 { context.warn("voided \(voided) quarantined row(s) of an earlier run that committed nothing (it crashed or failed)") }
             recorder.started(p)
             started = true
             let reader = try p.source.open(context)
@@ -211,6 +213,7 @@ public struct Runner: Sendable {
                                                   replace: replaceRejects, record: governedRows.record, prepare: hook)
                 facts.committed()
                 outputs.append(LineageDataset(name: recorder.dataset(q.table), schema: QuarantineCollector.schema))
+                CrashPoint.reach("after-quarantine-commit")
             }
             let summary = try commit(try s.stage(), pipeline: p.name, context: context, governance: try governed.annotations(), hook: hook)
             facts.committed()
