@@ -268,6 +268,26 @@ struct CommitProtocolEndToEndTests {
         try run(p)
     }
 
+    @Test func theLakeMustBeAFolderOfItsOwn() throws {
+        let p = try Self.project()
+        for (lake, what) in [("/", "the file system root"), (".", "the project folder")] {
+            try p.write("pipelines.yaml", Self.pipelines.replacingOccurrences(of: "version: 1\n", with: "version: 1\nlake: \(lake)\n"))
+            let r = try p.strata("validate")
+            #expect(r.status == 2, "\(r.stderr)")
+            #expect(r.stderr.contains("pipelines.yaml:2:") && r.stderr.contains(what), "\(r.stderr)")
+        }
+        // An existing folder with other files is refused until --force says it is meant.
+        try p.write("stuff/notes.txt", "mine")
+        try p.write("pipelines.yaml", Self.pipelines.replacingOccurrences(of: "version: 1\n", with: "version: 1\nlake: stuff\n"))
+        let refused = try p.strata("run")
+        #expect(refused.status == 2, "\(refused.stderr)")
+        #expect(refused.stderr.contains("not a Strata lake") && refused.stderr.contains("notes.txt") && refused.stderr.contains("--force"), "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: p.root + "/stuff/_audit"))
+        try run(p, "--force")
+        #expect(FileManager.default.fileExists(atPath: p.root + "/stuff/_audit"))
+        try run(p) // a Strata lake now: no --force needed
+    }
+
     @Test func unreadableGovernanceRecordStopsReadsAndWrites() throws {
         let p = try Self.project()
         try p.write("policies/classification.yaml", Self.classification)

@@ -5,10 +5,11 @@ import Foundation
 /// `strata run [SELECTOR...] [--full-refresh]`: runs pipelines and prints a summary.
 enum RunCommand {
     static func run(_ args: [String], _ env: CommandEnvironment) throws -> Int32 {
-        let a = try Arguments(args, options: [], switches: ["--full-refresh", "--quiet", "-q"])
+        let a = try Arguments(args, options: [], switches: ["--full-refresh", "--quiet", "-q", "--force"])
         let project = try env.loadProject()
         var options = RunOptions(selectors: a.positionals, fullRefresh: a.has("--full-refresh"))
         options.actor = env.global.actor
+        options.force = a.has("--force")
         options.onWait = { Output.err("note: " + $0) }
         let interactive = Output.stderrIsTerminal && !a.has("--quiet") && !a.has("-q")
         if interactive {

@@ -12,6 +12,20 @@ import Darwin
 /// files. A second process waits, saying for whom; the lock goes with the process (a killed run
 /// releases it).
 public final class LakeLock {
+    /// Refuses to start writing into an existing folder that holds other things and no Strata
+    /// lake yet (a mistyped `lake:`), unless `force`.
+    public static func checkDedicated(_ lakeRoot: String, force: Bool) throws {
+        let fm = FileManager.default
+        guard !force, let names = try? fm.contentsOfDirectory(atPath: lakeRoot) else { return } // absent: Strata creates it
+        let own = Set(Layer.allCases.map(\.rawValue) + ["_audit", "_state", "_keys", "_tmp"])
+        if names.contains(where: { own.contains($0) }) { return }
+        let foreign = names.filter { !$0.hasPrefix(".") && $0 != "landing" }.sorted()
+        guard !foreign.isEmpty else { return }
+        throw StrataError(.invalidConfig, "the lake folder \(lakeRoot) is not a Strata lake and already holds other files ("
+                              + foreign.prefix(5).joined(separator: ", ") + (foreign.count > 5 ? ", …" : "") + ")",
+                          path: "lake", hint: "point `lake:` at a dedicated folder, or pass --force to use this one")
+    }
+
     private let fd: Int32
 
     /// Takes the lock, calling `waiting` with a description of the holder when it must wait.

@@ -105,7 +105,13 @@ public struct Project: Sendable {
         let absConfig = URL(fileURLWithPath: configPath).standardizedFileURL.path
         let dir = (absConfig as NSString).deletingLastPathComponent
         func resolve(_ p: String) -> String { p.hasPrefix("/") ? p : (dir as NSString).appendingPathComponent(p) }
-        let lake = resolve(try top.string("lake", default: "datalake"))
+        let lake = URL(fileURLWithPath: resolve(try top.string("lake", default: "datalake"))).standardizedFileURL.path
+        // The lake is a folder of its own: Strata writes _audit, _state, _keys and layer folders into it.
+        let home = ProcessInfo.processInfo.environment["HOME"].map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+        if lake == "/" || lake == home || lake == dir {
+            throw top.error("lake", .invalidConfig, "'\(lake)' cannot be the lake: it must be a folder of its own, not \(lake == "/" ? "the file system root" : lake == dir ? "the project folder" : "the home folder")",
+                            hint: "use a dedicated folder such as `lake: datalake`")
+        }
         let policiesText = try top.string("policies", default: "policies")
         let policies = resolve(policiesText)
 

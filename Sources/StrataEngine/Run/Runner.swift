@@ -13,6 +13,8 @@ public struct RunOptions: Sendable {
     public var actor: String?
     /// Called with progress snapshots about twice a second while a pipeline runs.
     public var progress: (@Sendable (ProgressSnapshot) -> Void)?
+    /// Write into an existing folder that holds other files (see `LakeLock.checkDedicated`).
+    public var force = false
     /// Called when the run must wait for another process holding the lake's lock.
     public var onWait: (@Sendable (String) -> Void)?
 
@@ -48,6 +50,7 @@ public struct Runner: Sendable {
 
     public func run(_ options: RunOptions) throws -> RunReport {
         // One run per lake at a time: the plan and every pipeline's incremental state are read under the lock.
+        try LakeLock.checkDedicated(project.lakeRoot, force: options.force)
         let lock = try LakeLock(lakeRoot: project.lakeRoot, purpose: "strata run") { options.onWait?($0) }
         defer { withExtendedLifetime(lock) {} }
         let runId = UUID().uuidString.lowercased()
