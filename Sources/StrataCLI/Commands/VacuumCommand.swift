@@ -17,6 +17,9 @@ enum VacuumCommand {
         // Never beside a run: a live run's staged files look like leftovers.
         let lock = try LakeLock(lakeRoot: project.lakeRoot, purpose: "strata vacuum") { Output.err("note: " + $0) }
         for t in tables { results.append(try lake.vacuum(t, retainVersions: Int64(retain), dryRun: dry)) }
+        if a.positionals.isEmpty {
+            for t in lake.crashedFirstWrites() { results.append(try lake.removeCrashedFirstWrite(t, dryRun: dry)) }
+        }
         withExtendedLifetime(lock) {}
         if !dry {
             let log = AuditLog(lakeRoot: project.lakeRoot, key: try AuditKey.fromEnvironment())

@@ -33,7 +33,12 @@ extension Lake {
         let fm = FileManager.default
         if let walker = fm.enumerator(atPath: root) {
             while let rel = walker.nextObject() as? String {
-                if rel.hasPrefix("_delta_log") { walker.skipDescendants(); continue }
+                // A commit's temporary file left by a crash between writing it and linking it in.
+                if rel.hasPrefix("_delta_log/.strata-commit-") && rel.hasSuffix(".json.tmp") {
+                    files.append(rel)
+                    continue
+                }
+                if rel.hasPrefix("_delta_log") { continue }
                 if rel.hasPrefix("_staging") {
                     files.append(rel)
                     walker.skipDescendants()
@@ -56,5 +61,33 @@ extension Lake {
             }
         }
         return VacuumResult(table: table, files: files.sorted(), bytes: bytes, oldestReadableVersion: oldest)
+    }
+
+    /// Table folders that a crashed first write left: staged part files (and possibly a temporary
+    /// commit file) but no committed version. No reader sees them as a table.
+    public func crashedFirstWrites() -> [TableRef] {
+        let fm = FileManager.default
+        var out: [TableRef] = []
+        for layer in Layer.allCases {
+            guard let names = try? fm.contentsOfDirectory(atPath: root + "/" + layer.rawValue) else { continue } // no layer folder yet
+            for n in names.sorted() where TableRef.isValidName(n) {
+                let t = TableRef(layer: layer, name: n)
+                guard !exists(t), let entries = try? fm.contentsOfDirectory(atPath: path(of: t)) else { continue } // not a folder
+                let log = (try? fm.contentsOfDirectory(atPath: path(of: t) + "/_delta_log")) ?? [] // no log folder: nothing in it
+                if entries.allSatisfy({ $0 == "_staging" || $0 == "_delta_log" }), log.allSatisfy({ $0.hasSuffix(".tmp") }) {
+                    out.append(t)
+                }
+            }
+        }
+        return out
+    }
+
+    /// Deletes a crashed first write's folder (see `crashedFirstWrites`).
+    public func removeCrashedFirstWrite(_ table: TableRef, dryRun: Bool) throws -> VacuumResult {
+        let fm = FileManager.default
+        let files = ((fm.enumerator(atPath: path(of: table))?.allObjects as? [String]) ?? []).filter { $0.hasSuffix(".parquet") || $0.hasSuffix(".tmp") }
+        let bytes = files.reduce(0) { $0 + ((((try? fm.attributesOfItem(atPath: path(of: table) + "/" + $1))?[.size]) as? Int) ?? 0) } // sizes are informational
+        if !dryRun { try fm.removeItem(atPath: path(of: table)) }
+        return VacuumResult(table: table, files: files.sorted(), bytes: bytes, oldestReadableVersion: 0)
     }
 }
