@@ -66,53 +66,55 @@ extension Runner {
     /// then every file that held the weaker form is deleted. Older versions that referenced those
     /// files then read as "purged by policy".
     func remask(governance: Governance, masker: Masker, recorder: RunRecorder) throws -> [RemaskNeed] {
-        var done: [RemaskNeed] = []
-        for t in lake.tables() {
-            guard let n = try lake.remaskNeed(t, governance: governance) else { continue }
-            let tablePath = lake.path(of: t)
-            let snap = try lake.snapshot(t)
-            // Live files are rewritten through the conformer (REMASK); when only files of older versions
-            // hold the weaker form, the commit changes no file and records the purge (PURGE). The commit
-            // comes first, the deletions after: a crash in between leaves files the next run purges.
-            var o = TableWriteOptions()
-            o.mode = n.need.liveFiles > 0 ? .overwrite : .append
-            o.rewrite = true
-            o.partitionBy = snap.metadata.partitionColumns
-            o.evolveSchema = false
-            let writer = try DeltaTableWriter(table: t, tablePath: tablePath, schema: snap.schema, options: o)
-            let operation = n.need.liveFiles > 0 ? "REMASK" : "PURGE"
-            do {
-                if n.need.liveFiles > 0 {
-                    let conformer = StoredFormConformer(governance: n.governance, target: n.target, masker: masker)
-                    let reader = try lake.reader(t)
-                    while let b = try reader.next() { try writer.write(try conformer.conform(b)) }
-                }
-                let record = Self.remaskRecord(n.governance.latest, table: t, schema: snap.schema, target: n.target,
-                                               governance: governance)
-                let ctx = CommitContext(operation: operation, runId: recorder.runId,
-                                        info: [GovernanceRecord.commitInfoKey: try record.encoded(),
-                                               "strataRemasked": n.need.columns.joined(separator: ","),
-                                               "strataPurgedFiles": String(n.weak.count)],
-                                        prepare: recorder.commitHook(pipeline: "remask", columns: { snap.schema.names },
-                                                                     masks: { n.target.mapValues(\.description) }))
-                _ = try writer.commit(ctx, force: true)
-            } catch {
-                writer.abort()
-                throw StrataError.wrap(error, .runFailed, "re-masking \(t) after a policy change failed; nothing was changed")
+        try lake.tables().compactMap { t in try remask(t, governance: governance, masker: masker, recorder: recorder) }
+    }
+
+    /// Re-masks one table if it needs it (also right after a commit whose stored form is stronger
+    /// than earlier commits', e.g. when the detector classified a column only now).
+    func remask(_ t: TableRef, governance: Governance, masker: Masker, recorder: RunRecorder) throws -> RemaskNeed? {
+        guard let n = try lake.remaskNeed(t, governance: governance) else { return nil }
+        let tablePath = lake.path(of: t)
+        let snap = try lake.snapshot(t)
+        // Live files are rewritten through the conformer (REMASK); when only files of older versions
+        // hold the weaker form, the commit changes no file and records the purge (PURGE). The commit
+        // comes first, the deletions after: a crash in between leaves files the next run purges.
+        var o = TableWriteOptions()
+        o.mode = n.need.liveFiles > 0 ? .overwrite : .append
+        o.rewrite = true
+        o.partitionBy = snap.metadata.partitionColumns
+        o.evolveSchema = false
+        let writer = try DeltaTableWriter(table: t, tablePath: tablePath, schema: snap.schema, options: o)
+        let operation = n.need.liveFiles > 0 ? "REMASK" : "PURGE"
+        do {
+            if n.need.liveFiles > 0 {
+                let conformer = StoredFormConformer(governance: n.governance, target: n.target, masker: masker)
+                let reader = try lake.reader(t)
+                while let b = try reader.next() { try writer.write(try conformer.conform(b)) }
             }
-            let liveAfter = Set(try lake.snapshot(t).files.map(\.path))
-            for path in n.weak where !liveAfter.contains(path) {
-                let full = tablePath + "/" + path
-                guard FileManager.default.fileExists(atPath: full) else { continue }
-                do {
-                    try FileManager.default.removeItem(atPath: full)
-                } catch {
-                    throw StrataError(.io, "cannot purge \(t) file \(path), which holds values the policies now forbid", cause: "\(error)")
-                }
-            }
-            done.append(n.need)
+            let record = Self.remaskRecord(n.governance.latest, table: t, schema: snap.schema, target: n.target,
+                                           governance: governance)
+            let ctx = CommitContext(operation: operation, runId: recorder.runId,
+                                    info: [GovernanceRecord.commitInfoKey: try record.encoded(),
+                                           "strataRemasked": n.need.columns.joined(separator: ","),
+                                           "strataPurgedFiles": String(n.weak.count)],
+                                    prepare: recorder.commitHook(pipeline: "remask", columns: { snap.schema.names },
+                                                                 masks: { n.target.mapValues(\.description) }))
+            _ = try writer.commit(ctx, force: true)
+        } catch {
+            writer.abort()
+            throw StrataError.wrap(error, .runFailed, "re-masking \(t) after a policy change failed; nothing was changed")
         }
-        return done
+        let liveAfter = Set(try lake.snapshot(t).files.map(\.path))
+        for path in n.weak where !liveAfter.contains(path) {
+            let full = tablePath + "/" + path
+            guard FileManager.default.fileExists(atPath: full) else { continue }
+            do {
+                try FileManager.default.removeItem(atPath: full)
+            } catch {
+                throw StrataError(.io, "cannot purge \(t) file \(path), which holds values the policies now forbid", cause: "\(error)")
+            }
+        }
+        return n.need
     }
 
     /// The operations of commits that purge files by policy.
