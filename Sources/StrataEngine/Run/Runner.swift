@@ -220,12 +220,12 @@ public struct Runner: Sendable {
             }
             let summary = try commit(try s.stage(), pipeline: p.name, context: context, governance: try governed.annotations(), hook: hook)
             facts.committed()
+            sink = nil
             // This commit may store a column more strongly than earlier ones (the detector classified it
             // only now): the earlier files are re-masked at once, not at the next run.
             if let n = try remask(p.writes, governance: governance, masker: masker, recorder: recorder) {
                 context.warn("re-masked after this commit: " + n.doneSummary)
             }
-            sink = nil
             result.masks = governed.recordedMasks.mapValues(\.description)
             for d in governed.declassified {
                 try recorder.declassified(table: p.writes, pipeline: p.name, column: d.column, tags: d.tags.map(\.name).sorted(), reason: d.reason)
