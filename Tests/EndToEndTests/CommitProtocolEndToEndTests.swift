@@ -211,6 +211,28 @@ struct CommitProtocolEndToEndTests {
         #expect(found.hasPrefix("0 "), "raw e-mails stored: \(found)")
     }
 
+    @Test func aStrongerMethodOrARefusalReachesStoredData() throws {
+        let p = try Self.project()
+        try p.write("policies/classification.yaml", Self.classification)
+        try run(p)
+        // silver stores the e-mails hashed; now the policy says null in silver and refuse in gold.
+        try p.write("policies/masking.yaml", Self.masking
+            .replacingOccurrences(of: "  silver: {store_raw: []}", with: "  silver: {store_raw: [], masking: {pii.email: \"null\"}}")
+            .replacingOccurrences(of: "  gold: {store_raw: []}", with: "  gold: {store_raw: [], masking: {pii.email: refuse}}"))
+        let v = try p.strata("validate")
+        #expect(v.stdout.contains("needs re-masking: silver.contacts") && v.stdout.contains("needs re-masking: gold.contacts")
+                || v.status == 3, "\(v.stdout)\n\(v.stderr)")
+        _ = try p.strata("run")
+        let out = try p.pythonJSON("""
+        import sys, json
+        from deltalake import DeltaTable
+        root = sys.argv[1]
+        print(json.dumps({t: [r["contact"] for r in DeltaTable(root + "/datalake/" + t).to_pyarrow_table().to_pylist()] for t in ["silver/contacts", "gold/contacts"]}))
+        """) as! [String: [Any]]
+        #expect(out["silver/contacts"]?.isEmpty == false && out["silver/contacts"]?.allSatisfy { $0 is NSNull } == true, "\(out)")
+        #expect(out["gold/contacts"]?.isEmpty == false && out["gold/contacts"]?.allSatisfy { $0 is NSNull } == true, "\(out)")
+    }
+
     @Test func silverQuarantineIsEncryptedAndReplacedByFullRefresh() throws {
         let p = try Self.project()
         try p.write("policies/classification.yaml", Self.classification)

@@ -62,6 +62,28 @@ struct RunLockEndToEndTests {
         #expect(try p.strata("audit", "reconcile").status == 0)
     }
 
+    @Test func aRemaskDoesNotHideRowsDownstreamHasNotReadYet() throws {
+        let p = try DemoLakeEndToEndTests.demoProject()
+        #expect(try p.strata("run").status == 0)
+        // New events reach bronze only; then a policy change makes bronze re-mask every file.
+        let day = try String(contentsOfFile: p.root + "/datalake/landing/clickstream/events-2025-01-01.jsonl", encoding: .utf8)
+        let renamed = day.replacingOccurrences(of: "\"event_id\": \"", with: "\"event_id\": \"new-")
+            .replacingOccurrences(of: "\"event_id\":\"", with: "\"event_id\":\"new-")
+        #expect(renamed != day)
+        try p.write("datalake/landing/clickstream/events-2030-01-01.jsonl", renamed)
+        #expect(try p.strata("run", "bronze_clickstream").status == 0)
+        let masking = try String(contentsOfFile: p.root + "/policies/masking.yaml", encoding: .utf8)
+        let tightened = masking.replacingOccurrences(of: "  bronze:\n    store_raw: [\"*\"]", with: "  bronze:\n    store_raw: [pii.*, sensitive.*]")
+        #expect(tightened != masking)
+        try tightened.write(toFile: p.root + "/policies/masking.yaml", atomically: true, encoding: .utf8)
+        let r = try p.strata("run")
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("re-masked after a policy change: bronze.clickstream"), "\(r.stderr)")
+        let c = try counts(p)
+        #expect(c["bronze.clickstream"] != nil && c["silver.clickstream"] == c["bronze.clickstream"].map { $0 - (c["quarantine.silver_clickstream"] ?? 0) },
+                "silver must read the rows bronze took before the re-mask: \(c)")
+    }
+
     @Test func concurrentRunsTakeTurnsAndIngestOnce() throws {
         let p = try DemoLakeEndToEndTests.demoProject()
         // Reference: one run on a copy of the same project.

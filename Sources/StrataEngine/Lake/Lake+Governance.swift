@@ -72,17 +72,39 @@ public struct StoredFormConformer: Sendable {
     }
 
     /// Each column's target form as the policies require it now: what the latest commit stored,
-    /// strengthened by the layer gate's masks for columns stored raw (a policy tightened after the
-    /// data was written). A column the gate would refuse is nulled on read.
+    /// strengthened by the layer gate where it now asks more (a column classified after it was
+    /// written raw, a stronger method than the one stored, applied on top of it). A column the gate
+    /// now refuses is nulled. `_raw` of a silver or gold pipeline's quarantine table is tokenized.
     public static func target(for table: TableRef, schema: Schema, governance g: TableGovernance,
                               policies: Governance) -> [String: MaskMethod] {
         let tags = policies.tags(table: table, schema: schema, propagated: g.tags)
         var target = g.masks
-        let plan = policies.planWrite(table: table, schema: schema, tags: tags,
-                                      preMasked: Set(g.masks.keys).union(g.latest?.derivedColumns ?? []))
-        for (c, m) in plan.masks where target[c] == nil { target[c] = m }
-        for c in plan.refusedColumns where target[c] == nil { target[c] = .null }
+        // Columns computed from masked values are not masked again; every other column meets the gate.
+        let plan = policies.planWrite(table: table, schema: schema, tags: tags, preMasked: g.latest?.derivedColumns ?? [])
+        for d in plan.decisions {
+            switch d.action {
+            case .mask(let m, _):
+                if let stored = target[d.column], stored == m || stored.strength >= m.strength { continue }
+                target[d.column] = m
+            case .refuse:
+                target[d.column] = .null
+            case .storeRaw, .preMasked:
+                break
+            }
+        }
+        if table.layer == .quarantine, !table.name.hasPrefix(Layer.bronze.rawValue + "_"), schema.index(of: "_raw") != nil {
+            target["_raw"] = target["_raw"] ?? .tokenize
+        }
         return target
+    }
+
+    /// Target columns whose mask changes the column's type: they cannot be re-masked in place
+    /// (reads null them; the table needs a `--full-refresh`).
+    public static func typeChanging(_ target: [String: MaskMethod], schema: Schema) -> Set<String> {
+        Set(target.compactMap { c, m in
+            guard let f = schema.field(named: c) else { return nil }
+            return (try? m.outputType(for: f.type, column: c)) == f.type ? nil : c // not applicable counts as changing
+        })
     }
 
     public func conform(_ batch: Batch) throws -> Batch {

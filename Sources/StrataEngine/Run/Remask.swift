@@ -39,7 +39,11 @@ extension Lake {
         -> (need: RemaskNeed, governance: TableGovernance, target: [String: MaskMethod], live: Set<String>, weak: [String])? {
         let g = try self.governance(of: t)
         let snap = try snapshot(t)
-        let target = StoredFormConformer.target(for: t, schema: snap.schema, governance: g, policies: governance)
+        let all = StoredFormConformer.target(for: t, schema: snap.schema, governance: g, policies: governance)
+        // A mask that changes a column's type cannot be applied in place: reads null that column,
+        // and the table needs a full refresh (reported, never nulled in storage).
+        let changing = StoredFormConformer.typeChanging(all, schema: snap.schema)
+        let target = all.filter { !changing.contains($0.key) }
         guard !target.isEmpty else { return nil }
         var columns = Set<String>()
         var weak: [String] = []
@@ -85,24 +89,40 @@ extension Runner {
         o.evolveSchema = false
         let writer = try DeltaTableWriter(table: t, tablePath: tablePath, schema: snap.schema, options: o)
         let operation = n.need.liveFiles > 0 ? "REMASK" : "PURGE"
+        var rewrites: [String: String] = [:]
+        let facts = CommitFacts()
         do {
             if n.need.liveFiles > 0 {
+                // File by file, so each new file maps to the one it replaces: incremental readers
+                // downstream skip what they read before and still read what they have not.
                 let conformer = StoredFormConformer(governance: n.governance, target: n.target, masker: masker)
-                let reader = try lake.reader(t)
-                while let b = try reader.next() { try writer.write(try conformer.conform(b)) }
+                for f in snap.files {
+                    let reader = try DeltaTableReader(tablePath: tablePath, version: snap.version, onlyFiles: [f])
+                    while let b = try reader.next() { try writer.write(try conformer.conform(b)) }
+                    for path in try writer.closeParts() { rewrites[path] = f.path }
+                }
             }
             let record = Self.remaskRecord(n.governance.latest, table: t, schema: snap.schema, target: n.target,
                                            governance: governance)
             let ctx = CommitContext(operation: operation, runId: recorder.runId,
                                     info: [GovernanceRecord.commitInfoKey: try record.encoded(),
                                            "strataRemasked": n.need.columns.joined(separator: ","),
-                                           "strataPurgedFiles": String(n.weak.count)],
-                                    prepare: recorder.commitHook(pipeline: "remask", columns: { snap.schema.names },
-                                                                 masks: { n.target.mapValues(\.description) }))
+                                           "strataPurgedFiles": String(n.weak.count),
+                                           DeltaCommitInfo.rewritesKey: String(decoding: try JSONSerialization.data(withJSONObject: rewrites, options: [.sortedKeys]), as: UTF8.self)],
+                                    prepare: facts.hook(recorder.commitHook(pipeline: "remask", columns: { snap.schema.names },
+                                                                            masks: { n.target.mapValues(\.description) })))
             _ = try writer.commit(ctx, force: true)
         } catch {
             writer.abort()
-            throw StrataError.wrap(error, .runFailed, "re-masking \(t) after a policy change failed; nothing was changed")
+            let e = StrataError.wrap(error, .runFailed, "re-masking \(t) after a policy change failed; nothing was changed")
+            // The failure is audited like a pipeline's: a commit record already written is cancelled.
+            if let auditError = recorder.recordFailure({
+                if let pending = facts.pending {
+                    try recorder.commitFailed(table: pending.table, version: pending.version, pipeline: "remask", error: e)
+                }
+                try recorder.failed(table: t, pipeline: "remask", error: e)
+            }) { throw auditError }
+            throw e
         }
         let liveAfter = Set(try lake.snapshot(t).files.map(\.path))
         for path in n.weak where !liveAfter.contains(path) {

@@ -60,6 +60,9 @@ public struct Runner: Sendable {
         let masker = Masker(keys: KeyStore(lakeRoot: project.lakeRoot))
         let recorder = try RunRecorder(project: project, actor: options.actor, runId: runId, policyDigest: governance.policies.digest)
         try recorder.recordDigestChanges()
+        // Storage first, before the pipelines are even checked (a policy change can break a plan):
+        // nothing the current policies forbid stays in any table.
+        let remasked = try remask(governance: governance, masker: masker, recorder: recorder)
         // Configuration errors (unknown columns, type errors) and policy refusals stop the run
         // before any data is read; a refusal is still audited.
         var resolver: ProjectSchemaResolver
@@ -72,8 +75,6 @@ public struct Runner: Sendable {
             throw e
         }
         let started = Date()
-        // Storage first: nothing the current policies forbid stays in any table.
-        let remasked = try remask(governance: governance, masker: masker, recorder: recorder)
         var results: [PipelineResult] = []
         var failed = Set<String>()
         for (i, p) in selected.enumerated() {
@@ -223,8 +224,14 @@ public struct Runner: Sendable {
             sink = nil
             // This commit may store a column more strongly than earlier ones (the detector classified it
             // only now): the earlier files are re-masked at once, not at the next run.
-            if let n = try remask(p.writes, governance: governance, masker: masker, recorder: recorder) {
-                context.warn("re-masked after this commit: " + n.doneSummary)
+            // Its failure (audited) does not undo the pipeline's commit: reads stay masked file by file,
+            // and the next run re-masks.
+            do {
+                if let n = try remask(p.writes, governance: governance, masker: masker, recorder: recorder) {
+                    context.warn("re-masked after this commit: " + n.doneSummary)
+                }
+            } catch {
+                context.warn("\(error); the next run re-masks \(p.writes)")
             }
             result.masks = governed.recordedMasks.mapValues(\.description)
             for d in governed.declassified {

@@ -129,3 +129,10 @@ public struct DeltaCommitInfo: Sendable, Hashable {
         self.fields = fields
     }
 }
+
+extension DeltaCommitInfo {
+    /// The `commitInfo` field of a rewrite of the same rows (Strata's re-masking): a JSON object
+    /// mapping each file the commit adds to the file it replaces, so incremental readers know
+    /// which rewritten files hold rows they already read.
+    public static let rewritesKey = "strataRewrites"
+}

@@ -18,25 +18,13 @@ public struct DeltaFileStats: Sendable, Hashable {
 
     /// Stats from a file's column statistics, `columnStats[i]` describing `schema[i]`.
     ///
-    /// Booleans, NaN and infinities get no min/max. Strings get none either: the log is
-    /// immutable, so a value copied into it (an e-mail written before a policy classified its
-    /// column) could never be re-masked or purged. The Parquet files keep their own statistics.
+    /// Only row and null counts: no column value ever goes into the log. The log is immutable, so a
+    /// value copied there (an e-mail, a birth date, an amount, written before a policy classified
+    /// its column) could never be re-masked or purged. The Parquet files keep their own statistics.
     public init(numRecords: Int, schema: Schema, columnStats: [ColumnStats]) {
         precondition(schema.count == columnStats.count, "one ColumnStats per field")
         self.init(numRecords: numRecords)
-        for (f, s) in zip(schema.fields, columnStats) {
-            nullCount[f.name] = s.nullCount
-            if let v = s.min, let b = DeltaFileStats.bound(v) { minValues[f.name] = b }
-            if let v = s.max, let b = DeltaFileStats.bound(v) { maxValues[f.name] = b }
-        }
-    }
-
-    static func bound(_ v: Value) -> Value? {
-        switch v {
-        case .null, .bool, .string: return nil
-        case .double(let d): return d.isFinite ? v : nil
-        default: return v
-        }
+        for (f, s) in zip(schema.fields, columnStats) { nullCount[f.name] = s.nullCount }
     }
 
     /// The JSON form Delta stores (as a string) in `add.stats`; keys sorted for stable output.

@@ -140,6 +140,17 @@ public final class DeltaTableWriter {
         }
     }
 
+    /// Closes every open part file, so the next rows start new ones; returns the table-relative
+    /// paths of the parts closed since the last call (a rewrite maps them to the file they replace).
+    public func closeParts() throws -> [String] {
+        for key in Array(open.keys) { try close(key) }
+        let paths = finished[reported...].map(\.relative)
+        reported = finished.count
+        return Array(paths)
+    }
+
+    private var reported = 0
+
     private func close(_ key: String) throws {
         guard let o = open.removeValue(forKey: key) else { return }
         let summary = try o.writer.close()

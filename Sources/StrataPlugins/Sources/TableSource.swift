@@ -1,6 +1,7 @@
 public import StrataCore
 public import StrataConfig
 import StrataFormats
+import Foundation
 
 /// `type: table` source: reads a Delta table of the lake, by default only what is new since the
 /// pipeline's last run.
@@ -65,14 +66,43 @@ public struct TableSource: SourceConfig {
                 let before = try log.snapshot(at: seen)
                 let old = Set(before.files.map(\.path))
                 let live = Set(latest.files.map(\.path))
-                // Rewrites of the same rows (re-masking after a policy change) add and remove files with
-                // `dataChange: false`: their files hold nothing new, and what they removed was read before.
+                // Rewrites of the same rows (re-masking after a policy change) remove and add files with
+                // `dataChange: false` and say which file each new one replaces: a rewritten file whose
+                // origin was read before holds nothing new; one whose origin was not is still to read.
                 var onlyRewrites = true
+                var origin: [String: String] = [:]
+                var rewritten: [String] = []
                 for v in (seen + 1)...latest.version where onlyRewrites {
-                    for case .remove(let r) in try log.actions(version: v) where r.dataChange { onlyRewrites = false }
+                    for a in try log.actions(version: v) {
+                        switch a {
+                        case .remove(let r) where r.dataChange:
+                            onlyRewrites = false
+                        case .add(let f) where !f.dataChange:
+                            rewritten.append(f.path)
+                        case .commitInfo(let c):
+                            guard let text = c.fields[DeltaCommitInfo.rewritesKey]?.stringValue else { continue }
+                            guard let map = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: String] else { // unreadable map: read whole
+                                onlyRewrites = false
+                                continue
+                            }
+                            for (new, old) in map { origin[new] = old }
+                        default:
+                            break
+                        }
+                    }
                 }
-                if old.isSubset(of: live) || onlyRewrites {
-                    only = latest.files.filter { !old.contains($0.path) && $0.dataChange }
+                func firstOrigin(_ path: String) -> String {
+                    var p = path
+                    var seenPaths = Set<String>()
+                    while let o = origin[p], seenPaths.insert(p).inserted { p = o }
+                    return p
+                }
+                // A rewrite without the map (another tool's compaction) cannot say what is new.
+                if rewritten.contains(where: { origin[$0] == nil }) { onlyRewrites = false }
+                if old.isSubset(of: live) {
+                    only = latest.files.filter { !old.contains($0.path) }
+                } else if onlyRewrites {
+                    only = latest.files.filter { !old.contains(firstOrigin($0.path)) }
                 } else {
                     // Reading it whole and appending would add every row again: the pipeline rebuilds instead.
                     context.warn("\(table) was rewritten since this pipeline last read it; reading it whole and rebuilding")
