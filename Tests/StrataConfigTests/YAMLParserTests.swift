@@ -255,18 +255,16 @@ func failure(_ body: () throws -> Any?) -> StrataError? {
 
     // MARK: - Hostile input
 
-    @Test func billionLaughsIsRefusedFast() throws {
+    @Test func billionLaughsIsRefused() throws {
         var doc = "a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
         for i in 1...9 {
             doc += "a\(i): &a\(i) [" + Array(repeating: "*a\(i - 1)", count: 9).joined(separator: ", ") + "]\n"
         }
-        let start = ContinuousClock.now
+        // Refused by counting expanded nodes, not by expanding them (timing belongs in benchmarks).
         let e = failure { try parse(doc) }
-        let elapsed = ContinuousClock.now - start
         #expect(e?.code == .invalidConfig)
         #expect(e?.description.hasPrefix("f.yaml:5:") == true)
         #expect(e?.message == "aliases expand to more than 10000 nodes")
-        #expect(elapsed < .milliseconds(200))
     }
 
     @Test func aliasesWithinTheLimitAreAccepted() throws {
@@ -280,9 +278,7 @@ func failure(_ body: () throws -> Any?) -> StrataError? {
 
     @Test func deepNestingIsRefused() throws {
         let flow = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
-        let start = ContinuousClock.now
         #expect(failure { try parse(flow) }?.description == "f.yaml:1:65: nesting deeper than 64 levels")
-        #expect(ContinuousClock.now - start < .milliseconds(200))
         let block = String(repeating: "- ", count: 10_000) + "x\n"
         #expect(failure { try parse(block) }?.description == "f.yaml:1:129: nesting deeper than 64 levels")
         // Exactly 64 levels is fine.
@@ -306,10 +302,8 @@ func failure(_ body: () throws -> Any?) -> StrataError? {
 
     @Test func oversizedDocumentsAreRefusedBeforeParsing() throws {
         let big = String(repeating: "# padding line of a hostile document\n", count: 20 * 1_048_576 / 37 + 1)
-        let start = ContinuousClock.now
         let e = failure { try YAML.parse(big, file: "f.yaml") }
         #expect(e?.description == "f.yaml:1:1: document is 20.0 MiB, over the 16 MiB limit; split it into smaller files")
-        #expect(ContinuousClock.now - start < .milliseconds(500))
 
         let dir = try TestDir()
         let path = dir.path + "/big.yaml"
