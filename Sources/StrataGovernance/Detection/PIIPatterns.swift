@@ -49,7 +49,9 @@ enum PIIPatterns {
                 while e < n, isDigit(v[e]) || isPhoneSeparator(v[e]) || v[e] == UInt8(ascii: "+") { e += 1 }
                 var t = Bytes(rebasing: v[i..<e])
                 while let l = t.last, !isDigit(l) && l != UInt8(ascii: ")") { t = Bytes(rebasing: t[t.startIndex..<(t.endIndex - 1)]) }
-                let followedByWord = t.endIndex < n && isAlnum(v[t.endIndex])
+                // `t` is rebased (its indices start at 0): the character after it in `v` is at i + t.count.
+                let end = i + t.count
+                let followedByWord = end < n && isAlnum(v[end])
                 if !followedByWord {
                     if isCard(t) { found.insert(.card) } else if isPhone(t) { found.insert(.phone) }
                 }

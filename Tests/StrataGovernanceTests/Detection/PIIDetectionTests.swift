@@ -50,6 +50,13 @@ func embedded(_ s: String) -> Set<PIIKind> {
         #expect(embedded("login from 10.20.30.40, then from 2001:db8::8a2e:370:7334.") == [.ip])
         #expect(embedded("refund to card 4111-1111-1111-1111 please") == [.card])
         #expect(embedded("pay to DE89 3704 0044 0532 0130 00 THANKS") == [.iban])
+        // Wherever the number stands in the text (the check after it once read a position counted
+        // from the number's start instead of the text's).
+        #expect(embedded("please call me at +1-218-378-5815 after 5pm") == [.phone])
+        #expect(embedded("x at +1-218-378-5815") == [.phone])
+        #expect(embedded("Hello team, my card 4111 1111 1111 1111 was charged twice") == [.card])
+        #expect(embedded("ticket 77: customer asks a callback at (312) 555-0199 today") == [.phone])
+        #expect(embedded("call +1-218-378-5815x12") == [])
         #expect(embedded("order 1234 shipped on 2025-01-31 at 10:00, total 37.00 EUR") == [])
         #expect(embedded("see https://shop.example.com/p/43?ref=mail") == [])
     }
