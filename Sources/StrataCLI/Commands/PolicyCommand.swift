@@ -66,8 +66,10 @@ enum PolicyCommand {
             var input = AuditTableInput(table: t.table, schema: t.schema, exists: t.exists,
                                         detections: try GovernedTables.detect(t.table, lake: lake, policy: governance.policies.detection))
             if t.exists {
-                // The same inputs governed reads decide from: the commits' records.
+                // The same inputs governed reads decide from: the commits' records (which hold what
+                // the detector found when the data was written), not a fresh sample.
                 let g = try lake.governance(of: t.table)
+                if g.latest != nil { input.detections = [] }
                 input.propagated = g.tags
                 input.stored = StoredFormConformer.target(for: t.table, schema: t.schema, governance: g, policies: governance)
             }

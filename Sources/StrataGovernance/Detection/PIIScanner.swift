@@ -5,12 +5,18 @@ import StrataCore
 ///
 /// A column is reported for a kind when at least `threshold` of its sampled non-null values *are*
 /// that kind, or, failing that, when at least `embeddedThreshold` of them are free text that
-/// *contains* it. Only the first `sampleRows` non-null values of each column are examined.
+/// *contains* it. For the kinds a pattern recognises with confidence (an e-mail address, an IBAN
+/// whose mod-97 check holds), one hit in the sample is enough: a column that holds a single
+/// address is a column that stores one. Only the first `sampleRows` non-null values of each column
+/// are examined.
 public struct PIIScanner: Sendable {
     public var threshold: Double
     public var embeddedThreshold: Double
     public var sampleRows: Int
     public var kinds: Set<PIIKind>
+
+    /// Kinds one sampled hit is enough for.
+    public static let confidentKinds: Set<PIIKind> = [.email, .iban]
 
     private var columns: [String: Counts] = [:]
     private var order: [String] = []
@@ -72,7 +78,7 @@ public struct PIIScanner: Sendable {
             for k in PIIKind.allCases where kinds.contains(k) && !wholeKinds.contains(k) {
                 // Values that are the kind count as containing it too.
                 let hits = (c.embedded[k] ?? 0) + (wholeKinds.isEmpty ? (c.whole[k] ?? 0) : 0)
-                if hits > 0, wholeKinds.isEmpty, Double(hits) / n >= embeddedThreshold {
+                if hits > 0, wholeKinds.isEmpty, Double(hits) / n >= embeddedThreshold || Self.confidentKinds.contains(k) {
                     out.append(Detection(column: name, kind: k, embedded: true, hits: hits, sampled: c.sampled))
                 }
             }

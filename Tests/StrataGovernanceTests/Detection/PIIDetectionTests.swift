@@ -85,9 +85,17 @@ func embedded(_ s: String) -> Set<PIIKind> {
     }
 
     @Test func thresholdAndSampleLimit() {
-        let c = strings(["a@b.org", "x", "y", "z"])
+        // Thresholds hold for kinds a pattern can mistake (phone numbers) ...
+        let c = strings(["+44 20 7946 0958", "x", "y", "z"])
         #expect(PIIScanner.scan(c, name: "c", threshold: 0.5, embeddedThreshold: 0.5).isEmpty)
-        #expect(PIIScanner.scan(c, name: "c", threshold: 0.25).map(\.kind) == [.email])
+        #expect(PIIScanner.scan(c, name: "c", threshold: 0.25).map(\.kind) == [.phone])
+        // ... while one e-mail address or valid IBAN is enough.
+        let one = strings(["a@b.org"] + (1...99).map { "note \($0)" })
+        #expect(PIIScanner.scan(one, name: "c").map(\.kind) == [.email])
+        let iban = strings(["pay to DE89 3704 0044 0532 0130 00 THANKS"] + (1...99).map { "note \($0)" })
+        #expect(PIIScanner.scan(iban, name: "c").map(\.kind) == [.iban])
+        let cards = strings(["order 4111 1111 1111 1111 shipped"] + (1...99).map { "note \($0)" })
+        #expect(PIIScanner.scan(cards, name: "c").isEmpty, "a Luhn-valid number alone is not confident")
         var s = PIIScanner(sampleRows: 2)
         s.add(Batch(schema: Schema([Field("c", .string)]), columns: [strings(["x", "y", "a@b.org", "c@d.org"])]))
         #expect(s.detections().isEmpty)
