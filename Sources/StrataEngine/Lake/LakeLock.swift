@@ -1,5 +1,6 @@
 import Foundation
 import StrataCore
+import StrataGovernance
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -26,7 +27,7 @@ public final class LakeLock {
                           path: "lake", hint: "point `lake:` at a dedicated folder, or pass --force to use this one")
     }
 
-    private let fd: Int32
+    private let lock: FileLock
 
     /// Takes the lock, calling `waiting` with a description of the holder when it must wait.
     public init(lakeRoot: String, purpose: String, waiting: (String) -> Void = { _ in }) throws {
@@ -37,32 +38,12 @@ public final class LakeLock {
             throw StrataError(.io, "cannot create \(dir)", cause: "\(error)")
         }
         let path = dir + "/run.lock"
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw StrataError(.io, "cannot open \(path)", cause: String(cString: strerror(errno))) }
-        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
-            guard errno == EWOULDBLOCK else {
-                let cause = String(cString: strerror(errno))
-                close(fd)
-                throw StrataError(.io, "cannot lock \(path)", cause: cause)
-            }
+        lock = try FileLock(path: path) {
             let holder = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) // only for the message
             waiting("waiting for another strata process on this lake" + (holder.map { $0.isEmpty ? "" : " (\($0))" } ?? ""))
-            while flock(fd, LOCK_EX) != 0 {
-                if errno == EINTR { continue }
-                let cause = String(cString: strerror(errno))
-                close(fd)
-                throw StrataError(.io, "cannot lock \(path)", cause: cause)
-            }
         }
-        self.fd = fd
-        let note = Array("\(purpose), pid \(getpid()), since \(ISO8601DateFormatter().string(from: Date()))\n".utf8)
-        _ = ftruncate(fd, 0) // the holder note is informational
-        _ = note.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
+        lock.note("\(purpose), pid \(getpid()), since \(ISO8601DateFormatter().string(from: Date()))\n")
     }
 
-    deinit {
-        _ = ftruncate(fd, 0)
-        _ = flock(fd, LOCK_UN)
-        close(fd)
-    }
+    deinit { lock.note("") }
 }

@@ -9,23 +9,38 @@ import Darwin
 /// An exclusive advisory lock on a file (`flock`), held from `init` until `deinit`.
 ///
 /// `flock` locks belong to the open file description, so two threads of one process that open
-/// the lock file separately exclude each other, just as two processes do.
-final class FileLock {
+/// the lock file separately exclude each other, just as two processes do. The lock goes with the
+/// process: a killed holder releases it.
+public final class FileLock {
     private let fd: Int32
 
-    /// Blocks until the lock on `path` (created when missing) is held.
-    init(path: String) throws {
+    /// Blocks until the lock on `path` (created when missing) is held; `onWait` is called once,
+    /// before blocking, when another holder has it.
+    public init(path: String, onWait: () -> Void = {}) throws {
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             throw StrataError(.io, "cannot open lock file \(path)", cause: String(cString: strerror(errno)))
         }
-        while flock(fd, LOCK_EX) != 0 {
+        var mode = LOCK_EX | LOCK_NB
+        while flock(fd, mode) != 0 {
             if errno == EINTR { continue }
+            if errno == EWOULDBLOCK && mode != LOCK_EX {
+                onWait()
+                mode = LOCK_EX
+                continue
+            }
             let cause = String(cString: strerror(errno))
             close(fd)
             throw StrataError(.io, "cannot lock \(path)", cause: cause)
         }
         self.fd = fd
+    }
+
+    /// Replaces the lock file's content (who holds it, for the next waiter's message).
+    public func note(_ text: String) {
+        let bytes = Array(text.utf8)
+        _ = ftruncate(fd, 0) // the note is informational
+        _ = bytes.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
     }
 
     deinit {
