@@ -202,6 +202,16 @@ public final class RunContext: Sendable {
     /// Why the table is rebuilt, when a source asked for it.
     public var rebuild: String? { rebuildReason.withLock { $0 } }
 
+    /// Undoes what an attempt of the pipeline reported (input counters, checks, warnings after
+    /// `warningMark`) when the engine restarts it from its input; recorded state is kept (the
+    /// sources record it again from the same input).
+    package func restart(warningMark: Int) {
+        counters.withLock { $0 = (0, 0) }
+        checkList.withLock { $0.removeAll() }
+        warningList.withLock { if $0.count > warningMark { $0.removeSubrange(warningMark...) } }
+        rebuildReason.withLock { $0 = nil }
+    }
+
     /// Resolves a config path against the project root.
     public func resolve(_ path: String) -> String {
         path.hasPrefix("/") ? path : projectRoot + "/" + path

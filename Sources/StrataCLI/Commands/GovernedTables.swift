@@ -17,12 +17,15 @@ enum GovernedTables {
         }
     }
 
-    /// Samples `table`'s string columns with the policy's detector (nothing read when it does not exist).
-    static func detect(_ table: TableRef, lake: Lake, policy: DetectionPolicy) throws -> [Detection] {
+    /// Scans `table`'s stored string columns with the policies' detector (nothing read when it
+    /// does not exist): the sample decides medium-confidence kinds; with `wholeTable`, every later
+    /// row is still checked for high-confidence spans.
+    static func detect(_ table: TableRef, lake: Lake, policies: PolicySet, wholeTable: Bool) throws -> [Detection] {
         guard lake.exists(table) else { return [] }
         let reader = try lake.reader(table)
-        var scanner = policy.scanner()
-        while !scanner.isSaturated, let b = try reader.next() { scanner.add(b) }
-        return scanner.detections().filter { !policy.ignores(table, $0.column) }
+        var scanner = policies.scanner()
+        scanner.fullScan = wholeTable
+        while wholeTable || !scanner.isSaturated, let b = try reader.next() { scanner.add(b) }
+        return scanner.detections().filter { !policies.detection.ignores(table, $0.column) }
     }
 }

@@ -20,7 +20,8 @@ enum PolicyCommand {
         }
     }
 
-    /// Reports PII-looking columns, tagged or not (never values).
+    /// Reports the columns holding personal data, tagged or not, with evidence: kinds, counts,
+    /// confidence and a masked example (never a value).
     static func scan(_ args: [String], _ env: CommandEnvironment) throws -> Int32 {
         let a = try Arguments(args, options: [], switches: [])
         let project = try env.loadProject()
@@ -29,26 +30,31 @@ enum PolicyCommand {
         let tables = try a.positionals.isEmpty ? lake.tables() : a.positionals.map { try TableRef(parsing: $0) }
         var rows: [[String]] = []
         var items: [[String: Any]] = []
+        let enforce = governance.policies.detection.mode == .enforce
         for t in tables {
             if !a.positionals.isEmpty { _ = try lake.snapshot(t) } // a named table must exist
-            let detections = try GovernedTables.detect(t, lake: lake, policy: governance.policies.detection)
+            let detections = try GovernedTables.detect(t, lake: lake, policies: governance.policies, wholeTable: true)
             let schema = try lake.snapshot(t).schema
             let declared = governance.policies.declaredTags(table: t, columns: schema.names)
+            let recorded = try lake.governance(of: t).tags
             for d in detections {
-                let tagged = declared[d.column]?[d.tag] != nil
-                let status = tagged ? "tagged" : (governance.policies.detection.mode == .enforce ? "untagged (enforced)" : "UNTAGGED")
-                rows.append([t.description, d.column, d.embedded ? "text with \(d.kind)" : d.kind.rawValue,
-                             "\(d.hits)/\(d.sampled)", d.tag.name, status])
-                items.append(["table": t.description, "column": d.column, "kind": d.kind.rawValue, "embedded": d.embedded,
-                              "hits": d.hits, "sampled": d.sampled, "tag": d.tag.name, "tagged": tagged])
+                let tagged = declared[d.column]?[d.tag] != nil || recorded[d.column]?.contains(d.tag) == true
+                let status = tagged ? "tagged" : (enforce ? "untagged (enforced)" : "UNTAGGED")
+                rows.append([t.description, d.column, d.embedded ? "text with \(d.kind)" : d.kind.rawValue, d.confidence.description,
+                             "\(d.hits)/\(d.sampled)", d.example ?? "", d.tag.name, status])
+                var item: [String: Any] = ["table": t.description, "column": d.column, "kind": d.kind.rawValue, "embedded": d.embedded,
+                                           "confidence": d.confidence.description, "hits": d.hits, "sampled": d.sampled,
+                                           "tag": d.tag.name, "tagged": tagged]
+                if let e = d.example { item["example"] = e }
+                items.append(item)
             }
         }
         if env.global.json {
             Output.out(Output.json(["detections": items]))
         } else if rows.isEmpty {
-            Output.out("no PII-looking columns found in \(tables.count) table(s)")
+            Output.out("no columns holding personal data found in \(tables.count) table(s)")
         } else {
-            Output.out(Output.table(["table", "column", "looks like", "sampled", "tag", "status"], rows))
+            Output.out(Output.table(["table", "column", "holds", "confidence", "values", "example", "tag", "status"], rows))
         }
         return 0
     }
@@ -64,7 +70,7 @@ enum PolicyCommand {
         let lake = Lake(root: project.lakeRoot)
         let inputs = try GovernedTables.all(project).map { t in
             var input = AuditTableInput(table: t.table, schema: t.schema, exists: t.exists,
-                                        detections: try GovernedTables.detect(t.table, lake: lake, policy: governance.policies.detection))
+                                        detections: try GovernedTables.detect(t.table, lake: lake, policies: governance.policies, wholeTable: false))
             if t.exists {
                 // The same inputs governed reads decide from: the commits' records (which hold what
                 // the detector found when the data was written), not a fresh sample.

@@ -34,7 +34,7 @@ public struct ProjectSchemaResolver: SchemaResolver {
             if let s = try? lake.snapshot(t).schema { known[t] = s }
         }
         let policies = try project.loadGovernance()
-        let masker = Masker(keys: KeyStore(lakeRoot: project.lakeRoot))
+        let masker = Masker(keys: KeyStore(lakeRoot: project.lakeRoot), detector: policies.policies.detector)
         var planned = PlannedGovernance()
         var outputs: [String: Schema] = [:]
         var facts: [String: (tags: [String: Set<Tag>], masks: [String: MaskMethod])] = [:]

@@ -51,7 +51,7 @@ public struct GovernedRead {
         let (decision, target) = decide(table, role: role, schema: latestSchema, recorded: g, governance: governance)
         try decision.check()
         let reader = try lake.reader(table, version: version)
-        let masker = Masker(keys: KeyStore(lakeRoot: project.lakeRoot))
+        let masker = Masker(keys: KeyStore(lakeRoot: project.lakeRoot), detector: governance.policies.detector)
         return GovernedRead(decision: decision, reader: reader, masker: masker,
                             conformer: StoredFormConformer(governance: g, target: target, masker: masker))
     }

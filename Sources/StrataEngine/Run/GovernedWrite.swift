@@ -34,7 +34,8 @@ struct GovernedWrite {
     /// Plans the write before any data moves; throws `.policyRefused` (exit 3) when declared or
     /// propagated tags already make the gate refuse.
     init(governance: Governance, masker: Masker, target: TableRef, schema: Schema, lineage: ColumnLineage,
-         inputTags: [ColumnRef: Set<Tag>], inputMasked: [ColumnRef: MaskMethod], declassifications: [Declassification]) throws {
+         inputTags: [ColumnRef: Set<Tag>], inputMasked: [ColumnRef: MaskMethod], declassifications: [Declassification],
+         forced: [Detection] = []) throws {
         var pre = Set<String>()
         var inherited: [String: MaskMethod] = [:]
         for (out, edges) in lineage.direct {
@@ -49,7 +50,8 @@ struct GovernedWrite {
         self.governance = governance
         self.masker = masker
         self.target = target
-        let propagated = try Propagation.outputTags(inputTags: inputTags, lineage: lineage, declassifications: declassifications)
+        let propagated = try Propagation.outputTags(inputTags: inputTags, lineage: lineage, declassifications: declassifications,
+                                                    detectable: governance.policies.detectableTags)
         declassified = propagated.declassified
         propagatedTags = propagated.tags
         declaredTags = governance.tags(table: target, schema: schema)
@@ -61,21 +63,48 @@ struct GovernedWrite {
         plan = governance.planWrite(table: target, schema: schema, tags: base, preMasked: pre)
         try plan.check()
         let detection = governance.policies.detection
-        if detection.mode == .enforce {
-            scanner = detection.scanner()
-        } else {
-            decided = true
-        }
+        var scanner = governance.policies.scanner()
+        // Enforcing detection keeps checking every row for high-confidence findings (a late one
+        // restarts the write, see `observe`); reporting looks at the sample only.
+        scanner.fullScan = detection.mode == .enforce
+        self.scanner = scanner
+        self.enforcing = detection.mode == .enforce
+        self.forced = forced
     }
+
+    /// Detections found by an earlier attempt of this write (a restart after a late finding).
+    private let forced: [Detection]
+    private let enforcing: Bool
+    /// The detector's findings that decided the plan (enforce) or were only reported (report).
+    private(set) var findings: [Detection] = []
 
     /// True until the detector has seen enough rows (or all) to settle the plan.
     var needsSample: Bool { !decided }
 
-    /// Feeds rows to the detector (enforcing detection only).
+    /// Feeds rows to the detector while the plan is not settled.
     mutating func sample(_ batch: Batch) {
         guard !decided, scanner != nil else { return }
         scanner!.add(batch)
         if scanner!.isSaturated { decide(schema: batch.schema) }
+    }
+
+    /// Feeds rows written after the plan was settled; true when they hold a high-confidence
+    /// finding the plan does not cover (the write must restart with `lateFindings`, since rows
+    /// already staged were stored under the weaker plan).
+    mutating func observe(_ batch: Batch) -> Bool {
+        guard decided, enforcing, scanner != nil else { return false }
+        scanner!.add(batch)
+        return !uncovered(scanner!.detections()).isEmpty
+    }
+
+    /// Everything found so far, for a restart.
+    var lateFindings: [Detection] { (scanner?.detections() ?? []) + forced }
+
+    private func uncovered(_ detections: [Detection]) -> [Detection] {
+        detections.filter { d in
+            !governance.policies.detection.ignores(target, d.column) && !(tags[d.column]?.contains(d.tag) ?? false)
+                && !declassified.contains { $0.column == d.column && $0.tags.contains(d.tag) }
+        }
     }
 
     /// Settles the plan with what the detector found (call at the end of input if still sampling).
@@ -83,12 +112,39 @@ struct GovernedWrite {
         guard !decided else { return }
         decided = true
         let policy = governance.policies.detection
-        let detections = (scanner?.detections() ?? []).filter { !policy.ignores(target, $0.column) }
+        var detections = (scanner?.detections() ?? []) + forced
+        detections = detections.filter { !policy.ignores(target, $0.column) }
         guard !detections.isEmpty else { return }
+        guard enforcing else {
+            findings = uncovered(detections)
+            return
+        }
+        findings = detections
         var t = governance.tags(table: target, schema: schema, detections: detections, propagated: baseTags)
+        // Free text holding personal data is governed as free text (scrubbed, not hashed whole).
+        for d in detections where d.embedded && schema.field(named: d.column)?.type == .string { t[d.column, default: []].insert(.freeText) }
         for d in declassified { t[d.column]?.subtract(d.tags) }
         tags = t
         plan = governance.planWrite(table: target, schema: schema, tags: t, preMasked: preMasked)
+    }
+
+    /// Run-summary lines for findings the plan did not act on (detection mode `report`), or the
+    /// free-text columns the gate scrubs: table, column, kind, count and confidence; never values.
+    var findingWarnings: [String] {
+        if !enforcing {
+            return findings.map { d in
+                "detected \(d.kind) in untagged column '\(d.column)' of \(target) (\(d.hits) of \(d.sampled) sampled values, \(d.confidence) confidence); "
+                    + "detection mode is report, so it is stored as its tags say: tag it, or set detection.mode: enforce"
+            }
+        }
+        var out: [String] = []
+        for d in plan.decisions {
+            guard case .mask(.scrub, _) = d.action else { continue }
+            let kinds = findings.filter { $0.column == d.column }.map(\.kind.rawValue)
+            out.append("column '\(d.column)' of \(target) is free text holding " + (kinds.isEmpty ? "personal data" : kinds.joined(separator: ", "))
+                       + ": stored scrubbed (each span replaced), the rest of the text kept")
+        }
+        return out
     }
 
     /// The schema as stored (masked columns take their method's output type).

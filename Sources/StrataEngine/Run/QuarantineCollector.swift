@@ -28,6 +28,11 @@ public final class QuarantineCollector: QuarantineSink {
 
     public var count: Int { records.withLock { $0.count } }
 
+    /// Forgets every row (the pipeline's write restarts from its input).
+    public func reset() {
+        records.withLock { $0.removeAll() }
+    }
+
     /// The collected rows as one batch.
     public func batch(runId: String, pipeline: String, at time: Int64) -> Batch {
         let rs = records.withLock { $0 }

@@ -57,7 +57,7 @@ public struct Runner: Sendable {
         let plan = try Plan(project: project, existingTables: Set(lake.tables()))
         let selected = try plan.select(options.selectors)
         let governance = try project.loadGovernance()
-        let masker = Masker(keys: KeyStore(lakeRoot: project.lakeRoot))
+        let masker = Masker(keys: KeyStore(lakeRoot: project.lakeRoot), detector: governance.policies.detector)
         let recorder = try RunRecorder(project: project, actor: options.actor, runId: runId, policyDigest: governance.policies.digest)
         try recorder.recordDigestChanges()
         // Storage first, before the pipelines are even checked (a policy change can break a plan):
@@ -145,10 +145,22 @@ public struct Runner: Sendable {
             if voided > 0 { context.warn("voided \(voided) quarantined row(s) of an earlier run that committed nothing (it crashed or failed)") }
             recorder.started(p)
             started = true
-            let reader = try p.source.open(context)
+            // The write restarts from its input when the detector finds, after the plan was
+            // settled, a high-confidence span the plan does not cover (a card number in row
+            // 9,000): rows already staged were stored under the weaker plan.
+            var forced: [Detection] = []
+            let warningMark = context.warnings.count
+            var attempt = 0
+            var reader: any BatchReader
+            var lineage: ColumnLineage
+            var governed: GovernedWrite
+            while true {
+            attempt += 1
+            do {
+            reader = try p.source.open(context)
             var schema = reader.schema
             var operators: [any BatchOperator] = []
-            var lineage = PipelineLineage.source(p, schema: schema)
+            lineage = PipelineLineage.source(p, schema: schema)
             for t in p.transforms {
                 let op = try t.makeOperator(input: schema, context)
                 lineage = try t.columnLineage(input: schema, resolver).composed(after: lineage)
@@ -158,9 +170,9 @@ public struct Runner: Sendable {
             // Governance: tags and the layer gate are decided before any row moves (a refusal exits 3
             // with nothing written); enforcing detection settles them on the first rows.
             let inputs = try PlannedGovernance().inputs(of: p, lake: lake, governance: governance)
-            var governed = try GovernedWrite(governance: governance, masker: masker, target: p.writes, schema: schema,
-                                             lineage: lineage, inputTags: inputs.tags, inputMasked: inputs.masked,
-                                             declassifications: p.declassifications)
+            governed = try GovernedWrite(governance: governance, masker: masker, target: p.writes, schema: schema,
+                                         lineage: lineage, inputTags: inputs.tags, inputMasked: inputs.masked,
+                                         declassifications: p.declassifications, forced: forced)
             var held: [Batch] = []
             func open() throws -> any BatchSink {
                 if let s = sink { return s }
@@ -183,6 +195,7 @@ public struct Runner: Sendable {
                         _ = try open()
                         continue
                     }
+                    if governed.observe(b) { throw LateDetection(findings: governed.lateFindings) }
                     try open().write(try governed.apply(b))
                 }
             }
@@ -201,7 +214,19 @@ public struct Runner: Sendable {
             for k in 0..<operators.count {
                 try pushThrough(try operators[k].finish(), from: k + 1)
             }
-            let s = try open()
+            _ = try open()
+            break
+            } catch let late as LateDetection where attempt < 3 {
+                sink?.abort()
+                sink = nil
+                forced = late.findings
+                quarantine.reset()
+                context.restart(warningMark: warningMark)
+                context.warn("restarted the write: the detector found " + late.summary + " after the sampled rows; every row is now stored under the stronger plan")
+            }
+            }
+            for w in governed.findingWarnings { context.warn(w) }
+            let s = sink!
             let sourceDataset = p.source.datasetName ?? p.sourceType
             inputDatasets = try p.reads.map { t in
                 LineageDataset(name: recorder.dataset(t), schema: try lake.snapshot(t).schema)
@@ -273,6 +298,14 @@ public struct Runner: Sendable {
         result.checks = context.checks
         result.seconds = Date().timeIntervalSince(t0)
         return result
+    }
+}
+
+/// A high-confidence finding after the write's plan was settled: the write restarts with it.
+struct LateDetection: Error {
+    var findings: [Detection]
+    var summary: String {
+        Set(findings.map { "\($0.kind) in '\($0.column)'" }).sorted().joined(separator: ", ")
     }
 }
 

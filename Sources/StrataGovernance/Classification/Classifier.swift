@@ -70,6 +70,7 @@ extension PolicySet {
     public func maskAction(for tag: Tag, layer: Layer?) -> (action: MaskAction, source: RuleSource) {
         if let layer, let lp = layers[layer], let r = Self.mostSpecific(lp.masking, tag) { return (r.action, r.source) }
         if let r = Self.mostSpecific(masking, tag) { return (r.action, r.source) }
+        if tag == .freeText { return (.mask(.scrub(.placeholder(MaskMethod.ScrubStyle.defaultTemplate))), .builtin("default mask for pii.free_text: scrub")) }
         return (.mask(.hash), .builtin("default mask for tags no masking rule covers: hash"))
     }
 

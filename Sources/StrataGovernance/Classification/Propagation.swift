@@ -51,8 +51,12 @@ public enum Propagation {
     /// Each output carries the union of its inputs' tags (when it reveals values), then explicit
     /// declassifications remove tags. A declassification needs a reason, an existing output
     /// column and tags that column carries; otherwise it is a positioned `.invalidConfig` error.
+    ///
+    /// `detectable`: tags the PII detector may add at run time (its kinds); a declassification may
+    /// name them although the column does not carry them yet (a column derived by scrubbing free
+    /// text), and removes them when the detector finds them.
     public static func outputTags(inputTags: [ColumnRef: Set<Tag>], derivations: [String: Derivation],
-                                  declassifications: [Declassification] = []) throws -> Result {
+                                  declassifications: [Declassification] = [], detectable: Set<Tag> = []) throws -> Result {
         var tags: [String: Set<Tag>] = [:]
         for (out, d) in derivations {
             var t = Set<Tag>()
@@ -71,7 +75,7 @@ public enum Propagation {
                                   hint: Suggest.hint(for: d.column, in: derivations.keys) ?? "outputs: " + derivations.keys.sorted().joined(separator: ", "))
             }
             let removing = d.tags ?? current
-            let missing = removing.subtracting(current)
+            let missing = removing.subtracting(current).subtracting(detectable.union([.freeText]))
             guard missing.isEmpty, !removing.isEmpty else {
                 let what = missing.isEmpty ? "no tag" : "no tag " + missing.sorted().map(\.name).joined(separator: ", ")
                 throw StrataError(.invalidConfig, "cannot declassify '\(d.column)': it carries \(what)", location: d.location,
@@ -90,8 +94,8 @@ extension Propagation {
     /// too; pass `Derivation`s with `revealsValues: false` to say otherwise). Indirect edges
     /// (filters, join and group keys) carry none.
     public static func outputTags(inputTags: [ColumnRef: Set<Tag>], lineage: ColumnLineage,
-                                  declassifications: [Declassification] = []) throws -> Result {
+                                  declassifications: [Declassification] = [], detectable: Set<Tag> = []) throws -> Result {
         let derivations = lineage.direct.mapValues { Derivation(inputs: $0.filter(\.revealsValues).map(\.input)) }
-        return try outputTags(inputTags: inputTags, derivations: derivations, declassifications: declassifications)
+        return try outputTags(inputTags: inputTags, derivations: derivations, declassifications: declassifications, detectable: detectable)
     }
 }

@@ -43,14 +43,42 @@ public struct LayerGate: Sendable {
             return d
         }
         var candidates: [(MaskMethod, Tag, RuleSource)] = []
+        // Free text (tagged pii.free_text): the kinds the detector finds in it are covered by the
+        // method the text's other tags choose when that method hides the whole value, and scrubbed
+        // out otherwise; a hash of the whole text for one e-mail in it would make comments opaque.
+        if tags.contains(.freeText) {
+            for tag in notRaw {
+                if case .refuse = policies.maskAction(for: tag, layer: table.layer).action { return refuse(d, tag, table) }
+            }
+            let detectable = policies.detectableTags
+            let kinds = notRaw.filter { detectable.contains($0) }
+            let others = notRaw.filter { !detectable.contains($0) }
+            let chosen = others.map { ($0, policies.maskAction(for: $0, layer: table.layer)) }
+                .compactMap { t, a -> (MaskMethod, Tag, RuleSource)? in if case .mask(let m) = a.action { return (m, t, a.source) } else { return nil } }
+                .filter { (try? $0.0.outputType(for: f.type, column: f.name)) != nil }
+                .max { $0.0.strength < $1.0.strength }
+            if let chosen, chosen.0.hidesWholeValue || kinds.isEmpty {
+                d.action = .mask(chosen.0, chosen.1)
+                d.rule = chosen.2
+                d.reason = "layer \(table.layer) does not store \(chosen.1) unmasked; masked with \(chosen.0)"
+                    + (kinds.isEmpty ? "" : " (which also hides the \(kinds.map(\.name).joined(separator: ", ")) in it)")
+                return d
+            }
+            if f.type == .string, !kinds.isEmpty {
+                let source = policies.maskAction(for: .freeText, layer: table.layer).source
+                d.action = .mask(.scrub(.placeholder(MaskMethod.ScrubStyle.defaultTemplate)), kinds[0])
+                if case .mask(.scrub(let style)) = policies.maskAction(for: .freeText, layer: table.layer).action { d.action = .mask(.scrub(style), kinds[0]) }
+                d.rule = source
+                d.reason = "free text: \(kinds.map(\.name).joined(separator: ", ")) scrubbed out, the rest of the text kept"
+                return d
+            }
+        }
         for tag in notRaw {
             let (action, source) = policies.maskAction(for: tag, layer: table.layer)
             switch action {
             case .refuse:
-                d.action = .refuse(tag)
-                d.rule = source
-                d.reason = "layer \(table.layer) does not store \(tag) unmasked and the policy says refuse"
-                return d
+                _ = source
+                return refuse(d, tag, table)
             case .mask(let m):
                 candidates.append((m, tag, source))
             }
@@ -65,6 +93,14 @@ public struct LayerGate: Sendable {
             d.rule = candidates[0].2
             d.reason = "layer \(table.layer) does not store \(candidates[0].1) unmasked; \(candidates[0].0) does not apply to \(f.type), so nulled"
         }
+        return d
+    }
+
+    private func refuse(_ decision: GatePlan.ColumnDecision, _ tag: Tag, _ table: TableRef) -> GatePlan.ColumnDecision {
+        var d = decision
+        d.action = .refuse(tag)
+        d.rule = policies.maskAction(for: tag, layer: table.layer).source
+        d.reason = "layer \(table.layer) does not store \(tag) unmasked and the policy says refuse"
         return d
     }
 }

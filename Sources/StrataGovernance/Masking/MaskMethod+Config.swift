@@ -3,7 +3,7 @@ import StrataCore
 
 extension MaskMethod {
     /// Parses a method as policies write it: a name (`hash`, `redact`, `email_domain`, `null`,
-    /// `tokenize`) or a one-key mapping (`show_last: 4`, `show_first: 2`, `generalize: month`,
+    /// `tokenize`, `scrub`) or a one-key mapping (`scrub: hash`, (`show_last: 4`, `show_first: 2`, `generalize: month`,
     /// `generalize: /24`). Errors point at the node, with a did-you-mean.
     package init(node: Node, path: String) throws {
         if let entries = node.mapping {
@@ -24,6 +24,19 @@ extension MaskMethod {
                                     path: argPath, hint: arg.scalar.flatMap { Suggest.hint(for: $0, in: ["year", "month", "day", "hour"]) })
                 }
                 self = .generalize(g)
+            case "scrub":
+                guard let a = arg.scalar, !a.isEmpty else {
+                    throw arg.error(.invalidConfig, "expected hash, placeholder or a template with {kind}", path: argPath)
+                }
+                switch a {
+                case "hash": self = .scrub(.hash)
+                case "placeholder": self = .scrub(.placeholder(ScrubStyle.defaultTemplate))
+                default:
+                    guard a.contains("{kind}") || !a.contains("{") else {
+                        throw arg.error(.invalidConfig, "a scrub template names the kind as {kind}", path: argPath, hint: "e.g. scrub: \"[{kind} removed]\"")
+                    }
+                    self = .scrub(.placeholder(a))
+                }
             default:
                 if ["hash", "redact", "email_domain", "null", "tokenize"].contains(name) {
                     throw entries[0].key.error(.invalidConfig, "mask '\(name)' takes no argument", path: path,
@@ -44,6 +57,7 @@ extension MaskMethod {
         case "email_domain": self = .emailDomain
         case "null": self = .null
         case "tokenize": self = .tokenize
+        case "scrub": self = .scrub(.placeholder(ScrubStyle.defaultTemplate))
         case "show_last", "show_first", "generalize":
             throw node.error(.invalidConfig, "mask '\(name)' needs an argument", path: path,
                              hint: name == "generalize" ? "write 'generalize: month' (or year, day, hour, /24)" : "write '\(name): 4'")

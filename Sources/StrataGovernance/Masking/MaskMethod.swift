@@ -13,6 +13,7 @@ import StrataCore
 /// | generalize | `generalize: year/month/day/hour` | unchanged | `2002-10-07` → `2002-10-01` |
 /// | generalize | `generalize: /24` | string | `132.29.2.76` → `132.29.2.0`; IPv6 keeps /48 |
 /// | tokenize | `tokenize` | string | `tok:` + base64url(AES-256-SIV), reversible by `strata unmask` |
+/// | scrub | `scrub`, `scrub: hash`, `scrub: "[{kind}]"` | string | `mail ana@x.org` → `mail <email>` (each detected span replaced, the rest kept) |
 ///
 /// Non-string inputs are masked through their text form (`42`, `2025-01-31`), so an int64 key and
 /// the same key stored as text hash alike and still join. Nulls stay null under every method.
@@ -25,6 +26,26 @@ public enum MaskMethod: Sendable, Hashable, CustomStringConvertible {
     case null
     case generalize(Generalization)
     case tokenize
+    /// Free text: each span of personal data the detector finds is replaced, the rest is kept.
+    case scrub(ScrubStyle)
+
+    /// What `scrub` puts where a span stood.
+    public enum ScrubStyle: Sendable, Hashable, CustomStringConvertible {
+        /// A template where `{kind}` is the span's kind: `<{kind}>` gives `<email>`.
+        case placeholder(String)
+        /// `<email:3f1c…>`: the kind and the span's keyed hash (as `hash` computes it), so joins
+        /// and counts on the scrubbed values still work.
+        case hash
+
+        public static let defaultTemplate = "<{kind}>"
+
+        public var description: String {
+            switch self {
+            case .placeholder(let t): return t
+            case .hash: return "hash"
+            }
+        }
+    }
 
     /// How far `generalize` coarsens a value.
     public enum Generalization: Sendable, Hashable, CustomStringConvertible {
@@ -51,7 +72,7 @@ public enum MaskMethod: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The method names as configs write them.
-    public static let names = ["hash", "redact", "show_last", "show_first", "email_domain", "null", "generalize", "tokenize"]
+    public static let names = ["hash", "redact", "show_last", "show_first", "email_domain", "null", "generalize", "tokenize", "scrub"]
 
     /// `hash`, `show_last: 4`, `generalize: month`: the config spelling.
     public var description: String {
@@ -64,6 +85,8 @@ public enum MaskMethod: Sendable, Hashable, CustomStringConvertible {
         case .null: return "null"
         case .generalize(let g): return "generalize: \(g)"
         case .tokenize: return "tokenize"
+        case .scrub(.placeholder(let t)) where t == ScrubStyle.defaultTemplate: return "scrub"
+        case .scrub(let style): return "scrub: \(style)"
         }
     }
 
@@ -78,6 +101,7 @@ public enum MaskMethod: Sendable, Hashable, CustomStringConvertible {
         case .null: return "MASK_NULL"
         case .generalize(let g): return "MASK_GENERALIZE_" + g.description.uppercased().replacingOccurrences(of: " ", with: "_").replacingOccurrences(of: "/", with: "")
         case .tokenize: return "MASK_TOKENIZE"
+        case .scrub: return "MASK_SCRUB"
         }
     }
 
@@ -89,9 +113,18 @@ public enum MaskMethod: Sendable, Hashable, CustomStringConvertible {
         case .hash: return 90
         case .tokenize: return 80
         case .redact: return 70
+        case .scrub: return 60
         case .emailDomain: return 50
         case .generalize: return 40
         case .showFirst(let n), .showLast(let n): return 30 - min(n, 29)
+        }
+    }
+
+    /// True when no part of the original text survives (so it covers any personal data in it).
+    public var hidesWholeValue: Bool {
+        switch self {
+        case .null, .hash, .tokenize, .redact: return true
+        case .showLast, .showFirst, .emailDomain, .generalize, .scrub: return false
         }
     }
 
@@ -101,7 +134,7 @@ public enum MaskMethod: Sendable, Hashable, CustomStringConvertible {
     /// The type of the masked column for an input of `type`; throws when the method does not apply.
     public func outputType(for type: DataType, column: String) throws -> DataType {
         switch self {
-        case .hash, .redact, .showLast, .showFirst, .tokenize:
+        case .hash, .redact, .showLast, .showFirst, .tokenize, .scrub:
             return .string
         case .null:
             return type

@@ -11,8 +11,12 @@ public struct Masker: Sendable {
     static let tokenPrefix = Array("tok:".utf8)
     static let tokenFormat: UInt8 = 1
 
-    public init(keys: KeyStore) {
+    /// Finds the spans `scrub` replaces (the policies' custom `patterns:` included).
+    public let detector: SpanDetector
+
+    public init(keys: KeyStore, detector: SpanDetector = .builtin) {
         self.keys = keys
+        self.detector = detector
     }
 
     /// The masked column; `name` is for errors. Throws when the method does not apply to the type.
@@ -58,6 +62,33 @@ public struct Masker: Sendable {
                 }
             }
             return Self.generalizeTemporal(column, g, outType)
+        case .scrub(let style):
+            let detector = self.detector
+            switch style {
+            case .placeholder(let template):
+                var cache: [PIIKind: [UInt8]] = [:]
+                return Self.mapText(column) { src, out in
+                    _ = detector.scrub(src, into: &out) { span, _, out in
+                        if cache[span.kind] == nil { cache[span.kind] = Array(template.replacingOccurrences(of: "{kind}", with: span.kind.rawValue).utf8) }
+                        out.append(contentsOf: cache[span.kind]!)
+                    }
+                    return true
+                }
+            case .hash:
+                let mac = Digest.HMACSHA256(key: try keys.key(.mask).bytes)
+                var digest = [UInt8](repeating: 0, count: 32)
+                return Self.mapText(column) { src, out in
+                    _ = detector.scrub(src, into: &out) { span, text, out in
+                        out.append(UInt8(ascii: "<"))
+                        out.append(contentsOf: span.kind.rawValue.utf8)
+                        out.append(UInt8(ascii: ":"))
+                        digest.withUnsafeMutableBufferPointer { mac.mac(text, into: $0.baseAddress!) }
+                        Self.appendHex(digest.prefix(16), to: &out)
+                        out.append(UInt8(ascii: ">"))
+                    }
+                    return true
+                }
+            }
         case .tokenize:
             let siv = try AESSIV(key: try keys.key(.token).bytes)
             var failure: (any Error)?

@@ -9,18 +9,25 @@ extension PolicySet {
         ConfigKey("tags", "map", "User-defined tags: name → description. Built-in tags need no declaration."),
         ConfigKey("classification", "[map]", "Rules tagging columns: `tables:` globs and `columns:` (column glob → tag or tags)."),
         ConfigKey("detection", "map", "How the PII detector samples values, and whether its findings tag columns (`mode: enforce`)."),
+        ConfigKey("patterns", "map", "Custom detector kinds: name → `regex:`, `tag:`, optional `validator:` (luhn, mod97) and `confidence:` (high, medium)."),
         ConfigKey("masking", "map", "Tag (or tag glob) → mask method, or `refuse`: how a tagged column is stored where its layer forbids raw storage."),
         ConfigKey("layers", "map", "Per layer: `store_raw:` tag globs stored unmasked, and `masking:` overrides."),
         ConfigKey("roles", "map", "Roles by name: `grants:`, `deny:`, `unmask:`, `description:`."),
         ConfigKey("tests", "[map]", "Expectations checked by `strata policy test`."),
     ]
     static let detectionKeys: [ConfigKey] = [
-        ConfigKey("mode", "report | enforce", default: "report", "`enforce`: a detected column is treated as tagged."),
+        ConfigKey("mode", "report | enforce", default: "enforce", "`enforce`: a detected column is treated as tagged; `report`: findings are only reported (one warning per column in the run summary)."),
         ConfigKey("sample_rows", "int", default: "1000", "Non-null values sampled per column."),
         ConfigKey("threshold", "number", default: "0.5", "Share of sampled values that must be PII for the column to count."),
         ConfigKey("embedded_threshold", "number", default: "0.05", "Share of sampled free-text values that must contain PII."),
-        ConfigKey("kinds", "[string]", default: "all", "Kinds to look for: email, phone, ip, card, iban."),
+        ConfigKey("kinds", "[string]", default: "all", "Built-in kinds to look for: email, phone, ip, card, iban, ssn, mac (custom `patterns:` always count)."),
         ConfigKey("ignore", "[string]", "`layer.table.column` globs never scanned."),
+    ]
+    static let patternKeys: [ConfigKey] = [
+        ConfigKey("regex", "string", required: true, "The regular expression a span matches (Swift regex syntax)."),
+        ConfigKey("tag", "string", required: true, "The tag a column holding such spans gets."),
+        ConfigKey("validator", "luhn | mod97", "A check the matched text must also pass."),
+        ConfigKey("confidence", "high | medium", default: "high", "`high`: one value classifies the column; `medium`: the thresholds decide."),
     ]
     static let classificationKeys: [ConfigKey] = [
         ConfigKey("tables", "string | [string]", required: true, "`layer.table` globs the rule applies to."),
@@ -150,6 +157,20 @@ struct PolicyParser {
             detectionSeen = true
             set.detection = try detection(m)
         }
+        if let node = top.node("patterns") {
+            guard let entries = node.mapping else { throw node.error(.typeMismatch, "expected a mapping of pattern names to patterns", path: "patterns") }
+            for (k, v) in entries {
+                let name = k.scalar ?? ""
+                guard let f = name.utf8.first, f >= 97, f <= 122, name.utf8.allSatisfy({ ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 95 }) else {
+                    throw k.error(.invalidConfig, "'\(name)' is not a valid pattern name", path: "patterns", hint: "use a lower-case word, e.g. employee_id")
+                }
+                if PIIKind(rawValue: name) != nil {
+                    throw k.error(.invalidConfig, "'\(name)' is a built-in detector kind", path: "patterns", hint: "choose another name")
+                }
+                try once("pattern " + name, k, "patterns." + name, what: "pattern '\(name)'")
+                set.patterns.append(try pattern(name, v, known: known))
+            }
+        }
         if let node = top.node("masking") {
             set.masking += try maskingRules(node, path: "masking", known: known, scope: "masking")
         }
@@ -209,7 +230,7 @@ struct PolicyParser {
 
     func detection(_ m: ConfigMap) throws -> DetectionPolicy {
         var d = DetectionPolicy()
-        d.mode = try m.choice("mode", default: DetectionPolicy.Mode.report)
+        d.mode = try m.choice("mode", default: DetectionPolicy.Mode.enforce)
         d.sampleRows = try m.int("sample_rows", default: 1000, range: 1...10_000_000)
         d.threshold = try m.double("threshold") ?? 0.5
         d.embeddedThreshold = try m.double("embedded_threshold") ?? 0.05
@@ -222,7 +243,7 @@ struct PolicyParser {
                 guard let kind = PIIKind(rawValue: k) else {
                     let node = m.node("kinds")!.sequence?[i] ?? m.node("kinds")!
                     throw node.error(.invalidConfig, "unknown detector kind '\(k)'", path: "detection.kinds",
-                                     hint: Suggest.hint(for: k, in: PIIKind.allCases.map(\.rawValue)) ?? "kinds: email, phone, ip, card, iban")
+                                     hint: Suggest.hint(for: k, in: PIIKind.allCases.map(\.rawValue)) ?? "kinds: " + PIIKind.allCases.map(\.rawValue).joined(separator: ", "))
                 }
                 d.kinds.insert(kind)
             }
@@ -230,6 +251,33 @@ struct PolicyParser {
         d.ignore = (try m.stringList("ignore") ?? []).map(Glob.init)
         d.source = RuleSource(location: m.location, path: "detection")
         return d
+    }
+
+    func pattern(_ name: String, _ node: Node, known: [Tag]) throws -> CustomPattern {
+        let path = "patterns." + name
+        let m = try ConfigMap(node, keys: PolicySet.patternKeys, path: path)
+        let regex = try m.string("regex") ?? ""
+        let tag = try self.tag(m.node("tag")!, path: path + ".tag", known: known)
+        var validator: CustomPattern.Validator?
+        if let v = try m.string("validator") {
+            guard let parsed = CustomPattern.Validator(rawValue: v) else {
+                throw m.error("validator", .invalidConfig, "unknown validator '\(v)'",
+                              hint: Suggest.hint(for: v, in: CustomPattern.Validator.allCases.map(\.rawValue)) ?? "validators: luhn, mod97")
+            }
+            validator = parsed
+        }
+        let confidence: Confidence
+        switch try m.string("confidence") ?? "high" {
+        case "high": confidence = .high
+        case "medium": confidence = .medium
+        case let other:
+            throw m.error("confidence", .invalidConfig, "unknown confidence '\(other)'", hint: Suggest.hint(for: other, in: ["high", "medium"]) ?? "high or medium")
+        }
+        do {
+            return try CustomPattern(name: name, pattern: regex, tag: tag, validator: validator, confidence: confidence)
+        } catch {
+            throw m.error("regex", .invalidConfig, "the regular expression does not compile: \(error)", hint: "check the pattern's syntax, e.g. 'EMP-[0-9]{6}'")
+        }
     }
 
     func maskingRules(_ node: Node, path: String, known: [Tag], scope: String) throws -> [MaskingRule] {

@@ -32,6 +32,8 @@ public struct PolicySet: Sendable {
     public var tagDefinitions: [TagDefinition] = []
     public var classification: [ClassificationRule] = []
     public var detection = DetectionPolicy()
+    /// Custom detector kinds (`patterns:`).
+    public var patterns: [CustomPattern] = []
     /// Tag pattern → what to do with an unmasked column carrying it where a layer forbids raw storage.
     public var masking: [MaskingRule] = []
     public var layers: [Layer: LayerPolicy] = [:]
@@ -46,6 +48,16 @@ public struct PolicySet: Sendable {
     public static let empty = PolicySet()
 
     /// Every tag the policies know: built-ins and user-defined ones.
+    /// A scanner as the detection policy configures it, with the custom `patterns:`.
+    public func scanner() -> PIIScanner { detection.scanner(patterns: patterns) }
+
+    /// The span detector `scrub` and the scanner use: built-in kinds and the custom `patterns:`.
+    public var detector: SpanDetector { SpanDetector(patterns: patterns) }
+
+    /// The tags the detector can find (built-in kinds and custom patterns): what `scrub` removes
+    /// from free text, and what a declassification may name before the detector found it.
+    public var detectableTags: Set<Tag> { Set(PIIKind.allCases.map(\.tag) + patterns.map(\.kind.tag)) }
+
     public var knownTags: [Tag] { Tag.builtin + tagDefinitions.map(\.tag) }
 
     public func role(named name: String) -> Role? { roles.first { $0.name == name } }
@@ -80,7 +92,7 @@ public struct DetectionPolicy: Sendable, Hashable {
         case enforce
     }
 
-    public var mode: Mode = .report
+    public var mode: Mode = .enforce
     public var sampleRows = 1000
     public var threshold = 0.5
     public var embeddedThreshold = 0.05
@@ -91,9 +103,9 @@ public struct DetectionPolicy: Sendable, Hashable {
 
     public init() {}
 
-    /// A scanner configured by this policy.
-    public func scanner() -> PIIScanner {
-        PIIScanner(threshold: threshold, embeddedThreshold: embeddedThreshold, sampleRows: sampleRows, kinds: kinds)
+    /// A scanner configured by this policy, looking for the built-in kinds and `patterns`.
+    public func scanner(patterns: [CustomPattern] = []) -> PIIScanner {
+        PIIScanner(threshold: threshold, embeddedThreshold: embeddedThreshold, sampleRows: sampleRows, kinds: kinds, patterns: patterns)
     }
 
     /// True when `table.column` is excluded from detection.

@@ -34,10 +34,15 @@ public struct Tag: Sendable, Hashable, Comparable, CustomStringConvertible {
     public static let card = Tag("pii.card")
     public static let iban = Tag("pii.iban")
     public static let birthDate = Tag("pii.birth_date")
+    public static let nationalId = Tag("pii.national_id")
+    public static let deviceId = Tag("pii.device_id")
+    /// Free text that may hold personal data anywhere in it (support tickets, comments): masked
+    /// with `scrub` unless a rule says otherwise.
+    public static let freeText = Tag("pii.free_text")
     public static let financial = Tag("sensitive.financial")
 
     /// The tags every policy knows without declaring them.
-    public static let builtin: [Tag] = [.email, .phone, .personName, .ip, .address, .card, .iban, .birthDate, .financial]
+    public static let builtin: [Tag] = [.email, .phone, .personName, .ip, .address, .card, .iban, .birthDate, .nationalId, .deviceId, .freeText, .financial]
 
     static func isValid(_ s: String) -> Bool {
         let parts = s.split(separator: ".", omittingEmptySubsequences: false)

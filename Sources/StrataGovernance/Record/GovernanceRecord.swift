@@ -162,6 +162,9 @@ extension MaskMethod {
         case ("email_domain", nil): self = .emailDomain
         case ("null", nil): self = .null
         case ("tokenize", nil): self = .tokenize
+        case ("scrub", nil): self = .scrub(.placeholder(ScrubStyle.defaultTemplate))
+        case ("scrub", "hash"): self = .scrub(.hash)
+        case ("scrub", let a?): self = .scrub(.placeholder(a))
         case ("show_last", let a?): guard let n = Int(a), n >= 0 else { return nil }; self = .showLast(n)
         case ("show_first", let a?): guard let n = Int(a), n >= 0 else { return nil }; self = .showFirst(n)
         case ("generalize", let a?):

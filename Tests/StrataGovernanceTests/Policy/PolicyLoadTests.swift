@@ -59,7 +59,7 @@ import Testing
         ("detection:\n  mode: enforced\n",
          "policies/test.yaml:2:9: detection.mode: expected one of: report, enforce; did you mean 'enforce'?"),
         ("layers:\n  gold:\n    store_raw: [secret.*]\n",
-         "policies/test.yaml:3:17: layers.gold.store_raw: tag pattern 'secret.*' matches no known tag; known tags: pii.email, pii.phone, pii.name, pii.ip, pii.address, pii.card, pii.iban, pii.birth_date, sensitive.financial"),
+         "policies/test.yaml:3:17: layers.gold.store_raw: tag pattern 'secret.*' matches no known tag; known tags: pii.email, pii.phone, pii.name, pii.ip, pii.address, pii.card, pii.iban, pii.birth_date, pii.national_id, pii.device_id, pii.free_text, sensitive.financial"),
     ])
     func positionedErrors(text: String, expected: String) {
         #expect(errorText { _ = try policies(text) } == expected)
