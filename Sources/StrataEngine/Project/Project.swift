@@ -154,7 +154,14 @@ public struct Project: Sendable {
             var declassifications: [Declassification] = []
             for (i, d) in (try m.list("declassify") ?? []).enumerated() {
                 let dm = try ConfigMap(d, keys: declassifyKeys, path: "\(path).declassify[\(i)]")
-                let tags = try dm.stringList("tags").map { names in Set(names.map { Tag($0) }) }
+                let tags = try dm.stringList("tags").map { names in
+                    Set(try names.map { name in
+                        guard let t = Tag(parsing: name) else {
+                            throw dm.error("tags", .invalidConfig, "'\(name)' is not a valid tag name", hint: "tags are lower-case dotted words, e.g. pii.email")
+                        }
+                        return t
+                    })
+                }
                 declassifications.append(Declassification(column: try dm.requiredString("column"), tags: tags,
                                                           reason: try dm.requiredString("reason"), location: dm.location))
             }

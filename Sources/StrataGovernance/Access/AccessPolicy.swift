@@ -81,13 +81,25 @@ public struct AccessPolicy: Sendable {
         default:
             // Explicit methods first, else the masking rule of each tag; the strongest that applies.
             var methods: [(MaskMethod, Tag, RuleSource)] = []
+            // Free text: the detectable kinds in it take no masking rule of their own (the gate's
+            // rule): the text's other tags decide when their method hides the whole value, else scrub.
+            let freeText = f.type == .string && chosen.contains { $0.0 == .freeText }
+            let detectable = policies.detectableTags
+            var scrubbed: [Tag] = []
             for (tag, v, src) in deciding {
                 if case .masked(let m?) = v {
                     methods.append((m, tag, src))
+                } else if freeText && detectable.contains(tag) {
+                    scrubbed.append(tag)
                 } else {
                     let (action, msrc) = policies.maskAction(for: tag, layer: layer)
                     if case .mask(let m) = action { methods.append((m, tag, msrc)) } else { methods.append((.hash, tag, msrc)) }
                 }
+            }
+            if let first = scrubbed.first, !methods.contains(where: { $0.0.hidesWholeValue }) {
+                let (action, msrc) = policies.maskAction(for: .freeText, layer: layer)
+                if case .mask(.scrub(let style)) = action { methods.append((.scrub(style), first, msrc)) }
+                else { methods.append((.scrub(.placeholder(MaskMethod.ScrubStyle.defaultTemplate)), first, .builtin("free text: detected kinds are scrubbed"))) }
             }
             let inputType = stored.flatMap { try? $0.outputType(for: f.type, column: f.name) } ?? f.type // a type test: a method that does not apply keeps the type
             let usable = methods.filter { (try? $0.0.outputType(for: inputType, column: f.name)) != nil } // type test only
