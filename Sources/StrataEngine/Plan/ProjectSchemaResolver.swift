@@ -59,8 +59,8 @@ public struct ProjectSchemaResolver: SchemaResolver {
                 known[p.writes] = out
                 outputs[p.name] = out
                 let masks = governed.recordedMasks
-                planned.record(p.writes, tags: governed.tags, masks: masks)
-                facts[p.name] = (governed.tags, masks)
+                planned.record(p.writes, tags: governed.storedTags, masks: masks)
+                facts[p.name] = (governed.storedTags, masks)
             } catch var e as StrataError where strict {
                 if e.code == .policyRefused, e.path == nil { e.path = "pipelines.\(p.name).sink" }
                 throw e

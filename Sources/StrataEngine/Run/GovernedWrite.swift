@@ -147,6 +147,18 @@ struct GovernedWrite {
         return out
     }
 
+    /// Each column's tags as stored: a column stored scrubbed no longer holds the kinds scrub
+    /// removes (it keeps `pii.free_text` and its other tags), so readers and downstream writes
+    /// govern it as the text it now is.
+    var storedTags: [String: Set<Tag>] {
+        var t = tags
+        let detectable = governance.policies.detectableTags
+        for d in plan.decisions {
+            if case .mask(.scrub, _) = d.action { t[d.column]?.subtract(detectable) }
+        }
+        return t
+    }
+
     /// The schema as stored (masked columns take their method's output type).
     var storedSchema: Schema { plan.outputSchema }
 
@@ -163,7 +175,7 @@ struct GovernedWrite {
     /// its stored form, the policy digest and the declassifications applied.
     func record() -> GovernanceRecord {
         GovernanceRecord(policyDigest: governance.policies.digest, columns: storedSchema.names, declared: declaredTags,
-                         propagated: propagatedTags, final: tags, masks: recordedMasks,
+                         propagated: propagatedTags, final: storedTags, masks: recordedMasks,
                          derived: preMasked.subtracting(recordedMasks.keys), declassified: declassified)
     }
 
