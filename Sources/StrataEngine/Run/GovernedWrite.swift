@@ -93,6 +93,11 @@ struct GovernedWrite {
     /// already staged were stored under the weaker plan).
     mutating func observe(_ batch: Batch) -> Bool {
         guard decided, enforcing, scanner != nil else { return false }
+        // A column stored scrubbed loses every kind the detector knows: nothing to find there.
+        if scanner!.settled.isEmpty {
+            scanner!.settled = Set(plan.decisions.compactMap { d in if case .mask(.scrub, _) = d.action { return d.column } else { return nil } })
+            if scanner!.settled.isEmpty { scanner!.settled = [""] }
+        }
         scanner!.add(batch)
         return !uncovered(scanner!.detections()).isEmpty
     }

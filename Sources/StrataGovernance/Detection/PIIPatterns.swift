@@ -166,7 +166,7 @@ enum PIIPatterns {
     /// The number starting at `i` (digits and phone separators), classified as a card, SSN, phone
     /// or IPv4 address, trying the whole run first and then shorter runs ending at a digit group
     /// (`call 0301 234567 2 times`).
-    static func numberAt(_ v: Bytes, _ i: Int, kinds: Set<PIIKind>) -> PIISpan? {
+    static func numberAt(_ v: Bytes, _ i: Int, kinds: KindMask) -> PIISpan? {
         let n = v.count
         var k = i
         var plus = false
@@ -222,7 +222,7 @@ enum PIIPatterns {
     }
 
     /// What a run of digits and separators is, if anything.
-    static func classifyNumber(_ t: Bytes, plus: Bool, context: Set<ContextWord>, kinds: Set<PIIKind>) -> (PIIKind, Confidence)? {
+    static func classifyNumber(_ t: Bytes, plus: Bool, context: Set<ContextWord>, kinds: KindMask) -> (PIIKind, Confidence)? {
         var digits: [UInt8] = []
         digits.reserveCapacity(20)
         var groups: [Int] = []
@@ -452,15 +452,13 @@ enum PIIPatterns {
         let from = max(0, start - 24)
         guard start > from else { return [] }
         var found = Set<ContextWord>()
-        for (word, kind) in contextWords where word.count <= start - from {
-            var k = from
-            while k + word.count <= start {
-                if k == 0 || !isLetter(v[k - 1]) {
-                    var match = true
-                    for (j, w) in word.enumerated() where (v[k + j] | (isLetter(v[k + j]) ? 0x20 : 0)) != w { match = false; break }
-                    if match, k + word.count == start || !isLetter(v[k + word.count]) { found.insert(kind); break }
-                }
-                k += 1
+        // Only at word starts, and only the words beginning with that letter.
+        for k in from..<start where (k == 0 || !isLetter(v[k - 1])) && (isLetter(v[k]) || v[k] >= 0x80) {
+            let first = v[k] | (isLetter(v[k]) ? 0x20 : 0)
+            for (word, kind) in contextWords where word[0] == first && k + word.count <= start {
+                var match = true
+                for j in 1..<word.count where (v[k + j] | (isLetter(v[k + j]) ? 0x20 : 0)) != word[j] { match = false; break }
+                if match, k + word.count == start || !isLetter(v[k + word.count]) { found.insert(kind) }
             }
         }
         return found
@@ -490,6 +488,31 @@ enum PIIPatterns {
         guard let scalar = Unicode.Scalar(value) else { return nil }
         let p = scalar.properties
         return (start + len, p.isAlphabetic || p.generalCategory == .nonspacingMark || p.generalCategory == .decimalNumber)
+    }
+
+    // MARK: - Prefilter
+
+    /// False when no byte of `v` lies in `0`…`@` (digits, `:`, `@`, and `;<=>?`): then no
+    /// built-in kind can be in it. Eight bytes at a time (a byte-range test on a 64-bit word).
+    static func mayHoldSpan(_ v: Bytes) -> Bool {
+        guard let base = v.baseAddress else { return false }
+        let n = v.count
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        var k = 0
+        while k + 8 <= n {
+            let x = UnsafeRawPointer(base + k).loadUnaligned(as: UInt64.self)
+            // Bytes b with 0x2F < b < 0x41 among bytes below 0x80 (bytes from 0x80 are not ASCII).
+            let low = x & (ones &* 127)
+            let between = ((ones &* (127 + 0x41)) &- low) & ~x & (low &+ ones &* (127 - 0x2F)) & highs
+            if between != 0 { return true }
+            k += 8
+        }
+        while k < n {
+            let c = v[k]
+            if c > 0x2F && c < 0x41 { return true }
+            k += 1
+        }
+        return false
     }
 
     // MARK: - Character classes

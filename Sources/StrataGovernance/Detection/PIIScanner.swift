@@ -1,4 +1,7 @@
 import StrataCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Scans a table's string columns batch by batch and reports the columns whose values hold
 /// personal data.
@@ -17,6 +20,8 @@ public struct PIIScanner: Sendable {
     public var kinds: Set<PIIKind>
     /// Keep checking values beyond the sample for high-confidence spans.
     public var fullScan: Bool
+    /// Columns not checked beyond the sample (their stored form already removes every kind, e.g. scrubbed).
+    public var settled: Set<String> = []
     public let detector: SpanDetector
 
     private var columns: [String: Counts] = [:]
@@ -53,18 +58,25 @@ public struct PIIScanner: Sendable {
             guard case .bytes(let values) = column.values else { continue }
             if columns[f.name] == nil { columns[f.name] = Counts(); order.append(f.name) }
             var counts = columns[f.name]!
-            if counts.sampled >= sampleRows && !fullScan { continue }
+            if counts.sampled >= sampleRows && (!fullScan || settled.contains(f.name)) { continue }
             let hasNulls = column.nullCount > 0
+            spans.removeAll(keepingCapacity: true)
             values.bytes.withUnsafeBufferPointer { all in
+                var last = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
                 for i in 0..<column.count {
                     if hasNulls && column.isNull(i) { continue }
                     let v = PIIPatterns.trim(UnsafeBufferPointer(rebasing: all[values.range(i)]))
                     if v.count < 5 { if counts.sampled < sampleRows && !v.isEmpty { counts.sampled += 1 }; continue }
                     let sampling = counts.sampled < sampleRows
-                    if !sampling && !fullScan { break }
+                    if !sampling && (!fullScan || settled.contains(f.name)) { break }
                     let local = UnsafeBufferPointer(rebasing: v[v.startIndex..<v.endIndex])
-                    spans.removeAll(keepingCapacity: true)
-                    detector.scan(local, into: &spans)
+                    // Repeated values (a run id, a status) are scanned once per run of equal values.
+                    let repeated = local.count == last.count && (local.count == 0 || memcmp(local.baseAddress!, last.baseAddress!, local.count) == 0)
+                    if !repeated {
+                        spans.removeAll(keepingCapacity: true)
+                        detector.scan(local, into: &spans)
+                        last = local
+                    }
                     if sampling { counts.sampled += 1 }
                     guard !spans.isEmpty else { continue }
                     var seen: [PIIKind: Confidence] = [:]

@@ -30,9 +30,14 @@ public struct SpanDetector: Sendable {
     /// Kinds looked for (built-in and custom); spans of other kinds are not reported.
     public let kinds: Set<PIIKind>
 
+    /// The built-in kinds looked for, as bits (no hashing in the scan loop).
+    let wanted: KindMask
+
     public init(patterns: [CustomPattern] = [], kinds: Set<PIIKind>? = nil) {
         self.patterns = patterns
-        self.kinds = kinds ?? Set(PIIKind.allCases).union(patterns.map(\.kind))
+        let k = kinds ?? Set(PIIKind.allCases).union(patterns.map(\.kind))
+        self.kinds = k
+        self.wanted = KindMask(k)
     }
 
     public static let builtin = SpanDetector()
@@ -57,9 +62,12 @@ public struct SpanDetector: Sendable {
         let first = out.count
         let n = v.count
         guard n >= 5 else { return }
+        // Every built-in kind holds a digit, an `@` or a `:` (a MAC or IPv6 address of letters
+        // only and dashes aside): text without any is skipped in one cheap pass.
+        if patterns.isEmpty, !PIIPatterns.mayHoldSpan(v) { return }
         // E-mail addresses first: they contain digits and dots the other recognizers would misread.
         var emails: [Range<Int>] = []
-        if kinds.contains(.email) {
+        if wanted.contains(.email) {
             var i = 0
             while i < n {
                 if v[i] == UInt8(ascii: "@"), let r = PIIPatterns.emailAround(v, at: i) {
@@ -80,7 +88,7 @@ public struct SpanDetector: Sendable {
             if e < emails.count, emails[e].contains(i) { i = emails[e].upperBound; continue }
             let c = v[i]
             guard PIIPatterns.isWordStart(v, i) else { i += 1; continue }
-            if PIIPatterns.isUpper(c), kinds.contains(.iban), let end = PIIPatterns.ibanAt(v, i) {
+            if PIIPatterns.isUpper(c), wanted.contains(.iban), let end = PIIPatterns.ibanAt(v, i) {
                 out.append(PIISpan(kind: .iban, start: i, end: end, confidence: .high))
                 i = end
                 continue
@@ -88,12 +96,12 @@ public struct SpanDetector: Sendable {
             // Already-masked values: skip the whole token.
             if let skip = PIIPatterns.maskedTokenEnd(v, i) { i = skip; continue }
             if PIIPatterns.isHex(c) || c == UInt8(ascii: ":") {
-                if kinds.contains(.mac), let end = PIIPatterns.macAt(v, i) {
+                if wanted.contains(.mac), let end = PIIPatterns.macAt(v, i) {
                     out.append(PIISpan(kind: .mac, start: i, end: end, confidence: .high))
                     i = end
                     continue
                 }
-                if kinds.contains(.ip), let (end, conf) = PIIPatterns.ipv6At(v, i) {
+                if wanted.contains(.ip), let (end, conf) = PIIPatterns.ipv6At(v, i) {
                     out.append(PIISpan(kind: .ip, start: i, end: end, confidence: conf))
                     i = end
                     continue
@@ -102,7 +110,7 @@ public struct SpanDetector: Sendable {
             if PIIPatterns.isDigit(c) || c == UInt8(ascii: "+") || c == UInt8(ascii: "(") {
                 // Nothing found: go on from the next byte, where a number glued to this one by a
                 // space may start (`ZIP 94107 828-21-7276`).
-                if let s = PIIPatterns.numberAt(v, i, kinds: kinds) {
+                if let s = PIIPatterns.numberAt(v, i, kinds: wanted) {
                     out.append(s)
                     i = s.end
                 } else {
@@ -132,16 +140,39 @@ public struct SpanDetector: Sendable {
     }
 
     /// `text` with each span replaced by its kind's placeholder (or by `replace`'s output).
-    public func scrub(_ v: Bytes, into out: inout [UInt8], replace: (PIISpan, Bytes, inout [UInt8]) -> Void) -> Int {
-        let found = spans(in: v)
+    public func scrub(_ v: Bytes, into out: inout [UInt8], scratch: inout [PIISpan], replace: (PIISpan, Bytes, inout [UInt8]) -> Void) -> Int {
+        scratch.removeAll(keepingCapacity: true)
+        scan(Bytes(rebasing: v[v.startIndex..<v.endIndex]), into: &scratch)
+        let found = scratch
+        if found.isEmpty {
+            out.append(contentsOf: v)
+            return 0
+        }
         var at = 0
         for s in found {
-            out.append(contentsOf: v[at..<s.start])
+            out.append(contentsOf: Bytes(rebasing: v[at..<s.start]))
             replace(s, Bytes(rebasing: v[s.start..<s.end]), &out)
             at = s.end
         }
-        out.append(contentsOf: v[at..<v.count])
+        out.append(contentsOf: Bytes(rebasing: v[at..<v.count]))
         return found.count
+    }
+}
+
+/// The built-in kinds as bits.
+struct KindMask: OptionSet, Sendable {
+    let rawValue: UInt8
+    static let email = KindMask(rawValue: 1), phone = KindMask(rawValue: 2), ip = KindMask(rawValue: 4), card = KindMask(rawValue: 8)
+    static let iban = KindMask(rawValue: 16), ssn = KindMask(rawValue: 32), mac = KindMask(rawValue: 64)
+
+    init(rawValue: UInt8) { self.rawValue = rawValue }
+
+    init(_ kinds: Set<PIIKind>) {
+        var m = KindMask()
+        for (k, bit) in [(PIIKind.email, KindMask.email), (.phone, .phone), (.ip, .ip), (.card, .card), (.iban, .iban), (.ssn, .ssn), (.mac, .mac)] where kinds.contains(k) {
+            m.insert(bit)
+        }
+        self = m
     }
 }
 

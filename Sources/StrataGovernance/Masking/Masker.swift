@@ -67,26 +67,20 @@ public struct Masker: Sendable {
             switch style {
             case .placeholder(let template):
                 var cache: [PIIKind: [UInt8]] = [:]
-                return Self.mapText(column) { src, out in
-                    _ = detector.scrub(src, into: &out) { span, _, out in
-                        if cache[span.kind] == nil { cache[span.kind] = Array(template.replacingOccurrences(of: "{kind}", with: span.kind.rawValue).utf8) }
-                        out.append(contentsOf: cache[span.kind]!)
-                    }
-                    return true
+                return Self.scrubText(column, detector) { span, _, out in
+                    if cache[span.kind] == nil { cache[span.kind] = Array(template.replacingOccurrences(of: "{kind}", with: span.kind.rawValue).utf8) }
+                    out.append(contentsOf: cache[span.kind]!)
                 }
             case .hash:
                 let mac = Digest.HMACSHA256(key: try keys.key(.mask).bytes)
                 var digest = [UInt8](repeating: 0, count: 32)
-                return Self.mapText(column) { src, out in
-                    _ = detector.scrub(src, into: &out) { span, text, out in
-                        out.append(UInt8(ascii: "<"))
-                        out.append(contentsOf: span.kind.rawValue.utf8)
-                        out.append(UInt8(ascii: ":"))
-                        digest.withUnsafeMutableBufferPointer { mac.mac(text, into: $0.baseAddress!) }
-                        Self.appendHex(digest.prefix(16), to: &out)
-                        out.append(UInt8(ascii: ">"))
-                    }
-                    return true
+                return Self.scrubText(column, detector) { span, text, out in
+                    out.append(UInt8(ascii: "<"))
+                    out.append(contentsOf: span.kind.rawValue.utf8)
+                    out.append(UInt8(ascii: ":"))
+                    digest.withUnsafeMutableBufferPointer { mac.mac(text, into: $0.baseAddress!) }
+                    Self.appendHex(digest.prefix(16), to: &out)
+                    out.append(UInt8(ascii: ">"))
                 }
             }
         case .tokenize:
@@ -152,6 +146,59 @@ public struct Masker: Sendable {
     }
 
     // MARK: - Column plumbing
+
+    /// `scrub` over a column: each span the detector finds is replaced through `replace`; runs of
+    /// values with nothing to replace are copied as one block (most free text holds no PII), and a
+    /// string column with nothing to replace at all is returned as it is.
+    static func scrubText(_ column: Column, _ detector: SpanDetector,
+                          _ replace: (PIISpan, UnsafeBufferPointer<UInt8>, inout [UInt8]) -> Void) -> Column {
+        guard case .bytes(let v) = column.values else {
+            var scratch: [PIISpan] = []
+            return mapText(column) { src, out in
+                _ = detector.scrub(src, into: &out, scratch: &scratch, replace: replace)
+                return true
+            }
+        }
+        let n = column.count
+        var out: [UInt8] = []
+        var offsets = [Int32](repeating: 0, count: n + 1)
+        var scratch: [PIISpan] = []
+        var delta = 0, cleanFrom = 0
+        var changed = false
+        let hasNulls = column.nullCount > 0
+        v.bytes.withUnsafeBufferPointer { all in
+            v.offsets.withUnsafeBufferPointer { off in
+                for i in 0..<n {
+                    let lo = Int(off[i]), hi = Int(off[i + 1])
+                    if hi > lo, !(hasNulls && column.isNull(i)) {
+                        let value = UnsafeBufferPointer(rebasing: all[lo..<hi])
+                        scratch.removeAll(keepingCapacity: true)
+                        detector.scan(value, into: &scratch)
+                        if !scratch.isEmpty {
+                            if !changed { out.reserveCapacity(all.count + all.count / 8); changed = true }
+                            out.append(contentsOf: UnsafeBufferPointer(rebasing: all[cleanFrom..<lo]))
+                            let before = out.count
+                            var at = 0
+                            for s in scratch {
+                                out.append(contentsOf: UnsafeBufferPointer(rebasing: value[at..<s.start]))
+                                replace(s, UnsafeBufferPointer(rebasing: value[s.start..<s.end]), &out)
+                                at = s.end
+                            }
+                            out.append(contentsOf: UnsafeBufferPointer(rebasing: value[at..<value.count]))
+                            delta += (out.count - before) - (hi - lo)
+                            cleanFrom = hi
+                        }
+                    }
+                    offsets[i + 1] = Int32(hi + delta)
+                }
+                if changed { out.append(contentsOf: UnsafeBufferPointer(rebasing: all[cleanFrom..<all.count])) }
+            }
+        }
+        guard changed else {
+            return column.type == .string ? column : Column(type: .string, values: column.values, validity: column.validity)
+        }
+        return Column(type: .string, values: .bytes(ByteArrays(offsets: offsets, bytes: out)), validity: column.validity)
+    }
 
     /// Rewrites each non-null value's text form into a string column; `body` returns false to
     /// make that row null.
