@@ -41,9 +41,9 @@ enum PolicyCommand {
                 let tagged = declared[d.column]?[d.tag] != nil || recorded[d.column]?.contains(d.tag) == true
                 let status = tagged ? "tagged" : (enforce ? "untagged (enforced)" : "UNTAGGED")
                 rows.append([t.description, d.column, d.embedded ? "text with \(d.kind)" : d.kind.rawValue, d.confidence.description,
-                             "\(d.hits)/\(d.sampled)", d.example ?? "", d.tag.name, status])
+                             "\(d.hits)/\(d.scanned)", d.example ?? "", d.tag.name, status])
                 var item: [String: Any] = ["table": t.description, "column": d.column, "kind": d.kind.rawValue, "embedded": d.embedded,
-                                           "confidence": d.confidence.description, "hits": d.hits, "sampled": d.sampled,
+                                           "confidence": d.confidence.description, "hits": d.hits, "sampled": d.sampled, "scanned": d.scanned,
                                            "tag": d.tag.name, "tagged": tagged]
                 if let e = d.example { item["example"] = e }
                 items.append(item)

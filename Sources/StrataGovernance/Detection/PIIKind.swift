@@ -68,18 +68,21 @@ public struct Detection: Sendable, Hashable, CustomStringConvertible {
     /// Values holding a span of the kind (among the sampled ones, plus high-confidence ones found beyond the sample).
     public var hits: Int
     public var sampled: Int
+    /// Values checked in all (the sample and, scanning fully, every later value).
+    public var scanned: Int
     /// The strongest confidence among the hits.
     public var confidence: Confidence
     /// One span of the kind with most of its characters masked, for evidence.
     public var example: String?
 
     public init(column: String, kind: PIIKind, embedded: Bool, hits: Int, sampled: Int,
-                confidence: Confidence = .medium, example: String? = nil) {
+                confidence: Confidence = .medium, example: String? = nil, scanned: Int? = nil) {
         self.column = column
         self.kind = kind
         self.embedded = embedded
         self.hits = hits
         self.sampled = sampled
+        self.scanned = max(scanned ?? sampled, sampled)
         self.confidence = confidence
         self.example = example
     }

@@ -30,6 +30,7 @@ public struct PIIScanner: Sendable {
 
     private struct Counts: Sendable {
         var sampled = 0
+        var scanned = 0
         /// Values that are the kind (one span covering the whole value).
         var whole: [PIIKind: Int] = [:]
         /// Values containing the kind among other text.
@@ -66,7 +67,11 @@ public struct PIIScanner: Sendable {
                 for i in 0..<column.count {
                     if hasNulls && column.isNull(i) { continue }
                     let v = PIIPatterns.trim(UnsafeBufferPointer(rebasing: all[values.range(i)]))
-                    if v.count < 5 { if counts.sampled < sampleRows && !v.isEmpty { counts.sampled += 1 }; continue }
+                    if v.count < 5 {
+                        if counts.sampled < sampleRows && !v.isEmpty { counts.sampled += 1 }
+                        if !v.isEmpty { counts.scanned += 1 }
+                        continue
+                    }
                     let sampling = counts.sampled < sampleRows
                     if !sampling && (!fullScan || settled.contains(f.name)) { break }
                     let local = UnsafeBufferPointer(rebasing: v[v.startIndex..<v.endIndex])
@@ -78,6 +83,7 @@ public struct PIIScanner: Sendable {
                         last = local
                     }
                     if sampling { counts.sampled += 1 }
+                    counts.scanned += 1
                     guard !spans.isEmpty else { continue }
                     var seen: [PIIKind: Confidence] = [:]
                     for s in spans { seen[s.kind] = max(seen[s.kind] ?? .medium, s.confidence) }
@@ -110,7 +116,7 @@ public struct PIIScanner: Sendable {
                 let hits = c.whole[k] ?? 0
                 if hits > 0, Double(hits) / n >= threshold {
                     out.append(Detection(column: name, kind: k, embedded: false, hits: max(hits, c.high[k] ?? 0), sampled: c.sampled,
-                                         confidence: (c.high[k] ?? 0) > 0 ? .high : .medium, example: c.example[k]))
+                                         confidence: (c.high[k] ?? 0) > 0 ? .high : .medium, example: c.example[k], scanned: c.scanned))
                     wholeKinds.insert(k)
                 }
             }
@@ -122,7 +128,7 @@ public struct PIIScanner: Sendable {
                 let byShare = wholeKinds.isEmpty && medium > 0 && Double(medium) / n >= embeddedThreshold
                 guard high > 0 || byShare else { continue }
                 out.append(Detection(column: name, kind: k, embedded: true, hits: max(medium, high), sampled: c.sampled,
-                                     confidence: high > 0 ? .high : .medium, example: c.example[k]))
+                                     confidence: high > 0 ? .high : .medium, example: c.example[k], scanned: c.scanned))
             }
         }
         return out
