@@ -139,23 +139,25 @@ public struct SpanDetector: Sendable {
         return s[0].kind
     }
 
-    /// `text` with each span replaced by its kind's placeholder (or by `replace`'s output).
+    /// Appends `v` to `out` with each span replaced by `replace`'s output (the value's spans are
+    /// scanned into `scratch`); returns how many spans it replaced.
     public func scrub(_ v: Bytes, into out: inout [UInt8], scratch: inout [PIISpan], replace: (PIISpan, Bytes, inout [UInt8]) -> Void) -> Int {
+        let value = Bytes(rebasing: v[v.startIndex..<v.endIndex])
         scratch.removeAll(keepingCapacity: true)
-        scan(Bytes(rebasing: v[v.startIndex..<v.endIndex]), into: &scratch)
-        let found = scratch
-        if found.isEmpty {
-            out.append(contentsOf: v)
-            return 0
-        }
+        scan(value, into: &scratch)
+        Self.write(value, replacing: scratch, into: &out, replace: replace)
+        return scratch.count
+    }
+
+    /// Appends `v` (indices from 0) to `out` with each of `spans` replaced by `replace`'s output.
+    public static func write(_ v: Bytes, replacing spans: [PIISpan], into out: inout [UInt8], replace: (PIISpan, Bytes, inout [UInt8]) -> Void) {
         var at = 0
-        for s in found {
+        for s in spans {
             out.append(contentsOf: Bytes(rebasing: v[at..<s.start]))
             replace(s, Bytes(rebasing: v[s.start..<s.end]), &out)
             at = s.end
         }
         out.append(contentsOf: Bytes(rebasing: v[at..<v.count]))
-        return found.count
     }
 }
 

@@ -178,13 +178,7 @@ public struct Masker: Sendable {
                             if !changed { out.reserveCapacity(all.count + all.count / 8); changed = true }
                             out.append(contentsOf: UnsafeBufferPointer(rebasing: all[cleanFrom..<lo]))
                             let before = out.count
-                            var at = 0
-                            for s in scratch {
-                                out.append(contentsOf: UnsafeBufferPointer(rebasing: value[at..<s.start]))
-                                replace(s, UnsafeBufferPointer(rebasing: value[s.start..<s.end]), &out)
-                                at = s.end
-                            }
-                            out.append(contentsOf: UnsafeBufferPointer(rebasing: value[at..<value.count]))
+                            SpanDetector.write(value, replacing: scratch, into: &out, replace: replace)
                             delta += (out.count - before) - (hi - lo)
                             cleanFrom = hi
                         }
