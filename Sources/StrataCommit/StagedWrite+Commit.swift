@@ -42,8 +42,13 @@ public struct PendingCommit: Sendable, Hashable {
     public var files: Int
     public var bytes: Int
     public var operation: String
+    /// The commit's actions other than `commitInfo`, exactly as the commit file will hold them
+    /// (`DeltaLog.sealedContent`): the audit record seals their digest, so a removed or changed
+    /// action is detected.
+    public var content: [UInt8]
 
-    public init(table: TableRef, version: Int64, rows: Int, files: Int, bytes: Int, operation: String) {
+    public init(table: TableRef, version: Int64, rows: Int, files: Int, bytes: Int, operation: String, content: [UInt8] = []) {
+        self.content = content
         self.table = table
         self.version = version
         self.rows = rows
@@ -114,7 +119,7 @@ extension StagedWrite {
         info["strataMode"] = options.mode.rawValue
         if let prepare = ctx.prepare {
             let pending = PendingCommit(table: table, version: (existing?.version ?? -1) + 1, rows: rows, files: files.count,
-                                        bytes: bytes, operation: ctx.operation)
+                                        bytes: bytes, operation: ctx.operation, content: DeltaLog.sealedContent(actions))
             do {
                 for (k, v) in try prepare(pending) { info[k] = v }
             } catch {

@@ -10,6 +10,7 @@ enum AuditCommand {
         usage: strata audit verify                 check the hash chain, HEAD and every table commit's anchor
                strata audit show [--table T] [--since TIME] [--action A] [--result R] [--limit N]
                strata audit reconcile              table commits without audit records, and the reverse
+               strata audit seal                   adopt a log written without a key under STRATA_AUDIT_KEY
         (STRATA_AUDIT_KEY enables HMAC-SHA-256; --json for machine-readable output)
         """
 
@@ -20,9 +21,10 @@ enum AuditCommand {
         case "verify": return try verify(rest, env)
         case "show": return try show(rest, env)
         case "reconcile": return try reconcile(rest, env)
+        case "seal": return try seal(rest, env)
         default:
             throw StrataError(.usage, "unknown audit subcommand '\(sub)'",
-                              hint: Suggest.hint(for: sub, in: ["verify", "show", "reconcile"]) ?? usage)
+                              hint: Suggest.hint(for: sub, in: ["verify", "show", "reconcile", "seal"]) ?? usage)
         }
     }
 
@@ -31,23 +33,28 @@ enum AuditCommand {
         return (AuditLog(lakeRoot: project.lakeRoot, key: try AuditKey.fromEnvironment()), Lake(root: project.lakeRoot))
     }
 
-    /// Every commit of every table, with the audit hash its `commitInfo` carries.
-    static func commits(_ lake: Lake) throws -> [TableCommit] {
-        var out: [TableCommit] = []
-        for t in lake.tables() {
-            for c in try lake.history(t) {
-                out.append(TableCommit(table: t, version: c.version, operation: c.operation,
-                                       auditHash: c.fields[AuditLog.commitInfoKey]?.stringValue))
-            }
+    /// Every commit of every table (see `Lake.tableCommits`).
+    static func commits(_ lake: Lake) throws -> [TableCommit] { try lake.tableCommits() }
+
+    static func seal(_ args: [String], _ env: CommandEnvironment) throws -> Int32 {
+        _ = try Arguments(args, options: [], switches: [])
+        let (log, lake) = try open(env)
+        let anchors = try commits(lake).compactMap { c in c.auditHash.map { AuditAnchor(table: c.table, version: c.version, hash: $0, contentDigest: c.contentDigest) } }
+        let r = try log.seal(anchors: anchors)
+        if let p = r.problem {
+            Output.out("not sealed: the log fails verification: \(p)")
+            return 1
         }
-        return out
+        Output.out("audit log sealed under key \(try AuditKey.fromEnvironment()?.id ?? "?"): \(r.records) records; from now on it takes keyed records only and verifies only with \(AuditKey.environmentVariable)")
+        return 0
     }
 
     static func verify(_ args: [String], _ env: CommandEnvironment) throws -> Int32 {
         _ = try Arguments(args, options: [], switches: [])
         let (log, lake) = try open(env)
-        let anchors = try commits(lake).compactMap { c in c.auditHash.map { AuditAnchor(table: c.table, version: c.version, hash: $0) } }
-        let r = try log.verify(anchors: anchors)
+        let all = try commits(lake)
+        let anchors = all.compactMap { c in c.auditHash.map { AuditAnchor(table: c.table, version: c.version, hash: $0, contentDigest: c.contentDigest) } }
+        let r = try log.verify(anchors: anchors, tables: all)
         if env.global.json {
             var o: [String: Any] = ["ok": r.ok, "records": r.records, "segments": r.segments, "anchors": r.anchorsChecked,
                                     "head_checked": r.headChecked, "last_seq": r.lastSeq, "algorithm": log.algorithm.rawValue]
@@ -133,7 +140,7 @@ enum AuditCommand {
             Output.out(Output.json([
                 "ok": r.ok, "commits": r.commitsChecked, "records": r.recordsChecked,
                 "missing_records": r.missingRecords.map(commit), "duplicate_records": r.duplicateRecords.map(commit),
-                "anchor_mismatches": r.anchorMismatches.map(commit),
+                "anchor_mismatches": r.anchorMismatches.map(commit), "content_mismatches": r.contentMismatches.map(commit),
                 "orphan_records": r.orphanRecords.map { ["seq": $0.seq, "resource": $0.event.resource, "version": $0.event.tableVersion ?? -1] as [String: Any] },
             ]))
             return r.ok ? 0 : 1
@@ -141,11 +148,12 @@ enum AuditCommand {
         for c in r.missingRecords { Output.out("missing audit record: \(c.table) version \(c.version) (\(c.operation))") }
         for c in r.duplicateRecords { Output.out("more than one audit record: \(c.table) version \(c.version)") }
         for c in r.anchorMismatches { Output.out("anchor mismatch: \(c.table) version \(c.version) carries a hash that is not its audit record's") }
+        for c in r.contentMismatches { Output.out("content mismatch: \(c.table) version \(c.version) does not hold the actions its audit record sealed (an action was removed or changed)") }
         for o in r.orphanRecords {
             Output.out("audit record without commit: record \(o.seq) says \(o.event.resource) version \(o.event.tableVersion.map(String.init) ?? "?")")
         }
         Output.out(r.ok ? "reconciled: \(r.commitsChecked) table commits, each with exactly one audit record"
-                        : "NOT reconciled: \(r.missingRecords.count) missing, \(r.orphanRecords.count) orphan, \(r.duplicateRecords.count) duplicate, \(r.anchorMismatches.count) mismatched (of \(r.commitsChecked) commits)")
+                        : "NOT reconciled: \(r.missingRecords.count) missing, \(r.orphanRecords.count) orphan, \(r.duplicateRecords.count) duplicate, \(r.anchorMismatches.count + r.contentMismatches.count) mismatched (of \(r.commitsChecked) commits)")
         return r.ok ? 0 : 1
     }
 }

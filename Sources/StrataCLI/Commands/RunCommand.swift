@@ -44,6 +44,7 @@ enum RunCommand {
             Output.out("run \(report.runId): \(report.results.count) pipeline(s), \(Output.number(total)) rows written, \(Output.number(q)) quarantined, \(Output.seconds(report.seconds)) s")
         }
         for line in report.remasked { Output.err("note: re-masked after a policy change: \(line)") }
+        for line in report.notes { Output.err("note: \(line)") }
         for r in report.results {
             for w in r.warnings { Output.err("warning: \(r.pipeline): \(w)") }
             if let e = r.error { Output.err("error: \(r.pipeline): \(e)") }
@@ -59,7 +60,7 @@ enum RunCommand {
             "run_id": report.runId,
             "succeeded": report.succeeded,
             "seconds": report.seconds,
-            "remasked": report.remasked,
+            "remasked": report.remasked, "notes": report.notes,
             "pipelines": report.results.map { r -> [String: Any] in
                 var o: [String: Any] = [
                     "pipeline": r.pipeline, "table": r.table.description, "status": r.status.rawValue,

@@ -62,6 +62,21 @@ final class RunRecorder: @unchecked Sendable {
         _ = try audit.append(events)
     }
 
+    /// Crash recovery, at run start under the lake lock: the commit records of commits that never
+    /// landed (a run killed between its record and its Delta commit) get a `failed` record of their
+    /// own run, so `audit reconcile` and `verify` agree again. Returns how many were voided.
+    func voidCommitsThatNeverLanded(_ lake: Lake) throws -> Int {
+        let orphans = try audit.orphanCommitRecords(commits: try lake.tableCommits())
+        guard !orphans.isEmpty else { return 0 }
+        _ = try audit.append(orphans.map { o in
+            AuditEvent(actor: actor, action: o.event.action, resource: o.event.resource, tableVersion: o.event.tableVersion,
+                       pipeline: o.event.pipeline, runId: o.event.runId, configDigest: configDigest, policyDigest: policyDigest,
+                       result: .failed, reason: "the commit never landed: no version \(o.event.tableVersion ?? -1) of \(o.event.resource) exists (run \(o.event.runId ?? "?") was killed at its commit, or the commit file was deleted)",
+                       details: ["voids": String(o.seq), "voided_by_run": runId])
+        })
+        return orphans.count
+    }
+
     /// The hook every commit of a pipeline goes through.
     func commitHook(pipeline: String, columns: @escaping @Sendable () -> [String], masks: @escaping @Sendable () -> [String: String]) -> CommitHook {
         { [self] pending in
@@ -71,12 +86,13 @@ final class RunRecorder: @unchecked Sendable {
             e.rows = Int64(pending.rows)
             e.files = Int64(pending.files)
             e.bytes = Int64(pending.bytes)
-            e.details = ["operation": pending.operation]
+            e.details = ["operation": pending.operation, AuditLog.contentDigestKey: Digest.hex(Digest.sha256(pending.content))]
             if pending.table.layer != .quarantine {
                 e.columns = columns()
                 e.masks = masks()
             }
             let records = try audit.append([e])
+            CrashPoint.reach("after-commit-record") // killed between a commit's audit record and its Delta commit
             return [AuditLog.commitInfoKey: records.last?.hash ?? ""]
         }
     }

@@ -56,6 +56,8 @@ public struct RunReport: Sendable {
     public var seconds: Double
     /// Tables re-masked (and their forbidden files purged) after a policy change, one line each.
     public var remasked: [String] = []
+    /// Other facts of the run for its summary (crash recovery, say), one line each.
+    public var notes: [String] = []
 
     public var succeeded: Bool { results.allSatisfy { $0.status == .committed || $0.status == .upToDate } }
 

@@ -60,6 +60,7 @@ public struct Runner: Sendable {
         let masker = Masker(keys: KeyStore(lakeRoot: project.lakeRoot), detector: governance.policies.detector)
         let recorder = try RunRecorder(project: project, actor: options.actor, runId: runId, policyDigest: governance.policies.digest)
         try recorder.recordDigestChanges()
+        let neverLanded = try recorder.voidCommitsThatNeverLanded(lake)
         // Storage first, before the pipelines are even checked (a policy change can break a plan):
         // nothing the current policies forbid stays in any table.
         let remasked = try remask(governance: governance, masker: masker, recorder: recorder)
@@ -95,6 +96,9 @@ public struct Runner: Sendable {
         }
         var report = RunReport(runId: runId, results: results, seconds: Date().timeIntervalSince(started))
         report.remasked = remasked.map(\.doneSummary)
+        if neverLanded > 0 {
+            report.notes.append("voided \(neverLanded) audit record(s) of commits that never landed (an earlier run was killed at its commit); `strata audit show --result failed` lists them")
+        }
         return report
     }
 

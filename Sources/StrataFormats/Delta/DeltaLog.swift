@@ -23,6 +23,36 @@ public final class DeltaLog: Sendable {
     /// The commit file of a version: `<table>/_delta_log/00000000000000000007.json`.
     public func commitPath(_ version: Int64) -> String { logPath + "/" + DeltaLog.commitFileName(version) }
 
+    /// A commit's actions other than `commitInfo`, as the commit file holds them (one JSON line
+    /// each, in order): the content an audit record seals (the record's hash is in `commitInfo`,
+    /// so `commitInfo` itself cannot be part of it).
+    public static func sealedContent(_ actions: [DeltaAction]) -> [UInt8] {
+        var text: [UInt8] = []
+        for a in actions {
+            if case .commitInfo = a { continue }
+            a.json.write(to: &text)
+            text.append(0x0A)
+        }
+        return text
+    }
+
+    /// The sealed content of a committed version, read from its commit file; nil when the file is absent.
+    public func sealedContent(version: Int64) throws -> [UInt8]? {
+        let path = commitPath(version)
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw StrataError(.io, "cannot read \(path)")
+        }
+        let marker = Array("{\"commitInfo\"".utf8)
+        var out: [UInt8] = []
+        for line in [UInt8](data).split(separator: 0x0A, omittingEmptySubsequences: true) {
+            if line.starts(with: marker) { continue }
+            out += line
+            out.append(0x0A)
+        }
+        return out
+    }
+
     /// `00000000000000000007.json`.
     public static func commitFileName(_ version: Int64) -> String {
         let v = String(version)

@@ -14,6 +14,10 @@ public struct AuditKey: Sendable, Hashable {
 
     let bytes: [UInt8]
 
+    /// A short public id of the key (HMAC of a fixed label under it): names which key sealed a
+    /// log without revealing it.
+    public var id: String { String(Digest.hex(Digest.hmacSHA256(key: bytes, Array("strata audit key id".utf8))).prefix(16)) }
+
     /// A key of at least 16 bytes.
     public init(bytes: [UInt8]) throws {
         guard bytes.count >= 16 else {

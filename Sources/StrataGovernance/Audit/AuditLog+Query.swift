@@ -37,8 +37,11 @@ public struct TableCommit: Sendable, Hashable {
     public var operation: String
     /// `commitInfo.strataAuditHash`, when the commit carries one.
     public var auditHash: String?
+    /// SHA-256 (hex) of the commit file's actions other than `commitInfo`, as read back.
+    public var contentDigest: String?
 
-    public init(table: TableRef, version: Int64, operation: String, auditHash: String? = nil) {
+    public init(table: TableRef, version: Int64, operation: String, auditHash: String? = nil, contentDigest: String? = nil) {
+        self.contentDigest = contentDigest
         self.table = table
         self.version = version
         self.operation = operation
@@ -57,11 +60,13 @@ public struct AuditReconcileReport: Sendable, Hashable {
     public var duplicateRecords: [TableCommit] = []
     /// Commits whose `strataAuditHash` is not the hash of the record for that version.
     public var anchorMismatches: [TableCommit] = []
+    /// Commits whose actions (other than `commitInfo`) are not the ones their record sealed.
+    public var contentMismatches: [TableCommit] = []
     public var commitsChecked = 0
     public var recordsChecked = 0
 
     public var ok: Bool {
-        missingRecords.isEmpty && orphanRecords.isEmpty && duplicateRecords.isEmpty && anchorMismatches.isEmpty
+        missingRecords.isEmpty && orphanRecords.isEmpty && duplicateRecords.isEmpty && anchorMismatches.isEmpty && contentMismatches.isEmpty
     }
 }
 
@@ -78,37 +83,60 @@ extension AuditLog {
         return out
     }
 
-    /// Matches table commits with commit/quarantine records by table and version.
-    public func reconcile(commits: [TableCommit]) throws -> AuditReconcileReport {
-        var report = AuditReconcileReport()
-        let all = try records()
-        struct Key: Hashable { var resource: String; var version: Int64 }
-        var allowed: [Key: [AuditRecord]] = [:]
-        var voided = Set<Key>()
+    /// A table version a commit record is about.
+    struct CommitKey: Hashable { var resource: String; var version: Int64 }
+
+    /// The allowed commit/quarantine/remask records by table version, and the versions whose
+    /// records a later `failed` record of the same run voids (the commit failed, or never landed).
+    static func commitRecords(_ all: [AuditRecord]) -> (allowed: [CommitKey: [AuditRecord]], voided: Set<CommitKey>) {
+        var allowed: [CommitKey: [AuditRecord]] = [:]
+        var voided = Set<CommitKey>()
         for r in all where [.commit, .quarantine, .remask].contains(r.event.action) {
             guard let v = r.event.tableVersion else { continue }
-            let k = Key(resource: r.event.resource, version: v)
+            let k = CommitKey(resource: r.event.resource, version: v)
             switch r.event.result {
             case .allowed:
                 allowed[k, default: []].append(r)
-                report.recordsChecked += 1
             case .failed, .denied:
-                // A commit that was audited first and then failed is voided by the failure record.
                 if allowed[k]?.contains(where: { $0.event.runId == r.event.runId }) == true { voided.insert(k) }
             }
         }
-        var committed = Set<Key>()
+        return (allowed, voided)
+    }
+
+    /// The allowed commit records no table version holds and nothing voids: commits that never
+    /// landed (a crash between the record and the commit) or were deleted afterwards.
+    public func orphanCommitRecords(commits: [TableCommit]) throws -> [AuditRecord] {
+        let (allowed, voided) = AuditLog.commitRecords(try records())
+        let committed = Set(commits.map { CommitKey(resource: $0.table.description, version: $0.version) })
+        return allowed.filter { !committed.contains($0.key) && !voided.contains($0.key) }.flatMap(\.value).sorted { $0.seq < $1.seq }
+    }
+
+    /// Matches table commits with commit/quarantine records by table and version.
+    public func reconcile(commits: [TableCommit]) throws -> AuditReconcileReport {
+        var report = AuditReconcileReport()
+        let (allowed, voided) = AuditLog.commitRecords(try records())
+        report.recordsChecked = allowed.values.reduce(0) { $0 + $1.count }
+        var committed = Set<CommitKey>()
         for c in commits.sorted(by: { ($0.table, $0.version) < ($1.table, $1.version) }) {
             report.commitsChecked += 1
-            let k = Key(resource: c.table.description, version: c.version)
+            let k = CommitKey(resource: c.table.description, version: c.version)
             committed.insert(k)
-            let recs = allowed[k] ?? []
+            var recs = allowed[k] ?? []
+            // A run that crashed after auditing a commit that never landed leaves a record for a
+            // version a later run committed again: the commit's anchor says which record is its own.
+            if recs.count > 1, let h = c.auditHash, recs.contains(where: { $0.hash == h }) {
+                recs = recs.filter { $0.hash == h }
+            }
             if recs.isEmpty {
                 report.missingRecords.append(c)
             } else if recs.count > 1 {
                 report.duplicateRecords.append(c)
             } else if let h = c.auditHash, h != recs[0].hash {
                 report.anchorMismatches.append(c)
+            } else if let sealed = recs[0].event.details[AuditLog.contentDigestKey], sealed != c.contentDigest {
+                // The commit's actions are not the ones its record sealed: an `add` removed, a path changed.
+                report.contentMismatches.append(c)
             }
         }
         for (k, recs) in allowed where !committed.contains(k) && !voided.contains(k) {

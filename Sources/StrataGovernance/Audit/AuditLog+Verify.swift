@@ -8,11 +8,14 @@ public struct AuditAnchor: Sendable, Hashable {
     public var version: Int64
     /// The audit record hash the commit carries.
     public var hash: String
+    /// SHA-256 (hex) of the commit's actions other than `commitInfo`, as read from its file.
+    public var contentDigest: String?
 
-    public init(table: TableRef, version: Int64, hash: String) {
+    public init(table: TableRef, version: Int64, hash: String, contentDigest: String? = nil) {
         self.table = table
         self.version = version
         self.hash = hash
+        self.contentDigest = contentDigest
     }
 }
 
@@ -43,6 +46,13 @@ public struct AuditProblem: Sendable, Hashable, CustomStringConvertible {
         case headMissing
         /// A table commit anchors a hash the log does not have, or that belongs to another table or version.
         case anchorMismatch
+        /// A commit's actions are not the ones its audit record sealed (an `add` removed or changed).
+        case contentMismatch
+        /// A commit record names a table version that does not exist (the commit file was deleted,
+        /// or a run crashed at its commit and no later run voided the record yet).
+        case commitMissing
+        /// HEAD is not authenticated by the configured key (rewritten, or written without the key).
+        case headUnauthenticated
         /// An HMAC record was found but no key is configured to check it.
         case keyRequired
         /// A plain SHA-256 record follows an HMAC record: the chain was rewritten without the key.
@@ -119,7 +129,10 @@ extension AuditLog {
     /// previous hash. Then `HEAD` must name the last record (or an earlier one with the same hash,
     /// after a crash between the append and the HEAD update), and every anchor's hash must be a
     /// record of that table and version.
-    public func verify(anchors: [AuditAnchor] = []) throws -> AuditVerifyReport {
+    ///
+    /// With `tables` (every table's committed versions), a commit record naming a version no table
+    /// holds, and that no failure record voids, is reported too (a deleted latest commit).
+    public func verify(anchors: [AuditAnchor] = [], tables: [TableCommit]? = nil) throws -> AuditVerifyReport {
         var report = AuditVerifyReport()
         report.keyed = key != nil
         let lock: FileLock? = FileManager.default.fileExists(atPath: directory) ? try FileLock(path: lockPath) : nil
@@ -195,6 +208,19 @@ extension AuditLog {
         let lastFile = lines.last?.file
         if let head {
             report.headChecked = true
+            // HEAD says who sealed it: a keyed HEAD needs the key, and with a key HEAD must prove itself.
+            if key == nil, head.mac != nil || head.alg == .hmacSHA256 {
+                report.problem = AuditProblem(kind: .keyRequired, file: "HEAD", line: nil, seq: head.seq,
+                                              message: "the log is keyed (HEAD is sealed with HMAC-SHA-256, key \(head.keyId ?? "?")) but \(AuditKey.environmentVariable) is not set: a keyed log never verifies unkeyed")
+                return report
+            }
+            if let key, !head.isAuthentic(under: key) {
+                let why = head.mac == nil ? "HEAD carries no seal: the log was rewritten without the key, or written before the key was set (one `strata run` with the key seals it)"
+                    : head.keyId != key.id ? "HEAD is sealed by another key (\(head.keyId ?? "?"), this one is \(key.id))"
+                    : "HEAD's seal does not match its content: HEAD was rewritten"
+                report.problem = AuditProblem(kind: .headUnauthenticated, file: "HEAD", line: nil, seq: head.seq, message: why)
+                return report
+            }
             if head.seq > lastSeq {
                 report.problem = AuditProblem(kind: .truncated, file: lastFile ?? head.segment, line: nil, seq: lastSeq + 1,
                                               message: "the log ends at record \(lastSeq) but HEAD names record \(head.seq): records \(lastSeq + 1)…\(head.seq) were removed")
@@ -224,6 +250,19 @@ extension AuditLog {
                                               message: "\(a.table) version \(a.version) anchors record \(r.seq), which is about \(r.event.resource) version \(r.event.tableVersion.map(String.init) ?? "none")")
                 return report
             }
+            if let sealed = r.event.details[AuditLog.contentDigestKey], sealed != a.contentDigest {
+                report.problem = AuditProblem(kind: .contentMismatch, file: nil, line: nil, seq: r.seq,
+                                              message: "\(a.table) version \(a.version) does not hold the actions record \(r.seq) sealed: an action (a data file's add or remove, the schema) was removed or changed in its commit file")
+                return report
+            }
+        }
+        // Commit records whose version no table holds (and that no failure record voids).
+        guard let tables else { return report }
+        let (allowed, voided) = AuditLog.commitRecords(lines.compactMap(\.record))
+        let anchored = Set(tables.map { CommitKey(resource: $0.table.description, version: $0.version) })
+        if let orphan = allowed.filter({ !anchored.contains($0.key) && !voided.contains($0.key) }).flatMap(\.value).min(by: { $0.seq < $1.seq }) {
+            report.problem = AuditProblem(kind: .commitMissing, file: nil, line: nil, seq: orphan.seq,
+                                          message: "the record says \(orphan.event.resource) version \(orphan.event.tableVersion ?? -1) was committed, but the table has no such version: its commit file was deleted, or a run was killed at that commit (the next `strata run` voids records of commits that never landed, and says so)")
         }
         return report
     }

@@ -41,6 +41,10 @@ public struct AuditLog: Sendable {
     /// The Delta `commitInfo` field in which the engine anchors a commit's audit record hash.
     public static let commitInfoKey = "strataAuditHash"
 
+    /// The `details` field of a commit record holding the SHA-256 of the commit's sealed content
+    /// (its actions other than `commitInfo`).
+    public static let contentDigestKey = "content_sha256"
+
     /// `<lake>/_audit`.
     public var directory: String { lakeRoot + "/_audit" }
     var lockPath: String { directory + "/.lock" }
@@ -78,6 +82,24 @@ public struct AuditLog: Sendable {
         let tail = try readTail()
         let head = try readHead()
         if let head {
+            // A keyed log takes keyed appends only, and only after HEAD proves itself.
+            if head.mac != nil || head.alg == .hmacSHA256 {
+                guard let key else {
+                    throw StrataError(.corruptData, "the audit log is keyed (HMAC-SHA-256) but \(AuditKey.environmentVariable) is not set",
+                                      hint: "set \(AuditKey.environmentVariable) to the lake's audit key; appending unkeyed records would break the chain")
+                }
+                guard head.isAuthentic(under: key) else {
+                    throw StrataError(.corruptData, "\(headPath) does not verify under \(AuditKey.environmentVariable): it was rewritten, or the key is not this lake's",
+                                      hint: "run `strata audit verify`; restore _audit/ from a backup")
+                }
+            }
+            // A key on a log that was written without one: adopting the log is an explicit act
+            // (`strata audit seal`), never a side effect of a run, so a log rewritten unkeyed by
+            // someone without the key is not blessed by the next keyed run.
+            if key != nil, head.mac == nil {
+                throw StrataError(.corruptData, "the audit log was written without \(AuditKey.environmentVariable) (HEAD is not sealed), and a key is set now",
+                                  hint: "check it with `strata audit verify` (without the key), then run `strata audit seal` with the key to adopt it")
+            }
             guard let tail, tail.seq >= head.seq else {
                 throw StrataError(.corruptData,
                                   "the audit log ends before record \(head.seq) that \(headPath) names: records were removed",
@@ -107,6 +129,29 @@ public struct AuditLog: Sendable {
         let last = records[records.count - 1]
         try writeHead(AuditHead(seq: last.seq, hash: last.hash, segment: AuditLog.segmentName(day: UTCTime.day(now))))
         return records
+    }
+
+    /// Adopts a log written without a key under `key`: verifies it as it stands (unkeyed), then
+    /// seals HEAD, so from now on it takes keyed records only and verifies only with the key.
+    /// Returns the verification report (HEAD is sealed only when it is OK).
+    public func seal(anchors: [AuditAnchor]) throws -> AuditVerifyReport {
+        guard let key else {
+            throw StrataError(.usage, "sealing needs \(AuditKey.environmentVariable)", hint: "set it to the key the lake's audit log will use from now on")
+        }
+        let unkeyed = AuditLog(lakeRoot: lakeRoot, key: nil, clock: clock)
+        let report = try unkeyed.verify(anchors: anchors)
+        guard report.ok else { return report }
+        let lock = try FileLock(path: lockPath)
+        defer { withExtendedLifetime(lock) {} }
+        guard var head = try readHead() else {
+            throw StrataError(.notFound, "the audit log is empty: nothing to seal", hint: "the first run with the key seals it")
+        }
+        if head.isAuthentic(under: key) { return report }
+        head.alg = .sha256
+        head.keyId = nil
+        head.mac = nil
+        try writeHead(head)
+        return report
     }
 
     /// The last record of the log (from the newest non-empty segment), or nil for an empty log.
@@ -146,13 +191,41 @@ public struct AuditLog: Sendable {
     }
 }
 
-/// The content of `_audit/HEAD`: the last record's sequence number and hash, and its segment.
+/// The content of `_audit/HEAD`: the last record's sequence number and hash, and its segment;
+/// in a keyed log also the algorithm, the key's id and an HMAC over all of it, so HEAD cannot be
+/// rewritten (to hide removed records) without the key.
 struct AuditHead: Sendable, Hashable {
     var seq: Int64
     var hash: String
     var segment: String
+    var alg: AuditHashAlgorithm = .sha256
+    var keyId: String?
+    var mac: String?
 
-    var text: String { "{\"hash\":\"\(hash)\",\"segment\":\"\(segment)\",\"seq\":\(seq)}\n" }
+    /// The bytes the HMAC covers.
+    var authenticated: [UInt8] { Array("strata audit head v1|\(seq)|\(hash)|\(segment)|\(alg.rawValue)|\(keyId ?? "")".utf8) }
+
+    /// HEAD sealed with `key` (unchanged without one).
+    func sealed(with key: AuditKey?) -> AuditHead {
+        guard let key else { return self }
+        var h = self
+        h.alg = .hmacSHA256
+        h.keyId = key.id
+        h.mac = Digest.hex(Digest.hmacSHA256(key: key.bytes, h.authenticated))
+        return h
+    }
+
+    /// True when HEAD carries a MAC that `key` verifies.
+    func isAuthentic(under key: AuditKey) -> Bool {
+        guard let mac, alg == .hmacSHA256, keyId == key.id else { return false }
+        return mac == Digest.hex(Digest.hmacSHA256(key: key.bytes, authenticated))
+    }
+
+    var text: String {
+        var s = "{\"hash\":\"\(hash)\",\"segment\":\"\(segment)\",\"seq\":\(seq)"
+        if let keyId, let mac { s += ",\"alg\":\"\(alg.rawValue)\",\"key_id\":\"\(keyId)\",\"mac\":\"\(mac)\"" }
+        return s + "}\n"
+    }
 
     static func parse(_ bytes: [UInt8]) -> AuditHead? {
         var b = bytes
@@ -160,7 +233,14 @@ struct AuditHead: Sendable, Hashable {
         guard let v = try? b.withUnsafeBufferPointer({ try JSONValue.parse($0) }), // nil = damaged HEAD, which verify reports
               let seq = v["seq"]?.int64Value, let hash = v["hash"]?.stringValue,
               let segment = v["segment"]?.stringValue else { return nil }
-        return AuditHead(seq: seq, hash: hash, segment: segment)
+        var h = AuditHead(seq: seq, hash: hash, segment: segment)
+        if let a = v["alg"]?.stringValue {
+            guard let alg = AuditHashAlgorithm(rawValue: a) else { return nil }
+            h.alg = alg
+        }
+        h.keyId = v["key_id"]?.stringValue
+        h.mac = v["mac"]?.stringValue
+        return h
     }
 }
 
@@ -174,6 +254,6 @@ extension AuditLog {
     }
 
     func writeHead(_ head: AuditHead) throws {
-        try AppendOnlyFile.replace(headPath, with: Array(head.text.utf8))
+        try AppendOnlyFile.replace(headPath, with: Array(head.sealed(with: key).text.utf8))
     }
 }
