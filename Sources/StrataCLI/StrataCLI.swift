@@ -81,7 +81,7 @@ public enum StrataCLI {
         ("access", "`access explain TABLE --as ROLE`: what a role sees of each column, and why."),
         ("unmask", "`unmask --as ROLE [TOKEN...]`: reverse tokenized values, for roles allowed to."),
         ("vacuum", "Delete files no longer in a table's recent versions: `vacuum [TABLE...] [--retain-versions N] [--dry-run]`."),
-        ("audit", "The tamper-evident audit log: `audit verify`, `audit show`, `audit reconcile`."),
+        ("audit", "The tamper-evident audit log: `audit verify`, `audit show`, `audit reconcile`, `audit seal`."),
         ("lineage", "Lineage: `lineage export --format openlineage|json|dot|mermaid|html`, `lineage upstream|downstream TABLE[.COLUMN]`."),
         ("plugins", "List plugins, or describe one: `plugins describe NAME`."),
         ("functions", "The expression language: list functions and operators, or show one with examples: `functions NAME`."),

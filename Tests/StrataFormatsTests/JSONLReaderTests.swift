@@ -166,7 +166,19 @@ enum JSONLTest {
         var o = JSONLOptions()
         o.inferTimestamps = false
         o.flatten = false
-        #expect(try JSONLSchemaInference.infer(files: [a], options: o) == Schema([Field("at", .string), Field("o", .string), Field("big", .double)]))
+        #expect(try JSONLSchemaInference.infer(files: [a], options: o) == Schema([Field("at", .string), Field("o", .string), Field("big", .string)]))
+    }
+
+    /// An integer beyond int64 is never rounded to a double: the column is text holding its digits.
+    @Test func integersBeyondInt64StayExact() throws {
+        let dir = try TempDir()
+        let a = try dir.write("a.jsonl", "{\"n\": 12345678901234567890, \"m\": 1.5}\n{\"n\": -7, \"m\": 2}\n")
+        let s = try JSONLSchemaInference.infer(files: [a], options: JSONLOptions())
+        #expect(s == Schema([Field("n", .string), Field("m", .double)]))
+        let c = try dir.write("a.csv", "n,m\n12345678901234567890,1\n-7,2\n")
+        #expect(try CSVSchemaInference.infer(files: [c], options: CSVOptions()) == Schema([Field("n", .string), Field("m", .int64)]))
+        let d = try dir.write("b.csv", "n\n1.5\n99999999999999999999\n")
+        #expect(try CSVSchemaInference.infer(files: [d], options: CSVOptions()) == Schema([Field("n", .string)]), "a big integer among decimals is not rounded either")
     }
 
     @Test func sampleRowsIsPerFile() throws {

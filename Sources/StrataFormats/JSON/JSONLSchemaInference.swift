@@ -5,7 +5,7 @@ import Foundation
 ///
 /// Columns appear in first-seen order and are all nullable (a field missing from some lines or
 /// files reads as null). Per column: only booleans → bool; only integers → int64; integers and
-/// other numbers → double; only strings → string, or date/timestamp when `inferTimestamps` and
+/// other numbers → double; any integer beyond int64 → string (its digits, never rounded); only strings → string, or date/timestamp when `inferTimestamps` and
 /// every string is an ISO date/timestamp; arrays and unflattened objects → string (their JSON
 /// text); any other mix → string; only nulls → string. Lines that are not JSON objects are skipped.
 public enum JSONLSchemaInference {
@@ -122,6 +122,8 @@ final class ResultSlots<T: Sendable>: @unchecked Sendable {
 /// What one JSON field's values looked like.
 struct JSONFieldGuess: Sendable {
     private var bools = false, ints = false, doubles = false, strings = false, raws = false
+    /// Integers beyond int64: read as text, never rounded to a double.
+    private var bigInts = false
     private var allDates = true, allTimestamps = true
 
     mutating func observe(_ e: JSONEntry, _ value: UnsafeBufferPointer<UInt8>, temporal: Bool) {
@@ -129,7 +131,7 @@ struct JSONFieldGuess: Sendable {
         case .null: break
         case .bool: bools = true
         case .number:
-            if e.isInteger && TextParsing.parseInt64(value) != nil { ints = true } else { doubles = true }
+            if e.isInteger { if TextParsing.parseInt64(value) != nil { ints = true } else { bigInts = true } } else { doubles = true }
         case .raw: raws = true
         case .string:
             strings = true
@@ -151,12 +153,14 @@ struct JSONFieldGuess: Sendable {
         m.doubles = doubles || o.doubles
         m.strings = strings || o.strings
         m.raws = raws || o.raws
+        m.bigInts = bigInts || o.bigInts
         m.allDates = allDates && o.allDates
         m.allTimestamps = allTimestamps && o.allTimestamps
         return m
     }
 
     var type: DataType {
+        if bigInts { return .string }
         switch (bools, ints, doubles, strings, raws) {
         case (true, false, false, false, false): return .bool
         case (false, true, false, false, false): return .int64

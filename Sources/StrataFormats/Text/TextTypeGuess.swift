@@ -18,6 +18,8 @@ struct TextTypeGuess: Sendable {
         if c & Self.bool != 0, !TextParsing.looksLikeBoolWord(b) { c &= ~Self.bool }
         if c & Self.int64 != 0, TextParsing.parseInt64(b) == nil { c &= ~Self.int64 }
         if c & Self.double != 0, !TextParsing.looksLikeDecimalNumber(b) { c &= ~Self.double }
+        // An integer beyond int64 is not a double either: it would be rounded. It stays text.
+        if c & Self.double != 0, c & Self.int64 == 0, Self.isIntegerLiteral(b) { c &= ~Self.double }
         if c & Self.date != 0, temporal.parseDate(b) == nil { c &= ~Self.date }
         if c & Self.timestamp != 0, temporal.parseTimestamp(b) == nil { c &= ~Self.timestamp }
         candidates = c
@@ -32,6 +34,15 @@ struct TextTypeGuess: Sendable {
     mutating func merge(_ other: TextTypeGuess) {
         candidates &= other.candidates
         samples += other.samples
+    }
+
+    /// `-123`, `+45`, `6789`: digits with an optional sign, nothing else.
+    static func isIntegerLiteral(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = b.startIndex
+        if i < b.endIndex, b[i] == UInt8(ascii: "-") || b[i] == UInt8(ascii: "+") { i += 1 }
+        guard i < b.endIndex else { return false }
+        while i < b.endIndex { guard b[i] >= 48 && b[i] <= 57 else { return false }; i += 1 }
+        return true
     }
 
     /// The type guessed so far.

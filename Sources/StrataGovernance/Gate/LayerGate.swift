@@ -160,7 +160,8 @@ public struct GatePlan: Sendable {
 
     /// The schema as stored: masked columns take their method's output type and become nullable.
     public var outputSchema: Schema {
-        Schema(inputSchema.fields.map { f in
+        let masks = self.masks // computed once: a wide table must not cost columns × columns
+        return Schema(inputSchema.fields.map { f in
             guard let m = masks[f.name], let t = try? m.outputType(for: f.type, column: f.name) else { return f } // masks holds applicable methods only
             return Field(f.name, t, nullable: true)
         })

@@ -80,7 +80,8 @@ extension OpenLineageRunEvent {
             })
         }
         var columns: [String] = (d.fields ?? []).map(\.name)
-        for e in d.columnLineage { if let c = e.outputColumn, !columns.contains(c) { columns.append(c) } }
+        var known = Set(columns)
+        for e in d.columnLineage { if let c = e.outputColumn, known.insert(c).inserted { columns.append(c) } }
         var byColumn: [String: [ColumnLineageEdge]] = [:]
         var datasetWide: [ColumnLineageEdge] = []
         for e in d.columnLineage {

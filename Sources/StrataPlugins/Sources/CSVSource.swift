@@ -10,7 +10,8 @@ public struct CSVSource: SourceConfig {
         doc: """
         Quoted fields, doubled quotes, embedded newlines, CRLF and a UTF-8 BOM are handled. Columns are \
         matched to the header by name. Without `schema`, types are inferred by sampling `sample_rows` rows \
-        (bool, int64, double, date, timestamp, else string). Rows that cannot be parsed or typed go to the \
+        (bool, int64, double, date, timestamp, else string; an integer beyond int64 makes the column a \
+        string holding its exact digits, never a rounded double). Rows that cannot be parsed or typed go to the \
         quarantine table with the reason, file and line. Files already ingested are skipped on later runs.
         """,
         keys: [

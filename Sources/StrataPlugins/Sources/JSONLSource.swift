@@ -10,7 +10,8 @@ public struct JSONLSource: SourceConfig {
         doc: """
         The schema is inferred across every file read, so a field that appears only in later files \
         becomes a nullable column. Nested objects flatten to `parent.child` columns; arrays are kept as \
-        JSON text. Lines that are not JSON objects, or whose values do not fit the column type, go to the \
+        JSON text; an integer beyond int64 makes the column a string holding its exact digits (never a \
+        rounded double). Lines that are not JSON objects, or whose values do not fit the column type, go to the \
         quarantine table with the reason, file and line. Files already ingested are skipped on later runs.
         """,
         keys: [
