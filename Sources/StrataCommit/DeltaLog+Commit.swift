@@ -101,6 +101,10 @@ extension DeltaLog {
             }
             attempts += 1
             guard attempts <= maxRetries else {
+                if maxRetries == 0 {
+                    throw StrataError(.conflict, "another writer committed version \(version) of \(tablePath) while this write was staged; nothing was committed",
+                                      hint: "run again: strata re-reads the table and commits after it")
+                }
                 throw StrataError(.conflict, "gave up committing to \(tablePath) after \(attempts) lost races",
                                   hint: "too many concurrent writers; run again")
             }

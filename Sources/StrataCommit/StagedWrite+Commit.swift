@@ -134,8 +134,12 @@ extension StagedWrite {
                                                    fields: info.mapValues { JSONValue.string($0) })))
         let version: Int64
         do {
+            // An audited commit names its version in its audit record before the log is written, so
+            // it never lands at another version: losing the race to another writer fails it (the
+            // record is voided, nothing is committed, a rerun re-reads the table).
             version = try log.commit(actions, readVersion: existing?.version,
-                                     isBlindAppend: options.mode == .append && !schemaChanged)
+                                     isBlindAppend: options.mode == .append && !schemaChanged,
+                                     maxRetries: ctx.prepare == nil ? 16 : 0)
         } catch {
             // The files are in place but unreferenced; remove them so no reader sees them.
             for f in files { unlink(tablePath + "/" + f.relative) }

@@ -117,6 +117,8 @@ public struct Runner: Sendable {
             result.error = recorder.recordFailure { try recorder.failed(table: p.writes, pipeline: p.name, error: result.error!) } ?? result.error
             return result
         }
+        // The pipeline's txn version when the run started: the commit's idempotency check.
+        let txnBase = lake.exists(p.writes) ? (try? lake.snapshot(p.writes))?.txnVersions[StateKeys.appId(p.name)] : nil // unreadable: the read below fails the pipeline
         let facts = CommitFacts()
         let reads = TableReadGovernance(lake: lake, governance: governance, masker: masker, target: p.writes)
         let hook = facts.hook(recorder.commitHook(pipeline: p.name, columns: { facts.columns }, masks: { facts.masks }))
@@ -248,7 +250,8 @@ public struct Runner: Sendable {
                 outputs.append(LineageDataset(name: recorder.dataset(q.table), schema: QuarantineCollector.schema))
                 CrashPoint.reach("after-quarantine-commit")
             }
-            let summary = try commit(try s.stage(), pipeline: p.name, context: context, governance: try governed.annotations(), hook: hook)
+            let summary = try commit(try s.stage(), pipeline: p.name, context: context, governance: try governed.annotations(),
+                                     txnBase: txnBase, hook: hook)
             facts.committed()
             sink = nil
             // This commit may store a column more strongly than earlier ones (the detector classified it
