@@ -59,11 +59,13 @@ extension DeltaLog {
         let temp = logPath + "/.strata-commit-\(UUID().uuidString.lowercased()).json.tmp"
         try DeltaLog.writeNew(temp, text)
         defer { unlink(temp) }
+        CrashPoint.reach("before-commit-link")
 
         var attempts = 0
         while true {
             let target = commitPath(version)
             if link(temp, target) == 0 {
+                CrashPoint.reach("after-commit-link")
                 DeltaLog.syncDirectory(logPath)
                 return version
             }

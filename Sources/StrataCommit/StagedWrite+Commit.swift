@@ -97,6 +97,7 @@ extension StagedWrite {
             }
         }
         var bytes = 0
+        CrashPoint.reach("before-parts-move")
         for f in files {
             let target = tablePath + "/" + f.relative
             try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
@@ -108,6 +109,7 @@ extension StagedWrite {
             actions.append(.add(DeltaAddFile(path: f.relative, partitionValues: f.partitionValues,
                                              size: f.summary.bytes, modificationTime: now, dataChange: !options.rewrite, stats: stats)))
         }
+        CrashPoint.reach("after-parts-move")
         if let appId = ctx.appId, let v = ctx.txnVersion {
             actions.append(.txn(appId: appId, version: v, lastUpdated: now))
         }

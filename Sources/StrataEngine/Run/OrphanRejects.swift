@@ -4,15 +4,6 @@ import StrataCore
 import StrataFormats
 import StrataGovernance
 
-/// Named points where a test can kill the process (`STRATA_CRASH_AT=NAME`, SIGKILL, as `kill -9`
-/// would), to prove what a crash there leaves behind. Unset, it does nothing.
-enum CrashPoint {
-    static func reach(_ name: String) {
-        guard ProcessInfo.processInfo.environment["STRATA_CRASH_AT"] == name else { return }
-        kill(getpid(), SIGKILL)
-    }
-}
-
 extension Runner {
     /// A pipeline's rejects are committed just before its main commit. When the main commit then
     /// never lands (a crash, a failed commit), those rejects belong to a run that committed

@@ -126,6 +126,7 @@ public struct AuditLog: Sendable {
         }
         let segment = directory + "/" + AuditLog.segmentName(day: UTCTime.day(now))
         try AppendOnlyFile.append(bytes, to: segment)
+        CrashPoint.reach("before-audit-head")
         let last = records[records.count - 1]
         try writeHead(AuditHead(seq: last.seq, hash: last.hash, segment: AuditLog.segmentName(day: UTCTime.day(now))))
         return records
