@@ -276,6 +276,7 @@ struct AuditFixture {
         var r = try AuditRecord.decode(line: Array(lines[0].utf8)[...])
         r.event.actor = "mallory"
         r.alg = .sha256
+        r.keyId = nil // an unkeyed record names no key (keeping it makes the line malformed)
         r.hash = r.computedHash(key: nil)!
         lines[0] = String(decoding: r.line.dropLast(), as: UTF8.self)
         try f.write(1, lines: lines)

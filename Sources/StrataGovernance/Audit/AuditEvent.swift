@@ -113,8 +113,11 @@ public struct AuditRecord: Sendable, Hashable {
     public var alg: AuditHashAlgorithm
     /// Hex SHA-256 / HMAC-SHA-256 of the canonical record text without `hash`.
     public var hash: String
+    /// The id of the key an HMAC record is keyed with (`AuditKey.id`); nil for SHA-256 records.
+    public var keyId: String?
 
-    public init(seq: Int64, time: Int64, event: AuditEvent, prev: String, alg: AuditHashAlgorithm, hash: String) {
+    public init(seq: Int64, time: Int64, event: AuditEvent, prev: String, alg: AuditHashAlgorithm, hash: String, keyId: String? = nil) {
+        self.keyId = keyId
         self.seq = seq
         self.time = time
         self.event = event

@@ -178,8 +178,11 @@ extension AuditLog {
             }
             switch r.alg {
             case .hmacSHA256:
-                guard key != nil else {
-                    return fail(.keyRequired, l, seq: r.seq, "the record is keyed (HMAC-SHA-256) but \(AuditKey.environmentVariable) is not set")
+                guard let key else {
+                    return fail(.keyRequired, l, seq: r.seq, "the record is keyed (HMAC-SHA-256, key \(r.keyId ?? "?")) but \(AuditKey.environmentVariable) is not set")
+                }
+                guard r.keyId == key.id else {
+                    return fail(.hashMismatch, l, seq: r.seq, "the record is keyed with key \(r.keyId ?? "?"), not with this \(AuditKey.environmentVariable) (\(key.id))")
                 }
                 seenHMAC = true
             case .sha256:

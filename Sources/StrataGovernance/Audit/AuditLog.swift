@@ -118,7 +118,7 @@ public struct AuditLog: Sendable {
         var bytes: [UInt8] = []
         for e in events {
             seq += 1
-            var r = AuditRecord(seq: seq, time: now, event: e, prev: prev, alg: algorithm, hash: "")
+            var r = AuditRecord(seq: seq, time: now, event: e, prev: prev, alg: algorithm, hash: "", keyId: key?.id)
             r.hash = r.computedHash(key: key?.bytes)!
             prev = r.hash
             bytes += r.line

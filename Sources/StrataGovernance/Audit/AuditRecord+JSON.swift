@@ -3,7 +3,8 @@ import StrataFormats
 
 /// The canonical text of a record: one JSON object, keys sorted by their UTF-8 bytes, no spaces,
 /// strings escaped the one way `JSONValue` writes them. Optional fields are written as `null`, so
-/// every record has the same keys, and hashing is defined on exact bytes.
+/// every record has the same keys (and HMAC records `key_id`, the id of their key, bound into the
+/// hashed text), and hashing is defined on exact bytes.
 extension AuditRecord {
     /// The keys of a record line, sorted.
     static let keys: [String] = [
@@ -11,6 +12,8 @@ extension AuditRecord {
         "pipeline", "policy_digest", "prev", "reason", "resource", "result", "role", "rows", "run_id", "seq",
         "table_version", "time",
     ].sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+    /// `keys` and the keys only some records have (`key_id`), sorted.
+    static let allKeys: [String] = (keys + ["key_id"]).sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
 
     /// The record as a JSON object with sorted keys; without `hash` when `includingHash` is false.
     func json(includingHash: Bool) -> JSONValue {
@@ -45,7 +48,8 @@ extension AuditRecord {
             "time": .string(UTCTime.micros(time)),
         ]
         if includingHash { members["hash"] = .string(hash) }
-        return .object(AuditRecord.keys.compactMap { k in members[k].map { JSONMember(k, $0) } })
+        if let keyId { members["key_id"] = .string(keyId) }
+        return .object(AuditRecord.allKeys.compactMap { k in members[k].map { JSONMember(k, $0) } })
     }
 
     /// The bytes that are hashed: the canonical text without `hash`.
@@ -95,7 +99,7 @@ extension AuditRecord {
         var dict: [String: JSONValue] = [:]
         for m in members {
             guard dict[m.key] == nil else { throw DecodeFailure(message: "key '\(m.key)' appears twice") }
-            guard keys.contains(m.key) else { throw DecodeFailure(message: "unknown key '\(m.key)'") }
+            guard allKeys.contains(m.key) else { throw DecodeFailure(message: "unknown key '\(m.key)'") }
             dict[m.key] = m.value
         }
         if let missing = keys.first(where: { dict[$0] == nil }) {
@@ -139,6 +143,10 @@ extension AuditRecord {
                                runId: try optString("run_id"), configDigest: try optString("config_digest"),
                                policyDigest: try optString("policy_digest"), masks: try map("masks"), result: result,
                                reason: try optString("reason"), role: try optString("role"), details: try map("details"))
-        return AuditRecord(seq: seq, time: time, event: event, prev: try string("prev"), alg: alg, hash: try string("hash"))
+        let keyId = dict["key_id"] == nil ? nil : try string("key_id")
+        if (keyId != nil) != (alg == .hmacSHA256) {
+            throw DecodeFailure(message: alg == .hmacSHA256 ? "key 'key_id' is missing from a keyed record" : "'key_id' on an unkeyed record")
+        }
+        return AuditRecord(seq: seq, time: time, event: event, prev: try string("prev"), alg: alg, hash: try string("hash"), keyId: keyId)
     }
 }
