@@ -30,6 +30,8 @@ struct GovernedWrite {
     private(set) var tags: [String: Set<Tag>]
     private var scanner: PIIScanner?
     private var decided = false
+    /// Whether the scanner was told which columns the settled plan scrubs.
+    private var settledKnown = false
 
     /// Plans the write before any data moves; throws `.policyRefused` (exit 3) when declared or
     /// propagated tags already make the gate refuse.
@@ -94,9 +96,9 @@ struct GovernedWrite {
     mutating func observe(_ batch: Batch) -> Bool {
         guard decided, enforcing, scanner != nil else { return false }
         // A column stored scrubbed loses every kind the detector knows: nothing to find there.
-        if scanner!.settled.isEmpty {
+        if !settledKnown {
             scanner!.settled = Set(plan.decisions.compactMap { d in if case .mask(.scrub, _) = d.action { return d.column } else { return nil } })
-            if scanner!.settled.isEmpty { scanner!.settled = [""] }
+            settledKnown = true
         }
         scanner!.add(batch)
         return !uncovered(scanner!.detections()).isEmpty

@@ -55,7 +55,7 @@ public struct LayerGate: Sendable {
             let others = notRaw.filter { !detectable.contains($0) }
             let chosen = others.map { ($0, policies.maskAction(for: $0, layer: table.layer)) }
                 .compactMap { t, a -> (MaskMethod, Tag, RuleSource)? in if case .mask(let m) = a.action { return (m, t, a.source) } else { return nil } }
-                .filter { (try? $0.0.outputType(for: f.type, column: f.name)) != nil }
+                .filter { (try? $0.0.outputType(for: f.type, column: f.name)) != nil } // type test only: a method that does not apply is skipped
                 .max { $0.0.strength < $1.0.strength }
             if let chosen, chosen.0.hidesWholeValue || kinds.isEmpty {
                 d.action = .mask(chosen.0, chosen.1)
