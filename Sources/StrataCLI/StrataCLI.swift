@@ -21,6 +21,10 @@ public enum StrataCLI {
             }
             let rest = Array(args.dropFirst())
             let env = CommandEnvironment(global: global, registry: registry)
+            if CommandHelp.asked(rest), let help = CommandHelp.text(command) {
+                Output.out(help)
+                return 0
+            }
             switch command {
             case "validate": return try ValidateCommand.run(rest, env)
             case "plan": return try PlanCommand.run(rest, env)
@@ -39,7 +43,15 @@ public enum StrataCLI {
             case "audit": return try AuditCommand.run(rest, env)
             case "lineage": return try LineageCommand.run(rest, env)
             case "help", "--help", "-h":
-                Output.out(usage)
+                guard let topic = rest.first else {
+                    Output.out(usage)
+                    return 0
+                }
+                guard let help = CommandHelp.text(topic) else {
+                    throw StrataError(.usage, "no command '\(topic)'",
+                                      hint: Suggest.hint(for: topic, in: commands.map(\.0)) ?? "run `strata help`")
+                }
+                Output.out(help)
                 return 0
             case "version", "--version":
                 Output.out("strata \(version)")
@@ -93,6 +105,7 @@ public enum StrataCLI {
         strata \(version): a governed data-lake pipeline host
 
         usage: strata [--config PATH] [--json] [--actor NAME] COMMAND [ARGS]
+               strata help COMMAND  (or strata COMMAND --help): one command's usage
 
         commands:
         \(commands.map { "  " + $0.0.padding(toLength: 10, withPad: " ", startingAt: 0) + $0.1 }.joined(separator: "\n"))
