@@ -3,14 +3,16 @@ import StrataFormats
 import StrataGovernance
 
 extension Lake {
-    /// Every commit of every table, with the audit hash its `commitInfo` carries and the digest of
-    /// its other actions as its file holds them: what `audit verify` and `reconcile` check.
-    public func tableCommits() throws -> [TableCommit] {
+    /// Every commit of every table, with the audit hash its `commitInfo` carries and (with
+    /// `content`) the digest of its other actions as its file holds them: what `audit verify` and
+    /// `reconcile` check. Without `content` no commit file is read twice (a run's crash recovery
+    /// needs only which versions exist).
+    public func tableCommits(content: Bool = true) throws -> [TableCommit] {
         var out: [TableCommit] = []
         for t in tables() {
             let log = DeltaLog(tablePath: path(of: t))
             for c in try history(t) {
-                let sealed = try log.sealedContent(version: c.version).map { Digest.hex(Digest.sha256($0)) }
+                let sealed = content ? try log.sealedContent(version: c.version).map { Digest.hex(Digest.sha256($0)) } : nil
                 out.append(TableCommit(table: t, version: c.version, operation: c.operation,
                                        auditHash: c.fields[AuditLog.commitInfoKey]?.stringValue, contentDigest: sealed))
             }

@@ -72,12 +72,14 @@ struct GovernedWrite {
         self.scanner = scanner
         self.enforcing = detection.mode == .enforce
         self.forced = forced
+        // Reporting never changes the plan: nothing waits for the sample (rows are not held back).
+        decided = !enforcing
     }
 
     /// Detections found by an earlier attempt of this write (a restart after a late finding).
     private let forced: [Detection]
     private let enforcing: Bool
-    /// The detector's findings that decided the plan (enforce) or were only reported (report).
+    /// The detector's findings that decided the plan (enforcing detection).
     private(set) var findings: [Detection] = []
 
     /// True until the detector has seen enough rows (or all) to settle the plan.
@@ -94,7 +96,11 @@ struct GovernedWrite {
     /// finding the plan does not cover (the write must restart with `lateFindings`, since rows
     /// already staged were stored under the weaker plan).
     mutating func observe(_ batch: Batch) -> Bool {
-        guard decided, enforcing, scanner != nil else { return false }
+        guard decided, scanner != nil else { return false }
+        guard enforcing else {
+            if !scanner!.isSaturated { scanner!.add(batch) }
+            return false
+        }
         // A column stored scrubbed loses every kind the detector knows: nothing to find there.
         if !settledKnown {
             scanner!.settled = Set(plan.decisions.compactMap { d in if case .mask(.scrub, _) = d.action { return d.column } else { return nil } })
@@ -122,10 +128,6 @@ struct GovernedWrite {
         var detections = (scanner?.detections() ?? []) + forced
         detections = detections.filter { !policy.ignores(target, $0.column) }
         guard !detections.isEmpty else { return }
-        guard enforcing else {
-            findings = uncovered(detections)
-            return
-        }
         findings = detections
         var t = governance.tags(table: target, schema: schema, detections: detections, propagated: baseTags)
         // Free text holding personal data is governed as free text (scrubbed, not hashed whole).
@@ -139,7 +141,8 @@ struct GovernedWrite {
     /// free-text columns the gate scrubs: table, column, kind, count and confidence; never values.
     var findingWarnings: [String] {
         if !enforcing {
-            return findings.map { d in
+            let found = (scanner?.detections() ?? []).filter { !governance.policies.detection.ignores(target, $0.column) }
+            return uncovered(found).map { d in
                 "detected \(d.kind) in untagged column '\(d.column)' of \(target) (\(d.hits) of \(d.sampled) sampled values, \(d.confidence) confidence); "
                     + "detection mode is report, so it is stored as its tags say: tag it, or set detection.mode: enforce"
             }

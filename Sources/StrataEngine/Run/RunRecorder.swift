@@ -66,7 +66,7 @@ final class RunRecorder: @unchecked Sendable {
     /// landed (a run killed between its record and its Delta commit) get a `failed` record of their
     /// own run, so `audit reconcile` and `verify` agree again. Returns how many were voided.
     func voidCommitsThatNeverLanded(_ lake: Lake) throws -> Int {
-        let orphans = try audit.orphanCommitRecords(commits: try lake.tableCommits())
+        let orphans = try audit.orphanCommitRecords(commits: try lake.tableCommits(content: false))
         guard !orphans.isEmpty else { return 0 }
         _ = try audit.append(orphans.map { o in
             AuditEvent(actor: actor, action: o.event.action, resource: o.event.resource, tableVersion: o.event.tableVersion,

@@ -201,7 +201,14 @@ public struct Runner: Sendable {
                         _ = try open()
                         continue
                     }
-                    if governed.observe(b) { throw LateDetection(findings: governed.lateFindings) }
+                    if governed.observe(b) {
+                        let late = LateDetection(findings: governed.lateFindings)
+                        guard attempt < 3 else {
+                            throw StrataError(.runFailed, "the detector kept finding personal data the plan did not cover after \(attempt) attempts (\(late.summary)); nothing was committed",
+                                              hint: "tag these columns in policies/ so the plan covers them from the first row")
+                        }
+                        throw late
+                    }
                     try open().write(try governed.apply(b))
                 }
             }
@@ -222,7 +229,7 @@ public struct Runner: Sendable {
             }
             _ = try open()
             break
-            } catch let late as LateDetection where attempt < 3 {
+            } catch let late as LateDetection {
                 sink?.abort()
                 sink = nil
                 forced = late.findings
