@@ -1,6 +1,7 @@
 // swift-tools-version:6.0
 // Strata: a governed data-lake pipeline host. No package dependencies by design:
-// the toolchain plus three C system libraries (libyaml, zlib, libcrypto).
+// the toolchain plus C system libraries from Debian's -dev packages (libyaml, zlib, libcrypto,
+// and the Parquet codecs snappy, zstd and lz4), installed by scripts/setup.
 import PackageDescription
 
 let package = Package(
@@ -16,10 +17,16 @@ let package = Package(
                        providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CCrypto", path: "Sources/CCrypto", pkgConfig: "libcrypto",
                        providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CSnappy", path: "Sources/CSnappy", pkgConfig: "snappy",
+                       providers: [.apt(["libsnappy-dev"])]),
+        .systemLibrary(name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd",
+                       providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CLz4", path: "Sources/CLz4", pkgConfig: "liblz4",
+                       providers: [.apt(["liblz4-dev"])]),
 
         .target(name: "StrataCore"),
         .target(name: "StrataConfig", dependencies: ["StrataCore", "CYaml"]),
-        .target(name: "StrataFormats", dependencies: ["StrataCore", "CZlib"]),
+        .target(name: "StrataFormats", dependencies: ["StrataCore", "CZlib", "CSnappy", "CZstd", "CLz4"]),
         .target(name: "StrataGovernance", dependencies: ["StrataCore", "StrataConfig", "StrataFormats", "CCrypto"]),
         .target(name: "StrataPlugins", dependencies: ["StrataCore", "StrataConfig", "StrataFormats"]),
         // The only module that writes Delta log versions. Plugins do not depend on it, so a sink

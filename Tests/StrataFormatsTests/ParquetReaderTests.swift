@@ -39,7 +39,8 @@ import StrataTestSupport
         "req": [.int(10), .int(20), .int(30), .int(40), .int(50)],
     ]
 
-    @Test(arguments: ["pyarrow_gzip.parquet", "pyarrow_none.parquet", "pyarrow_v2_gzip.parquet"])
+    @Test(arguments: ["pyarrow_gzip.parquet", "pyarrow_none.parquet", "pyarrow_v2_gzip.parquet", "pyarrow_zstd.parquet",
+                      "pyarrow_lz4raw.parquet", "pyarrow_v2_snappy.parquet", "pyarrow_delta.parquet", "pyarrow_delta_prefix.parquet"])
     func readsPyarrowFiles(name: String) throws {
         let path = Self.fixtures + "/" + name
         let (schema, rows) = try Self.readAll(path)
@@ -57,15 +58,15 @@ import StrataTestSupport
         #expect(r.metadata["ARROW:schema"] != nil)
     }
 
-    @Test func snappyIsRejectedByName() throws {
-        let r = try ParquetReader(path: Self.fixtures + "/pyarrow_snappy.parquet")
+    @Test func unsupportedCodecIsRejectedByName() throws {
+        let r = try ParquetReader(path: Self.fixtures + "/pyarrow_brotli.parquet")
         do {
             _ = try r.next()
             Issue.record("expected an error")
         } catch let e as StrataError {
             #expect(e.code == .corruptData)
-            #expect(e.message.contains("SNAPPY"))
-            #expect(e.message.contains("pyarrow_snappy.parquet"))
+            #expect(e.message.contains("BROTLI"))
+            #expect(e.message.contains("pyarrow_brotli.parquet"))
         }
     }
 
@@ -88,7 +89,7 @@ import StrataTestSupport
         #expect { try ParquetReader(path: "/nonexistent/x.parquet") } throws: { ($0 as? StrataError)?.code == .notFound }
     }
 
-    @Test(arguments: [ParquetCompression.gzip, .none], [true, false])
+    @Test(arguments: ParquetCompression.allCases, [true, false])
     func roundTripsEveryType(compression: ParquetCompression, dictionary: Bool) throws {
         let dir = try TempDir("pq-rt")
         let path = dir.file("t.parquet")
@@ -134,7 +135,7 @@ import StrataTestSupport
     }
 
     /// Truncations and byte flips of valid files must throw or read, never trap.
-    @Test(arguments: [ParquetCompression.gzip, .none])
+    @Test(arguments: ParquetCompression.allCases)
     func corruptFilesThrowNeverTrap(compression: ParquetCompression) throws {
         let dir = try TempDir("pq-fuzz")
         let path = dir.file("ok.parquet")

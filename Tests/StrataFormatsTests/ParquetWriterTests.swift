@@ -174,7 +174,7 @@ import StrataTestSupport
 
     // MARK: - Oracles
 
-    @Test(.enabled(if: PythonOracle.available), arguments: [ParquetCompression.gzip, .none])
+    @Test(.enabled(if: PythonOracle.available), arguments: ParquetCompression.allCases)
     func pyarrowReadsValuesSchemaAndStatistics(compression: ParquetCompression) throws {
         let dir = try TempDir("pq-pa")
         let path = dir.file("t.parquet")
@@ -208,7 +208,7 @@ import StrataTestSupport
         #expect(out["created_by"] as? String == "strata version 0.1.0")
         #expect(out["num_rows"] as? Int == 1500)
         #expect(out["row_groups"] as? Int == 3)
-        #expect(out["codec"] as? String == (compression == .gzip ? "GZIP" : "UNCOMPRESSED"))
+        #expect(out["codec"] as? String == (compression == .none ? "UNCOMPRESSED" : compression.rawValue.uppercased()))
         #expect((out["kv"] as? [String: String])?["strata.table"] == "bronze.t")
         let rows = (0..<1500).map(ParquetTestData.row)
         let cols = out["cols"] as! [String: [Any]]
@@ -230,7 +230,7 @@ import StrataTestSupport
         }
     }
 
-    @Test(.enabled(if: PythonOracle.available), arguments: [ParquetCompression.gzip, .none])
+    @Test(.enabled(if: PythonOracle.available), arguments: ParquetCompression.allCases)
     func duckdbReadsValuesAndTypes(compression: ParquetCompression) throws {
         let dir = try TempDir("pq-duck")
         let path = dir.file("t.parquet")

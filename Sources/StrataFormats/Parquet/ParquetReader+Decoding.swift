@@ -17,9 +17,9 @@ enum DecodedValues {
     }
 }
 
-/// Decodes the pages of column chunks into columns. Reuses one inflate stream.
+/// Decodes the pages of column chunks into columns. Reuses one decompressor per codec.
 final class ParquetChunkDecoder {
-    private var gunzip: GzipDecompressor?
+    private var decompressors: [Int32: BlockDecompressor] = [:]
     /// Largest page Strata agrees to inflate (guards against absurd sizes in corrupt headers).
     static let maxPageBytes = 1 << 30
 
@@ -105,28 +105,40 @@ final class ParquetChunkDecoder {
     }
 
     private func checkCodec(_ codec: Int32, column: String) throws {
-        guard codec == Codec.uncompressed || codec == Codec.gzip else {
+        _ = try decompressor(codec, column: column)
+    }
+
+    /// The decompressor for `codec` (nil for UNCOMPRESSED); throws naming codecs Strata cannot read.
+    private func decompressor(_ codec: Int32, column: String) throws -> BlockDecompressor? {
+        if codec == Codec.uncompressed { return nil }
+        if let d = decompressors[codec] { return d }
+        let d: BlockDecompressor
+        switch codec {
+        case Codec.gzip: d = try GzipDecompressor()
+        case Codec.snappy: d = SnappyDecompressor()
+        case Codec.zstd: d = try ZstdDecompressor()
+        case Codec.lz4Raw: d = Lz4RawDecompressor()
+        default:
             throw Self.corrupt("column '\(column)' is compressed with \(Codec.name(codec)), which Strata cannot read",
-                               hint: "rewrite the file with GZIP or UNCOMPRESSED pages")
+                               hint: "rewrite the file with SNAPPY, ZSTD, GZIP, LZ4_RAW or no compression")
         }
+        decompressors[codec] = d
+        return d
     }
 
     private func unsupportedEncoding(_ e: Int32, _ column: String) -> StrataError {
-        let names: [Int32: String] = [0: "PLAIN", 2: "PLAIN_DICTIONARY", 3: "RLE", 4: "BIT_PACKED", 5: "DELTA_BINARY_PACKED",
-                                      6: "DELTA_LENGTH_BYTE_ARRAY", 7: "DELTA_BYTE_ARRAY", 8: "RLE_DICTIONARY", 9: "BYTE_STREAM_SPLIT"]
-        return Self.corrupt("column '\(column)' uses encoding \(names[e] ?? "\(e)"), which Strata cannot read",
-                            hint: "rewrite the file with PLAIN or dictionary encoding")
+        Self.corrupt("column '\(column)' uses encoding \(ParquetEncodings.name(e)), which Strata cannot read",
+                     hint: "rewrite the file with PLAIN, dictionary, DELTA_* or BYTE_STREAM_SPLIT encodings")
     }
 
-    /// The page payload in `range`, inflated to `size` bytes when `codec` is GZIP.
+    /// The page payload in `range`, decompressed to `size` bytes with `codec`.
     private func inflate(_ bytes: [UInt8], _ range: Range<Int>, size: Int, codec: Int32) throws -> [UInt8] {
-        if codec == Codec.uncompressed {
+        guard let d = try decompressor(codec, column: "") else {
             guard range.count == size else { throw Self.corrupt("an uncompressed page's sizes disagree") }
             return Array(bytes[range])
         }
-        if gunzip == nil { gunzip = try GzipDecompressor() }
         return try bytes.withUnsafeBytes { b in
-            try gunzip!.decompress(UnsafeRawBufferPointer(rebasing: b[range]), expectedSize: size)
+            try d.decompress(UnsafeRawBufferPointer(rebasing: b[range]), expectedSize: size)
         }
     }
 
@@ -163,6 +175,10 @@ final class ParquetChunkDecoder {
             bits.reserveCapacity(k)
             try RLEHybrid.decode(UnsafeRawBufferPointer(rebasing: buf[4..<(4 + len)]), bitWidth: 1, count: k, into: &bits)
             values = .bools(bits.map { $0 != 0 })
+        case ParquetEncodings.deltaBinaryPacked, ParquetEncodings.deltaLengthByteArray,
+             ParquetEncodings.deltaByteArray, ParquetEncodings.byteStreamSplit:
+            let plain = try ParquetEncodings.toPlain(buf, count: k, encoding: encoding, type: type, name: name)
+            values = try plain.withUnsafeBytes { try decodePlain($0, count: k, type: type, name: name).values }
         default:
             throw unsupportedEncoding(encoding, name)
         }
@@ -224,6 +240,18 @@ final class ParquetChunkDecoder {
             default: break
             }
             return (.ints(v), count * 8)
+        case PhysicalType.int96:
+            // Nanoseconds of the day (8 bytes LE), then the Julian day number (4 bytes LE).
+            guard count <= buf.count / 12 else { throw truncated }
+            var v = [Int64](repeating: 0, count: count)
+            for i in 0..<count {
+                let nanos = Int64(littleEndian: buf.loadUnaligned(fromByteOffset: i * 12, as: Int64.self))
+                let julian = Int64(Int32(littleEndian: buf.loadUnaligned(fromByteOffset: i * 12 + 8, as: Int32.self)))
+                let (dayMicros, o) = (julian - 2_440_588).multipliedReportingOverflow(by: Temporal.microsPerDay)
+                guard !o, nanos >= 0, nanos < 86_400 * 1_000_000_000 else { throw Self.corrupt("column '\(name)' has an INT96 timestamp out of range") }
+                v[i] = dayMicros + nanos / 1000
+            }
+            return (.ints(v), count * 12)
         case PhysicalType.float:
             guard count <= buf.count / 4 else { throw truncated }
             var v = [Double](repeating: 0, count: count)

@@ -1,11 +1,12 @@
 import StrataCore
 
-/// Reads flat Parquet files: the ones Strata writes, and pyarrow/DuckDB files that use GZIP or
-/// no compression, PLAIN or dictionary encodings, and v1 or v2 data pages.
+/// Reads flat Parquet files: the ones Strata writes, and Spark/delta-rs/pyarrow/DuckDB files
+/// compressed with SNAPPY, ZSTD, GZIP, LZ4_RAW or nothing, in PLAIN, dictionary, DELTA_* or
+/// BYTE_STREAM_SPLIT encodings, with v1 or v2 data pages.
 ///
 /// `next()` returns one batch per row group and `nil` at the end. Damaged or truncated files
-/// throw `.corruptData` naming the file; codecs and encodings Strata does not implement
-/// (SNAPPY, ZSTD, DELTA_*) throw `.corruptData` naming them. Never traps on bad input.
+/// throw `.corruptData` naming the file; codecs Strata does not implement (LZO, BROTLI, the
+/// deprecated Hadoop LZ4) throw `.corruptData` naming them. Never traps on bad input.
 public final class ParquetReader: BatchReader {
     public let path: String
     /// The schema of the columns read (all, or those asked for, in that order).

@@ -15,6 +15,7 @@ struct ParquetColumnType: Equatable {
         switch physical {
         case PhysicalType.int32, PhysicalType.float: return 4
         case PhysicalType.int64, PhysicalType.double: return 8
+        case PhysicalType.int96: return 12
         case PhysicalType.fixedLenByteArray: return typeLength
         default: return 0
         }
@@ -113,6 +114,9 @@ extension SchemaElement {
             return .success(ParquetColumnType(physical: physical, dataType: .int64))
         case PhysicalType.float, PhysicalType.double:
             return .success(ParquetColumnType(physical: physical, dataType: .double))
+        case PhysicalType.int96:
+            // Spark's default timestamp layout (spark.sql.parquet.outputTimestampType=INT96).
+            return .success(ParquetColumnType(physical: physical, dataType: .timestamp))
         case PhysicalType.byteArray:
             return .success(ParquetColumnType(physical: physical, dataType: .string))
         default:

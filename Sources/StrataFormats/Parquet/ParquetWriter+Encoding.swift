@@ -24,13 +24,13 @@ package struct EncodedRowGroup: Sendable {
     package var byteCount: Int { chunks.reduce(0) { $0 + $1.bytes.count } }
 }
 
-/// Encodes column chunks into Parquet pages; owns reusable scratch buffers and one gzip stream.
+/// Encodes column chunks into Parquet pages; owns reusable scratch buffers and one compressor.
 ///
 /// Encoding is a pure function of (columns, field, options): the same input always gives the
 /// same bytes. An instance is not thread-safe; parallel encoders use one instance per thread.
 package final class ParquetChunkEncoder {
     package let options: ParquetWriteOptions
-    private let gzip: GzipCompressor?
+    private let compressor: BlockCompressor?
     private let body = ScratchBuffer(capacity: 1 << 20)
     private let packed = ScratchBuffer(capacity: 1 << 20)
     private var levels: [UInt32] = []
@@ -40,7 +40,7 @@ package final class ParquetChunkEncoder {
     package init(options: ParquetWriteOptions) throws {
         try options.validate()
         self.options = options
-        gzip = options.compression == .gzip ? try GzipCompressor(level: options.compressionLevel) : nil
+        compressor = try options.compression.makeCompressor(level: options.compressionLevel)
     }
 
     /// Encodes one row group from `columns` (one per field of `schema`, all the same length).
@@ -180,7 +180,7 @@ package final class ParquetChunkEncoder {
             type: ptype.physical,
             encodings: usedDictionary ? [Encoding.plain, Encoding.rle, Encoding.rleDictionary] : [Encoding.plain, Encoding.rle],
             pathInSchema: [field.name],
-            codec: options.compression == .gzip ? Codec.gzip : Codec.uncompressed,
+            codec: options.compression.codec,
             numValues: Int64(n),
             totalUncompressedSize: Int64(chunk.totalUncompressed),
             totalCompressedSize: Int64(chunk.bytes.count),
@@ -308,11 +308,11 @@ package final class ParquetChunkEncoder {
         var header = header
         let uncompressed = body.count
         let payload: UnsafeRawBufferPointer
-        if let gzip {
+        if let compressor {
             packed.reset()
-            let bound = gzip.maxCompressedSize(uncompressed)
+            let bound = compressor.maxCompressedSize(uncompressed)
             let p = packed.appendUninitialized(bound)
-            packed.count = try gzip.compress(body.bytes, into: UnsafeMutableRawBufferPointer(start: p, count: bound))
+            packed.count = try compressor.compress(body.bytes, into: UnsafeMutableRawBufferPointer(start: p, count: bound))
             payload = packed.bytes
         } else {
             payload = body.bytes

@@ -4,15 +4,58 @@ import StrataCore
 public enum ParquetCompression: String, Sendable, CaseIterable {
     /// GZIP: RFC 1952 gzip, one member per page.
     case gzip
+    /// SNAPPY: raw snappy blocks (libsnappy), the default of Spark, delta-rs and pyarrow.
+    case snappy
+    /// ZSTD: one zstandard frame per page (libzstd).
+    case zstd
     /// UNCOMPRESSED.
     case none
+
+    /// The Parquet `CompressionCodec` value.
+    var codec: Int32 {
+        switch self {
+        case .gzip: return Codec.gzip
+        case .snappy: return Codec.snappy
+        case .zstd: return Codec.zstd
+        case .none: return Codec.uncompressed
+        }
+    }
+
+    /// Levels the codec takes (nil: it has none and ignores `compressionLevel`).
+    public var levels: ClosedRange<Int>? {
+        switch self {
+        case .gzip: return 1...9
+        case .zstd: return 1...22
+        case .snappy, .none: return nil
+        }
+    }
+
+    /// The part-file name's extension, as Spark and delta-rs name theirs.
+    public var fileExtension: String {
+        switch self {
+        case .gzip: return "gz.parquet"
+        case .snappy: return "snappy.parquet"
+        case .zstd: return "zstd.parquet"
+        case .none: return "parquet"
+        }
+    }
+
+    /// A compressor for one encoder thread (nil when pages are stored uncompressed).
+    func makeCompressor(level: Int) throws -> BlockCompressor? {
+        switch self {
+        case .gzip: return try GzipCompressor(level: level)
+        case .snappy: return SnappyCompressor()
+        case .zstd: return try ZstdCompressor(level: level)
+        case .none: return nil
+        }
+    }
 }
 
 /// How a `ParquetWriter` lays out and encodes a file.
 public struct ParquetWriteOptions: Sendable {
     public var compression: ParquetCompression = .gzip
-    /// gzip level, 1 (fastest) … 9 (smallest). Level 1 is the default: on the e-commerce
-    /// benchmark it costs 40% of level 6's CPU time for files about 4% larger (see BENCHMARKS.md).
+    /// The codec's level: gzip 1 (fastest) … 9 (smallest), zstd 1 … 22; snappy and none have
+    /// none. Level 1 is the default for both (see BENCHMARKS.md for the codecs' speed and size).
     public var compressionLevel: Int = 1
     /// Rows per row group (at most; see `rowGroupBytes`).
     public var rowGroupRows: Int = 1_000_000
@@ -38,7 +81,10 @@ public struct ParquetWriteOptions: Sendable {
     /// Throws `.invalidConfig` naming the option that is out of range.
     public func validate() throws {
         func bad(_ what: String, _ hint: String) -> StrataError { StrataError(.invalidConfig, what, hint: hint) }
-        guard (1...9).contains(compressionLevel) else { throw bad("compression level \(compressionLevel) is out of range", "use 1 to 9") }
+        if let levels = compression.levels, !levels.contains(compressionLevel) {
+            throw bad("\(compression.rawValue) compression level \(compressionLevel) is out of range",
+                      "use \(levels.lowerBound) to \(levels.upperBound)")
+        }
         guard rowGroupRows >= 1 else { throw bad("row group rows must be positive", "use e.g. 1000000") }
         guard rowGroupBytes >= 1 else { throw bad("row group bytes must be positive", "use e.g. 67108864") }
         guard threads >= 1 else { throw bad("encode threads must be positive", "use 1 or more") }

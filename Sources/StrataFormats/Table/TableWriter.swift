@@ -127,7 +127,7 @@ public final class DeltaTableWriter {
             try FileManager.default.createDirectory(atPath: stagingDir, withIntermediateDirectories: true)
             let relative = DeltaPartitions.partFilePath(
                 partitions: options.partitionBy.map { ($0, values[$0] ?? nil) }, index: partIndex, uuid: writeId,
-                extension: options.parquet.compression == .gzip ? "gz.parquet" : "parquet")
+                extension: options.parquet.compression.fileExtension)
             let staged = stagingDir + "/" + String(format: "%05d.parquet", partIndex)
             partIndex += 1
             let w = try ParquetWriter(path: staged, schema: storedSchema, options: options.parquet, pool: pool)

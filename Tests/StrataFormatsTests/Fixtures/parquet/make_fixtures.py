@@ -26,4 +26,17 @@ table = table.cast(schema)
 pq.write_table(table, "pyarrow_gzip.parquet", compression="gzip")
 pq.write_table(table, "pyarrow_none.parquet", compression="none", use_dictionary=False)
 pq.write_table(table, "pyarrow_v2_gzip.parquet", compression="gzip", data_page_version="2.0")
-pq.write_table(table, "pyarrow_snappy.parquet", compression="snappy")
+
+# Codecs and encodings other writers use (issue 12): each must read equal to the values above.
+pq.write_table(table, "pyarrow_zstd.parquet", compression="zstd")
+pq.write_table(table, "pyarrow_lz4raw.parquet", compression="lz4")
+pq.write_table(table, "pyarrow_v2_snappy.parquet", compression="snappy", data_page_version="2.0")
+ints = ["i", "i32", "d", "ts", "ms", "req"]
+pq.write_table(table, "pyarrow_delta.parquet", compression="zstd", use_dictionary=False, data_page_version="2.0",
+               store_decimal_as_integer=True,
+               column_encoding={**{c: "DELTA_BINARY_PACKED" for c in ints + ["dec", "dec18"]}, "s": "DELTA_LENGTH_BYTE_ARRAY",
+                                "f": "BYTE_STREAM_SPLIT", "f32": "BYTE_STREAM_SPLIT", "b": "RLE"})
+pq.write_table(table, "pyarrow_delta_prefix.parquet", compression="snappy", use_dictionary=False,
+               column_encoding={"s": "DELTA_BYTE_ARRAY", "dec": "BYTE_STREAM_SPLIT", "dec18": "BYTE_STREAM_SPLIT",
+                                "i": "BYTE_STREAM_SPLIT", "i32": "BYTE_STREAM_SPLIT"})
+pq.write_table(table, "pyarrow_brotli.parquet", compression="brotli")  # a codec Strata rejects by name
