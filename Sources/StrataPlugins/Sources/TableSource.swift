@@ -63,49 +63,19 @@ public struct TableSource: SourceConfig {
             if seen >= latest.version {
                 only = []
             } else {
-                let before = try log.snapshot(at: seen)
-                let old = Set(before.files.map(\.path))
-                let live = Set(latest.files.map(\.path))
-                // Rewrites of the same rows (re-masking after a policy change) remove and add files with
-                // `dataChange: false` and say which file each new one replaces: a rewritten file whose
-                // origin was read before holds nothing new; one whose origin was not is still to read.
-                var onlyRewrites = true
-                var origin: [String: String] = [:]
-                var rewritten: [String] = []
-                for v in (seen + 1)...latest.version where onlyRewrites {
-                    for a in try log.actions(version: v) {
-                        switch a {
-                        case .remove(let r) where r.dataChange:
-                            onlyRewrites = false
-                        case .add(let f) where !f.dataChange:
-                            rewritten.append(f.path)
-                        case .commitInfo(let c):
-                            guard let text = c.fields[DeltaCommitInfo.rewritesKey]?.stringValue else { continue }
-                            guard let map = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: String] else { // unreadable map: read whole
-                                onlyRewrites = false
-                                continue
-                            }
-                            for (new, old) in map { origin[new] = old }
-                        default:
-                            break
-                        }
+                switch try DeltaChanges.between(log, seen: seen, latest: latest.version) {
+                case .files(let files):
+                    let root = log.tablePath + "/"
+                    if let gone = files.first(where: { !FileManager.default.fileExists(atPath: root + $0.path) }) {
+                        // Compacted away and then vacuumed: its rows are only in the compacted file.
+                        context.warn("\(table): \(gone.path) was compacted and vacuumed before this pipeline read it; reading the table whole and rebuilding")
+                        context.requestRebuild("\(table) was compacted and vacuumed")
+                    } else {
+                        only = files
                     }
-                }
-                func firstOrigin(_ path: String) -> String {
-                    var p = path
-                    var seenPaths = Set<String>()
-                    while let o = origin[p], seenPaths.insert(p).inserted { p = o }
-                    return p
-                }
-                // A rewrite without the map (another tool's compaction) cannot say what is new.
-                if rewritten.contains(where: { origin[$0] == nil }) { onlyRewrites = false }
-                if old.isSubset(of: live) {
-                    only = latest.files.filter { !old.contains($0.path) }
-                } else if onlyRewrites {
-                    only = latest.files.filter { !old.contains(firstOrigin($0.path)) }
-                } else {
+                case .rebuild(let reason):
                     // Reading it whole and appending would add every row again: the pipeline rebuilds instead.
-                    context.warn("\(table) was rewritten since this pipeline last read it; reading it whole and rebuilding")
+                    context.warn("\(table): \(reason); reading it whole and rebuilding")
                     context.requestRebuild("\(table) was rewritten")
                 }
             }
