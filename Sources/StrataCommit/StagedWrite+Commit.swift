@@ -78,17 +78,22 @@ extension StagedWrite {
             discard()
             return CommitSummary(table: table, version: nil, rows: 0, files: 0, bytes: 0, operation: ctx.operation)
         }
+        if let existing { try DeltaTableWriter.checkWritable(existing, table: table, options: options) }
         let now = Temporal.nowMicros() / 1000
         var actions: [DeltaAction] = []
         let schemaChanged = existing.map { $0.schema != schema || $0.metadata.partitionColumns != options.partitionBy } ?? true
         if existing == nil {
-            actions.append(.protocol(minReader: 1, minWriter: 2))
+            actions.append(DeltaAction.strataProtocol)
         }
         if schemaChanged {
-            actions.append(.metaData(DeltaMetadata(id: existing?.metadata.id ?? UUID().uuidString.lowercased(),
-                                                   name: table.name, description: nil, schema: schema,
-                                                   partitionColumns: options.partitionBy, configuration: [:],
-                                                   createdTime: existing?.metadata.createdTime ?? now)))
+            // Another writer's table properties (constraints, append-only), description and
+            // column metadata (invariants, comments) carry over: a schema change keeps them.
+            let old = existing?.metadata
+            actions.append(.metaData(DeltaMetadata(id: old?.id ?? UUID().uuidString.lowercased(),
+                                                   name: old?.name ?? table.name, description: old?.description, schema: schema,
+                                                   partitionColumns: options.partitionBy, configuration: old?.configuration ?? [:],
+                                                   createdTime: old?.createdTime ?? now,
+                                                   fieldMetadata: old?.fieldMetadata.filter { schema.index(of: $0.key) != nil } ?? [:])))
         }
         if options.mode == .overwrite, let existing {
             for f in existing.files {

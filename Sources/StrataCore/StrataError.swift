@@ -46,8 +46,12 @@ public struct StrataError: Error, Sendable, CustomStringConvertible, Equatable {
         case io
         /// A file written by Strata (or claimed to be) is damaged.
         case corruptData
-        /// Another writer committed first and retrying did not help.
+        /// Another writer committed first and retrying did not help; or a write the table's own
+        /// rules forbid (an append-only table asked to overwrite).
         case conflict
+        /// A table or file uses a format feature Strata does not implement (a Delta table feature
+        /// such as column mapping, a Parquet codec such as BROTLI): refused, never ignored.
+        case unsupported
         /// A governance policy refused the write.
         case policyRefused
         /// A governance policy denied the read.

@@ -309,24 +309,24 @@ import StrataCommit
         let none = #expect(throws: StrataError.self) { try DeltaLog(tablePath: dir.path + "/nothing").snapshot() }
         #expect(none?.code == .notFound)
 
-        // A log cleaned up after a checkpoint: unsupported, said clearly.
+        // A log whose early commits are gone and whose checkpoint is missing (only the
+        // `_last_checkpoint` hint is left): the gap is named, never papered over.
         try FileManager.default.removeItem(atPath: log.commitPath(0))
         try "{\"add\":{\"path\":\"x.parquet\",\"size\":1}}\n".write(toFile: log.commitPath(3), atomically: false, encoding: .utf8)
         try "{\"version\":2,\"size\":3}".write(toFile: log.logPath + "/_last_checkpoint", atomically: false, encoding: .utf8)
         let cp = #expect(throws: StrataError.self) { try log.snapshot() }
         #expect(cp?.code == .corruptData)
-        #expect(cp?.description.contains("checkpoint") == true)
-        #expect(cp?.description.contains("unsupported") == true)
+        #expect(cp?.description.contains("no checkpoint covers") == true)
     }
 
     @Test func newerReaderProtocolIsRefused() throws {
         let dir = try TempDir("delta")
         let log = DeltaLog(tablePath: dir.path)
-        try log.commit([.protocol(minReader: 3, minWriter: 7), .metaData(DeltaMetadata(id: "t", schema: Schema([Field("id", .int64)])))],
+        try log.commit([.protocol(DeltaProtocol(minReader: 3, minWriter: 7, readerFeatures: ["v2Checkpoint"], writerFeatures: ["v2Checkpoint"])), .metaData(DeltaMetadata(id: "t", schema: Schema([Field("id", .int64)])))],
                        readVersion: nil, isBlindAppend: false)
         let e = #expect(throws: StrataError.self) { try log.snapshot() }
-        #expect(e?.code == .corruptData)
-        #expect(e?.message.contains("reader version 3") == true)
+        #expect(e?.code == .unsupported)
+        #expect(e?.message.contains("'v2Checkpoint'") == true, "the error names the feature")
     }
 
     @Test func firstCommitNeedsProtocolAndMetadata() throws {

@@ -4,15 +4,18 @@ extension DeltaAction {
     /// The action as its one-line JSON object, as written in a commit file.
     public var json: JSONValue {
         switch self {
-        case let .protocol(r, w):
-            return .object(["protocol": .object(["minReaderVersion": .int(Int64(r)), "minWriterVersion": .int(Int64(w))])])
+        case .protocol(let p):
+            var members = [JSONMember("minReaderVersion", .int(Int64(p.minReader))), JSONMember("minWriterVersion", .int(Int64(p.minWriter)))]
+            if let r = p.readerFeatures { members.append(JSONMember("readerFeatures", .array(r.map { .string($0) }))) }
+            if let w = p.writerFeatures { members.append(JSONMember("writerFeatures", .array(w.map { .string($0) }))) }
+            return .object([JSONMember("protocol", .object(members))])
         case .metaData(let m):
             var members: [JSONMember] = [JSONMember("id", .string(m.id))]
             if let n = m.name { members.append(JSONMember("name", .string(n))) }
             if let d = m.description { members.append(JSONMember("description", .string(d))) }
             members += [
                 JSONMember("format", .object(["provider": .string("parquet"), "options": .object([])])),
-                JSONMember("schemaString", .string(DeltaSchema.schemaString(m.schema))),
+                JSONMember("schemaString", .string(DeltaSchema.schemaString(m.schema, fieldMetadata: m.fieldMetadata))),
                 JSONMember("partitionColumns", .array(m.partitionColumns.map { .string($0) })),
                 JSONMember("configuration", .sortedObject(m.configuration.mapValues { .string($0) })),
             ]
@@ -94,15 +97,17 @@ extension DeltaAction {
         }
         switch first.key {
         case "protocol":
-            return .protocol(minReader: Int(try int("minReaderVersion")), minWriter: Int(try int("minWriterVersion")))
+            return .protocol(DeltaProtocol(minReader: Int(try int("minReaderVersion")), minWriter: Int(try int("minWriterVersion")),
+                                           readerFeatures: body["readerFeatures"]?.elements?.compactMap(\.stringValue),
+                                           writerFeatures: body["writerFeatures"]?.elements?.compactMap(\.stringValue)))
         case "metaData":
-            let schema = try DeltaSchema.parse(try str("schemaString"), file: "\(file):\(line)")
+            let (schema, fieldMetadata) = try DeltaSchema.parseWithMetadata(try str("schemaString"), file: "\(file):\(line)")
             var config: [String: String] = [:]
             for m in body["configuration"]?.members ?? [] { config[m.key] = m.value.stringValue }
             return .metaData(DeltaMetadata(
                 id: try str("id"), name: body["name"]?.stringValue, description: body["description"]?.stringValue,
                 schema: schema, partitionColumns: (body["partitionColumns"]?.elements ?? []).compactMap(\.stringValue),
-                configuration: config, createdTime: body["createdTime"]?.int64Value))
+                configuration: config, createdTime: body["createdTime"]?.int64Value, fieldMetadata: fieldMetadata))
         case "add":
             var add = DeltaAddFile(path: DeltaPartitions.decodeLogPath(try str("path")),
                                    partitionValues: try partitions(body["partitionValues"]),

@@ -2,8 +2,8 @@ import StrataCore
 
 /// One action of a Delta commit: one line of `_delta_log/NNNNNNNNNNNNNNNNNNNN.json`.
 public enum DeltaAction: Sendable, Hashable {
-    /// The reader and writer protocol versions the table needs (Strata writes 1 and 2).
-    case `protocol`(minReader: Int, minWriter: Int)
+    /// The reader and writer protocol versions and table features the table needs (Strata writes 1 and 2).
+    case `protocol`(DeltaProtocol)
     /// The table's id, schema, partition columns and configuration.
     case metaData(DeltaMetadata)
     /// A data file becomes part of the table.
@@ -16,7 +16,7 @@ public enum DeltaAction: Sendable, Hashable {
     case commitInfo(DeltaCommitInfo)
 
     /// The protocol Strata writes: reader 1, writer 2.
-    public static let strataProtocol = DeltaAction.protocol(minReader: 1, minWriter: 2)
+    public static let strataProtocol = DeltaAction.protocol(.strata)
 }
 
 /// Table metadata: the `metaData` action.
@@ -31,9 +31,14 @@ public struct DeltaMetadata: Sendable, Hashable {
     public var configuration: [String: String]
     /// Milliseconds since the epoch.
     public var createdTime: Int64?
+    /// Each column's `metadata` object in the schema, when not empty (invariants, generated
+    /// columns, comments another writer set): kept as read and written back unchanged.
+    public var fieldMetadata: [String: JSONValue] = [:]
 
     public init(id: String, name: String? = nil, description: String? = nil, schema: Schema,
-                partitionColumns: [String] = [], configuration: [String: String] = [:], createdTime: Int64? = nil) {
+                partitionColumns: [String] = [], configuration: [String: String] = [:], createdTime: Int64? = nil,
+                fieldMetadata: [String: JSONValue] = [:]) {
+        self.fieldMetadata = fieldMetadata
         self.id = id
         self.name = name
         self.description = description

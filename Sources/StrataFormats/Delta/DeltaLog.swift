@@ -4,9 +4,10 @@ import StrataCore
 /// The transaction log of one Delta table (`<table>/_delta_log/`): reading versions, snapshots
 /// and history, and committing new versions atomically (see `DeltaLog+Commit.swift`).
 ///
-/// Strata reads and writes protocol reader 1 / writer 2 tables from their JSON commits.
-/// Parquet checkpoints are not read: a table whose early commits were cleaned up after a
-/// checkpoint (another writer's table) fails with a clear error instead of a wrong answer.
+/// A snapshot replays the newest complete Parquet checkpoint at or before the version asked for
+/// (classic or multi-part, found by listing the log, `_last_checkpoint` being only a hint) and
+/// the JSON commits after it; without one, every JSON commit from 0. Tables whose early commits
+/// were cleaned up after a checkpoint read like any other (see `DeltaLog+Checkpoint.swift`).
 public final class DeltaLog: Sendable {
     /// The table folder.
     public let tablePath: String
@@ -140,22 +141,25 @@ public final class DeltaLog: Sendable {
         return Commit(actions: out, modificationTime: mtime)
     }
 
-    /// Checks the versions run 0…latest without gaps; explains when the log starts at a checkpoint.
+    /// Checks the versions run 0…latest without gaps.
     func checkContiguous(_ versions: [Int64]) throws {
         guard let first = versions.first else { return }
         if first != 0 {
-            let hasCheckpoint = FileManager.default.fileExists(atPath: logPath + "/_last_checkpoint")
-            if hasCheckpoint {
-                throw StrataError(.corruptData,
-                                  "table \(tablePath) keeps its history before version \(first) only in a Parquet checkpoint, which strata does not read",
-                                  hint: "unsupported: strata reads tables from their JSON commits; rewrite the table with strata or keep the JSON commits")
-            }
-            throw StrataError(.corruptData, "table \(tablePath) has no commit 0 (the log starts at version \(first))",
+            throw StrataError(.corruptData, "table \(tablePath) has no commit 0 (the log starts at version \(first)) and no checkpoint covers the missing versions",
                               hint: "the _delta_log folder was truncated; restore the missing commits")
         }
-        for (i, v) in versions.enumerated() where v != Int64(i) {
-            throw StrataError(.corruptData, "table \(tablePath) is missing commit \(i) (next is \(v))",
-                              hint: "the _delta_log folder was edited; restore the missing commit file")
+        try checkContiguous(versions, from: 0)
+    }
+
+    /// Checks `versions` hold every version from `start` to their last one.
+    func checkContiguous(_ versions: [Int64], from start: Int64) throws {
+        var expected = start
+        for v in versions where v >= start {
+            guard v == expected else {
+                throw StrataError(.corruptData, "table \(tablePath) is missing commit \(expected) (next is \(v))",
+                                  hint: "the _delta_log folder was edited; restore the missing commit file")
+            }
+            expected += 1
         }
     }
 
@@ -164,28 +168,52 @@ public final class DeltaLog: Sendable {
     /// Throws `.notFound` for a table with no commits, or for a version outside the available range.
     public func snapshot(at version: Int64? = nil) throws -> DeltaSnapshot {
         let all = try versions()
-        guard let latest = all.last else {
+        let checkpoints = try self.checkpoints()
+        guard let latest = [all.last, checkpoints.last?.version].compactMap({ $0 }).max() else {
             throw StrataError(.notFound, "\(tablePath) is not a Delta table (no commits in _delta_log)",
                               hint: "run the pipeline that writes it first")
         }
-        try checkContiguous(all)
         let target = version ?? latest
         guard target >= 0, target <= latest else {
             throw StrataError(.notFound, "version \(target) of table \(tablePath) does not exist",
                               hint: "available versions are 0…\(latest)")
         }
         var replay = DeltaReplay()
-        for v in 0...target {
-            let c = try readCommit(v)
-            try replay.apply(c, version: v, file: commitPath(v))
+        var next: Int64 = 0
+        if let cp = checkpoints.last(where: { $0.version <= target }) {
+            try replay.apply(try readCheckpoint(cp), version: cp.version, file: cp.parts[0], fromCheckpoint: true)
+            next = cp.version + 1
+        } else if all.first != 0 {
+            if let oldest = checkpoints.first {
+                throw StrataError(.notFound, "version \(target) of table \(tablePath) is no longer in its log: the commits before the checkpoint at version \(oldest.version) were cleaned up",
+                                  hint: "read version \(oldest.version) or later")
+            }
+            try checkContiguous(all)
+        }
+        if next <= target {
+            let needed = all.filter { $0 >= next && $0 <= target }
+            try checkContiguous(needed, from: next)
+            guard needed.last == target else {
+                throw StrataError(.corruptData, "table \(tablePath) is missing commit \((needed.last ?? next - 1) + 1)",
+                                  hint: "the _delta_log folder was edited; restore the missing commit file")
+            }
+            for v in next...target {
+                try replay.apply(try readCommit(v), version: v, file: commitPath(v))
+            }
         }
         return try replay.finish(version: target, tablePath: tablePath)
     }
 
     /// Every commit's provenance, newest first.
+    ///
+    /// After a checkpoint and a log cleanup, only the commits still in the log are listed.
     public func history() throws -> [DeltaCommitInfo] {
         let all = try versions()
-        try checkContiguous(all)
+        if all.first != 0, let cp = try checkpoints().first, let first = all.first, first <= cp.version + 1 {
+            try checkContiguous(all, from: first)
+        } else {
+            try checkContiguous(all)
+        }
         var out: [DeltaCommitInfo] = []
         for v in all.reversed() {
             let c = try readCommit(v)
@@ -203,8 +231,7 @@ public final class DeltaLog: Sendable {
 
 /// Applies commits in order to build a snapshot.
 struct DeltaReplay {
-    var minReader = 0
-    var minWriter = 0
+    var tableProtocol = DeltaProtocol(minReader: 1, minWriter: 1)
     var metadata: DeltaMetadata?
     var slots: [DeltaAddFile?] = []
     var slotOf: [String: Int] = [:]
@@ -212,18 +239,14 @@ struct DeltaReplay {
     var addedIn: [String: Int64] = [:]
     var timestamp: Int64 = 0
 
-    mutating func apply(_ commit: DeltaLog.Commit, version: Int64, file: String) throws {
+    /// Applies one commit, or a checkpoint (whose `remove` tombstones are not live files).
+    mutating func apply(_ commit: DeltaLog.Commit, version: Int64, file: String, fromCheckpoint: Bool = false) throws {
         timestamp = commit.modificationTime
         for a in commit.actions {
+            if fromCheckpoint, case .remove = a { continue }
             switch a {
-            case let .protocol(r, w):
-                guard r <= 1 else {
-                    throw StrataError(.corruptData,
-                                      "table needs Delta reader version \(r) (set in \(file)); strata reads version 1",
-                                      hint: "unsupported table features (column mapping, deletion vectors); read this table with Spark or delta-rs")
-                }
-                minReader = r
-                minWriter = w
+            case .protocol(let p):
+                tableProtocol = p
             case .metaData(let m):
                 metadata = m
             case .add(let f):
@@ -247,6 +270,10 @@ struct DeltaReplay {
             throw StrataError(.corruptData, "table \(tablePath) has no metaData action up to version \(version)",
                               hint: "the first commit must define the table's schema")
         }
+        if let why = tableProtocol.readRefusal(metadata) {
+            throw StrataError(.unsupported, "strata cannot read table \(tablePath): \(why)",
+                              hint: "read this table with Spark or delta-rs; the rest of the lake is unaffected")
+        }
         let schema = metadata.schema
         let files: [DeltaAddFile] = slots.compactMap { slot in
             guard var f = slot else { return nil }
@@ -254,8 +281,8 @@ struct DeltaReplay {
             f.rawStats = nil
             return f
         }
-        return DeltaSnapshot(version: version, timestamp: timestamp, metadata: metadata, minReaderVersion: minReader,
-                             minWriterVersion: minWriter, files: files, txnVersions: txns, addedIn: addedIn)
+        return DeltaSnapshot(version: version, timestamp: timestamp, metadata: metadata, tableProtocol: tableProtocol,
+                             files: files, txnVersions: txns, addedIn: addedIn)
     }
 }
 
@@ -265,8 +292,13 @@ public struct DeltaSnapshot: Sendable, Hashable {
     /// When the version was committed, milliseconds since the epoch.
     public var timestamp: Int64
     public var metadata: DeltaMetadata
-    public var minReaderVersion: Int
-    public var minWriterVersion: Int
+    /// The table's protocol and features.
+    public var tableProtocol: DeltaProtocol
+    public var minReaderVersion: Int { tableProtocol.minReader }
+    public var minWriterVersion: Int { tableProtocol.minWriter }
+
+    /// Why Strata must not write this table (a writer feature it does not support), or nil.
+    public var writeRefusal: String? { tableProtocol.writeRefusal(metadata) }
     /// Live data files, in the order they were added.
     public var files: [DeltaAddFile]
     /// The last committed batch version per application id (Delta `txn`), for idempotent writes.

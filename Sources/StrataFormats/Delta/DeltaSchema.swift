@@ -35,8 +35,9 @@ public enum DeltaSchema {
         }
     }
 
-    /// The schema as a Delta struct type value; every field is written with `"metadata":{}`.
-    public static func json(_ schema: Schema) -> JSONValue {
+    /// The schema as a Delta struct type value; a field's metadata is `fieldMetadata[name]`
+    /// (kept from another writer), else `{}`.
+    public static func json(_ schema: Schema, fieldMetadata: [String: JSONValue] = [:]) -> JSONValue {
         .object([
             "type": .string("struct"),
             "fields": .array(schema.fields.map { f in
@@ -44,22 +45,30 @@ public enum DeltaSchema {
                     "name": .string(f.name),
                     "type": .string(typeName(f.type)),
                     "nullable": .bool(f.nullable),
-                    "metadata": .object([]),
+                    "metadata": fieldMetadata[f.name] ?? .object([]),
                 ])
             }),
         ])
     }
 
     /// The `schemaString` text for a schema.
-    public static func schemaString(_ schema: Schema) -> String { json(schema).serialized }
+    public static func schemaString(_ schema: Schema, fieldMetadata: [String: JSONValue] = [:]) -> String {
+        json(schema, fieldMetadata: fieldMetadata).serialized
+    }
 
     /// Parses a `schemaString`; throws for nested or other types Strata does not store.
     public static func parse(_ schemaString: String, file: String) throws -> Schema {
+        try parseWithMetadata(schemaString, file: file).schema
+    }
+
+    /// Parses a `schemaString` and keeps each field's non-empty `metadata` object.
+    public static func parseWithMetadata(_ schemaString: String, file: String) throws -> (schema: Schema, fieldMetadata: [String: JSONValue]) {
         let v = try JSONValue.parse(schemaString, file: file)
         guard v["type"]?.stringValue == "struct", let fields = v["fields"]?.elements else {
             throw StrataError(.corruptData, "the table schema in \(file) is not a Delta struct type")
         }
         var out: [Field] = []
+        var metadata: [String: JSONValue] = [:]
         for f in fields {
             guard let name = f["name"]?.stringValue, let typeValue = f["type"] else {
                 throw StrataError(.corruptData, "a field of the table schema in \(file) has no name or type")
@@ -70,7 +79,8 @@ public enum DeltaSchema {
                                   hint: "strata reads boolean, integer, long, float, double, string, date, timestamp and decimal(p≤18,s) columns")
             }
             out.append(Field(name, type, nullable: f["nullable"]?.boolValue ?? true))
+            if let m = f["metadata"], let members = m.members, !members.isEmpty { metadata[name] = m }
         }
-        return Schema(out)
+        return (Schema(out), metadata)
     }
 }

@@ -126,13 +126,13 @@ final class ParquetChunkDecoder {
         return d
     }
 
-    private func unsupportedEncoding(_ e: Int32, _ column: String) -> StrataError {
+    func unsupportedEncoding(_ e: Int32, _ column: String) -> StrataError {
         Self.corrupt("column '\(column)' uses encoding \(ParquetEncodings.name(e)), which Strata cannot read",
                      hint: "rewrite the file with PLAIN, dictionary, DELTA_* or BYTE_STREAM_SPLIT encodings")
     }
 
     /// The page payload in `range`, decompressed to `size` bytes with `codec`.
-    private func inflate(_ bytes: [UInt8], _ range: Range<Int>, size: Int, codec: Int32) throws -> [UInt8] {
+    func inflate(_ bytes: [UInt8], _ range: Range<Int>, size: Int, codec: Int32) throws -> [UInt8] {
         guard let d = try decompressor(codec, column: "") else {
             guard range.count == size else { throw Self.corrupt("an uncompressed page's sizes disagree") }
             return Array(bytes[range])
@@ -154,10 +154,21 @@ final class ParquetChunkDecoder {
                 k += Int(d)
             }
         }
-        let values: DecodedValues
+        let values = try decodePageValues(buf, count: k, encoding: encoding, dictionary: dictionary, type: type, name: name)
+        guard values.count == k else { throw Self.corrupt("column '\(name)' has a page with too few values") }
+        if case .bytes(let b) = values, b.bytes.count > Int(Int32.max) - out.byteCount {
+            throw Self.corrupt("column '\(name)' holds more than 2 GiB of strings in one row group")
+        }
+        out.append(values, defs: defs)
+    }
+
+
+    /// The `k` non-null values of one data page in `encoding`.
+    func decodePageValues(_ buf: UnsafeRawBufferPointer, count k: Int, encoding: Int32, dictionary: DecodedValues?,
+                          type: ParquetColumnType, name: String) throws -> DecodedValues {
         switch encoding {
         case Encoding.plain:
-            values = try decodePlain(buf, count: k, type: type, name: name).values
+            return try decodePlain(buf, count: k, type: type, name: name).values
         case Encoding.rleDictionary, Encoding.plainDictionary:
             guard let dictionary else { throw Self.corrupt("column '\(name)' has a dictionary-encoded page but no dictionary") }
             var idx: [UInt32] = []
@@ -166,7 +177,7 @@ final class ParquetChunkDecoder {
                 idx.reserveCapacity(k)
                 try RLEHybrid.decode(UnsafeRawBufferPointer(rebasing: buf[1...]), bitWidth: Int(buf[0]), count: k, into: &idx)
             }
-            values = try gather(dictionary, idx, name: name)
+            return try gather(dictionary, idx, name: name)
         case Encoding.rle where type.physical == PhysicalType.boolean:
             guard buf.count >= 4 else { throw Self.corrupt("column '\(name)' has a truncated page") }
             let len = Int(buf.loadUnaligned(as: UInt32.self).littleEndian)
@@ -174,19 +185,14 @@ final class ParquetChunkDecoder {
             var bits: [UInt32] = []
             bits.reserveCapacity(k)
             try RLEHybrid.decode(UnsafeRawBufferPointer(rebasing: buf[4..<(4 + len)]), bitWidth: 1, count: k, into: &bits)
-            values = .bools(bits.map { $0 != 0 })
+            return .bools(bits.map { $0 != 0 })
         case ParquetEncodings.deltaBinaryPacked, ParquetEncodings.deltaLengthByteArray,
              ParquetEncodings.deltaByteArray, ParquetEncodings.byteStreamSplit:
             let plain = try ParquetEncodings.toPlain(buf, count: k, encoding: encoding, type: type, name: name)
-            values = try plain.withUnsafeBytes { try decodePlain($0, count: k, type: type, name: name).values }
+            return try plain.withUnsafeBytes { try decodePlain($0, count: k, type: type, name: name).values }
         default:
             throw unsupportedEncoding(encoding, name)
         }
-        guard values.count == k else { throw Self.corrupt("column '\(name)' has a page with too few values") }
-        if case .bytes(let b) = values, b.bytes.count > Int(Int32.max) - out.byteCount {
-            throw Self.corrupt("column '\(name)' holds more than 2 GiB of strings in one row group")
-        }
-        out.append(values, defs: defs)
     }
 
     private func gather(_ dict: DecodedValues, _ idx: [UInt32], name: String) throws -> DecodedValues {

@@ -110,7 +110,8 @@ struct Footer {
     /// Where column data ends (the footer starts).
     let dataEnd: Int
 
-    init(_ file: InputFile) throws {
+    /// The footer's metadata and where the column data ends, checked only for framing.
+    static func readMeta(_ file: InputFile) throws -> (meta: FileMetaData, dataEnd: Int) {
         let notParquet = StrataError(.corruptData, "not a Parquet file (or truncated): the 'PAR1' markers are missing",
                                      hint: "check that the file was written completely")
         guard file.size >= 12 else { throw notParquet }
@@ -121,8 +122,12 @@ struct Footer {
         guard len > 0, len <= file.size - 12 else {
             throw StrataError(.corruptData, "the footer length is out of range (truncated file?)")
         }
-        dataEnd = file.size - 8 - len
-        meta = try FileMetaData.parse(try file.read(at: dataEnd, count: len))
+        let dataEnd = file.size - 8 - len
+        return (try FileMetaData.parse(try file.read(at: dataEnd, count: len)), dataEnd)
+    }
+
+    init(_ file: InputFile) throws {
+        (meta, dataEnd) = try Self.readMeta(file)
 
         guard let root = meta.schema.first else { throw StrataError(.corruptData, "the footer has an empty schema") }
         let leaves = meta.schema.dropFirst()

@@ -45,6 +45,9 @@ public final class DeltaTableWriter {
     private lazy var pool: WorkerPool? = options.parquet.threads > 1 ? WorkerPool(threads: options.parquet.threads) : nil
     private let writeId = UUID().uuidString.lowercased()
     public private(set) var rows = 0
+    /// The table's CHECK constraints and invariants: a batch with a violating row is refused
+    /// (pipelines quarantine such rows before they reach the writer).
+    public private(set) var constraints = DeltaConstraints.none
 
     public init(table: TableRef, tablePath: String, schema: Schema, options: TableWriteOptions) throws {
         self.table = table
@@ -66,6 +69,23 @@ public final class DeltaTableWriter {
             self.schema = schema
         }
         self.stagingDir = tablePath + "/_staging/" + writeId
+        if let existing {
+            try Self.checkWritable(existing, table: table, options: options)
+            constraints = try DeltaConstraints(metadata: existing.metadata, schema: self.schema, table: table.description)
+        }
+    }
+
+    /// Refuses a write the table's protocol or properties forbid: a writer feature Strata does
+    /// not support, or rows removed from an append-only table.
+    public static func checkWritable(_ existing: DeltaSnapshot, table: TableRef, options: TableWriteOptions) throws {
+        if let why = existing.writeRefusal {
+            throw StrataError(.unsupported, "strata will not write \(table): \(why)",
+                              hint: "write this table with Spark or delta-rs; strata never writes around a table feature")
+        }
+        if existing.metadata.appendOnly && options.mode == .overwrite && !options.rewrite && !existing.files.isEmpty {
+            throw StrataError(.conflict, "\(table) is append-only (delta.appendOnly = true): this write would remove its rows",
+                              hint: "write with mode: append, or unset delta.appendOnly on the table first")
+        }
     }
 
     /// The table schema after merging `incoming` into `current`: same-named columns must agree on
@@ -89,9 +109,25 @@ public final class DeltaTableWriter {
     }
 
     /// Buffers a batch into part files (one per partition value set).
-    public func write(_ batch: Batch) throws {
+    ///
+    /// Rows that violate the table's constraints are handed to `rejected` (with the check each
+    /// fails) and not written; without `rejected`, such a batch is refused whole.
+    public func write(_ batch: Batch, rejected: ((Batch, [(row: Int, check: DeltaConstraints.Check)]) -> Void)? = nil) throws {
         guard batch.rowCount > 0 else { return }
-        let b = try conform(batch)
+        var b = try conform(batch)
+        let violations = try constraints.violations(b)
+        if let v = violations.first {
+            guard let rejected else {
+                throw StrataError(.conflict, "row \(v.row + 1) of a batch violates the \(v.check.label) of \(table) (\(v.check.expression))",
+                                  hint: "pipelines quarantine such rows; fix the data or the constraint")
+            }
+            rejected(b, violations)
+            let bad = Set(violations.map(\.row))
+            let origin = b.origin
+            b = b.take((0..<b.rowCount).filter { !bad.contains($0) })
+            b.origin = origin
+            if b.rowCount == 0 { return }
+        }
         rows += b.rowCount
         if options.partitionBy.isEmpty {
             try append(b, key: "", values: [:])

@@ -121,6 +121,16 @@ public struct TableSink: SinkConfig {
         return s
     }
 
+    /// Sends rows that break the table's CHECK constraints or invariants to the run's quarantine,
+    /// the reason naming the rule (its expression is schema, not data).
+    static func quarantine(_ table: TableRef, _ context: RunContext) -> (Batch, [(row: Int, check: DeltaConstraints.Check)]) -> Void {
+        { batch, violations in
+            RowQuarantine.send(batch, rows: violations.map(\.row),
+                               reasons: violations.map { "violates the \($0.check.label) of \(table): \($0.check.expression)" },
+                               context: context)
+        }
+    }
+
     public func open(input: Schema, _ context: RunContext) throws -> any BatchSink {
         var o = options
         // A full refresh, or a source reading a rewritten upstream whole, replaces the rows.
@@ -155,7 +165,7 @@ final class TableBatchSink: BatchSink {
             b.set(TableSink.bronzeColumns[1], b.origin.map { .repeating(.string($0), type: .string, count: n) } ?? .nulls(.string, count: n))
             b.set(TableSink.bronzeColumns[2], .repeating(.string(context.runId), type: .string, count: n))
         }
-        try writer.write(b)
+        try writer.write(b, rejected: TableSink.quarantine(config.target, context))
     }
 
     func stage() throws -> SinkStage {
@@ -189,7 +199,22 @@ final class MergeBatchSink: BatchSink {
         let inputSchema = incoming.first?.schema ?? Schema(schema.fields.filter {
             ![TableMerge.validFrom.name, TableMerge.validTo.name, TableMerge.isCurrent.name].contains($0.name) || config.mode != .scd2
         })
-        let input = Batch.concat(incoming, schema: inputSchema)
+        var input = Batch.concat(incoming, schema: inputSchema)
+        let log = DeltaLog(tablePath: tablePath)
+        if log.exists(), input.rowCount > 0 {
+            // Incoming rows that break the table's constraints go to quarantine before the merge.
+            // Rules over columns the merge itself adds (scd2's valid_from…) cannot be checked on
+            // the input: the writer checks the merged rows and refuses the write instead.
+            let meta = try log.snapshot().metadata
+            if let rules = try? DeltaConstraints(metadata: meta, schema: input.schema, table: config.target.description) { // see above
+                let violations = try rules.violations(input)
+                if !violations.isEmpty {
+                    TableSink.quarantine(config.target, context)(input, violations)
+                    let bad = Set(violations.map(\.row))
+                    input = input.take((0..<input.rowCount).filter { !bad.contains($0) })
+                }
+            }
+        }
         var existing = Batch.empty(schema)
         if DeltaLog(tablePath: tablePath).exists() && !context.fullRefresh {
             let reader = try context.openTable(config.target)

@@ -102,8 +102,8 @@ enum OnError: String, CaseIterable, Sendable {
 }
 
 /// Sends rows of a batch to the run's quarantine with a reason (the row is stored as JSON text).
-enum RowQuarantine {
-    static func send(_ batch: Batch, rows: [Int], reasons: [String], context: RunContext) {
+public enum RowQuarantine {
+    public static func send(_ batch: Batch, rows: [Int], reasons: [String], context: RunContext) {
         for (i, r) in rows.enumerated() {
             var parts: [String] = []
             for (c, f) in batch.schema.fields.enumerated() {
