@@ -201,3 +201,12 @@ package enum Gzip {
         return try bytes.withUnsafeBytes { try d.decompress($0, expectedSize: isize) }
     }
 }
+
+/// CRC-32 (IEEE, as zlib and Delta's deletion vector files compute it).
+package enum CRC32 {
+    package static func checksum(_ bytes: [UInt8]) -> UInt32 {
+        bytes.withUnsafeBufferPointer { b in
+            UInt32(crc32(0, b.baseAddress, uInt(b.count)))
+        }
+    }
+}

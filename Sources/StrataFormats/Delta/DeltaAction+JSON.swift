@@ -30,6 +30,7 @@ extension DeltaAction {
                 JSONMember("dataChange", .bool(a.dataChange)),
             ]
             if let s = a.stats { members.append(JSONMember("stats", .string(s.json.serialized))) }
+            if let dv = a.deletionVector { members.append(JSONMember("deletionVector", dv.json)) }
             return .object([JSONMember("add", .object(members))])
         case .remove(let r):
             var members: [JSONMember] = [
@@ -42,6 +43,7 @@ extension DeltaAction {
                 members.append(JSONMember("partitionValues", DeltaAction.partitionJSON(pv)))
                 members.append(JSONMember("size", .int(Int64(size))))
             }
+            if let dv = r.deletionVector { members.append(JSONMember("deletionVector", dv.json)) }
             return .object([JSONMember("remove", .object(members))])
         case let .txn(appId, version, lastUpdated):
             var members: [JSONMember] = [JSONMember("appId", .string(appId)), JSONMember("version", .int(version))]
@@ -95,6 +97,13 @@ extension DeltaAction {
             }
             return out
         }
+        // A deletion vector that cannot be understood must not be dropped (deleted rows would
+        // reappear): absent or null is none, anything else must parse.
+        func deletionVector(_ j: JSONValue?) throws -> DeltaDeletionVector? {
+            guard let j, j != .null else { return nil }
+            guard let dv = DeltaDeletionVector.parse(j) else { throw bad("unreadable 'deletionVector'") }
+            return dv
+        }
         switch first.key {
         case "protocol":
             return .protocol(DeltaProtocol(minReader: Int(try int("minReaderVersion")), minWriter: Int(try int("minWriterVersion")),
@@ -114,13 +123,16 @@ extension DeltaAction {
                                    size: Int(try int("size")), modificationTime: body["modificationTime"]?.int64Value ?? 0,
                                    dataChange: body["dataChange"]?.boolValue ?? true)
             add.rawStats = body["stats"]?.stringValue
+            add.deletionVector = try deletionVector(body["deletionVector"])
             return .add(add)
         case "remove":
-            return .remove(DeltaRemoveFile(
+            var remove = DeltaRemoveFile(
                 path: DeltaPartitions.decodeLogPath(try str("path")), deletionTimestamp: body["deletionTimestamp"]?.int64Value ?? 0,
                 dataChange: body["dataChange"]?.boolValue ?? true,
                 partitionValues: body["partitionValues"] == nil ? nil : try partitions(body["partitionValues"]),
-                size: body["size"]?.int64Value.map { Int($0) }))
+                size: body["size"]?.int64Value.map { Int($0) })
+            remove.deletionVector = try deletionVector(body["deletionVector"])
+            return .remove(remove)
         case "txn":
             return .txn(appId: try str("appId"), version: try int("version"), lastUpdated: body["lastUpdated"]?.int64Value)
         case "commitInfo":

@@ -67,8 +67,13 @@ public struct DeltaAddFile: Sendable, Hashable {
     public var modificationTime: Int64
     public var dataChange: Bool
     public var stats: DeltaFileStats?
+    /// The rows of the file a later commit deleted (another writer's deletion vector); nil = none.
+    public var deletionVector: DeltaDeletionVector?
     /// The stats text as read from a log, typed against the table schema once replay knows it.
     var rawStats: String?
+
+    /// What identifies the live file: its path, and its deletion vector when it has one.
+    public var fileKey: String { path + (deletionVector.map { "\u{0}" + $0.uniqueId } ?? "") }
 
     public init(path: String, partitionValues: [String: String?] = [:], size: Int, modificationTime: Int64,
                 dataChange: Bool = true, stats: DeltaFileStats? = nil) {
@@ -80,8 +85,8 @@ public struct DeltaAddFile: Sendable, Hashable {
         self.stats = stats
     }
 
-    /// The row count from the stats, when they were written.
-    public var numRecords: Int? { stats?.numRecords }
+    /// The live row count: the stats' count less the rows a deletion vector removed.
+    public var numRecords: Int? { stats.map { $0.numRecords - (deletionVector?.cardinality ?? 0) } }
 }
 
 /// A file leaving the table: the `remove` action.
@@ -93,6 +98,11 @@ public struct DeltaRemoveFile: Sendable, Hashable {
     public var dataChange: Bool
     public var partitionValues: [String: String?]?
     public var size: Int?
+    /// The deletion vector of the file version removed (with the path, which one it is).
+    public var deletionVector: DeltaDeletionVector?
+
+    /// What identifies the file version removed (see `DeltaAddFile.fileKey`).
+    public var fileKey: String { path + (deletionVector.map { "\u{0}" + $0.uniqueId } ?? "") }
 
     public init(path: String, deletionTimestamp: Int64, dataChange: Bool = true,
                 partitionValues: [String: String?]? = nil, size: Int? = nil) {
@@ -107,6 +117,7 @@ public struct DeltaRemoveFile: Sendable, Hashable {
     public init(removing file: DeltaAddFile, at deletionTimestamp: Int64, dataChange: Bool = true) {
         self.init(path: file.path, deletionTimestamp: deletionTimestamp, dataChange: dataChange,
                   partitionValues: file.partitionValues, size: file.size)
+        deletionVector = file.deletionVector
     }
 }
 

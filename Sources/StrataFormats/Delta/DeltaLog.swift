@@ -235,6 +235,10 @@ struct DeltaReplay {
     var metadata: DeltaMetadata?
     var slots: [DeltaAddFile?] = []
     var slotOf: [String: Int] = [:]
+    /// The file key (path + deletion vector) of each live path.
+    var slotKey: [String: String] = [:]
+    /// Paths added by the commit being applied.
+    var pendingInCommit: Set<String> = []
     var txns: [String: Int64] = [:]
     var addedIn: [String: Int64] = [:]
     var timestamp: Int64 = 0
@@ -242,20 +246,29 @@ struct DeltaReplay {
     /// Applies one commit, or a checkpoint (whose `remove` tombstones are not live files).
     mutating func apply(_ commit: DeltaLog.Commit, version: Int64, file: String, fromCheckpoint: Bool = false) throws {
         timestamp = commit.modificationTime
+        pendingInCommit = []
         for a in commit.actions {
             if fromCheckpoint, case .remove = a { continue }
+            if case .add(let f) = a { pendingInCommit.insert(f.path) }
             switch a {
             case .protocol(let p):
                 tableProtocol = p
             case .metaData(let m):
                 metadata = m
             case .add(let f):
+                // A file is keyed by its path and deletion vector: a commit that deletes rows
+                // with a vector removes (path, old vector) and adds (path, new vector).
                 if let i = slotOf[f.path] { slots[i] = nil }
                 slotOf[f.path] = slots.count
                 slots.append(f)
+                slotKey[f.path] = f.fileKey
                 addedIn[f.path] = version
             case .remove(let r):
+                // A remove names the file version it removes; one naming another version of
+                // the path (added again in the same commit with a new vector) leaves it.
+                if let key = slotKey[r.path], key != r.fileKey, pendingInCommit.contains(r.path) { continue }
                 if let i = slotOf.removeValue(forKey: r.path) { slots[i] = nil }
+                slotKey[r.path] = nil
                 addedIn[r.path] = nil
             case let .txn(appId, v, _):
                 txns[appId] = v
@@ -312,7 +325,7 @@ public struct DeltaSnapshot: Sendable, Hashable {
     public var numRecords: Int? {
         var n = 0
         for f in files {
-            guard let r = f.stats?.numRecords else { return nil }
+            guard let r = f.numRecords else { return nil }
             n += r
         }
         return n

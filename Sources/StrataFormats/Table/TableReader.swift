@@ -54,6 +54,10 @@ private final class Cursor: @unchecked Sendable {
     private var files: [DeltaAddFile]
     private var current: ParquetReader?
     private var currentFile: DeltaAddFile?
+    /// Rows of the current file a deletion vector removed (ascending), and the next row's index.
+    private var deleted: [Int64] = []
+    private var deletedAt = 0
+    private var fileRow: Int64 = 0
 
     init(tablePath: String, schema: Schema, snapshot: DeltaSnapshot, files: [DeltaAddFile]) {
         self.tablePath = tablePath
@@ -80,7 +84,8 @@ private final class Cursor: @unchecked Sendable {
         }
         while true {
             if let r = current, let f = currentFile {
-                if let b = try r.next() {
+                if var b = try r.next() {
+                    if !deleted.isEmpty { b = dropDeleted(b) }
                     let out = try conform(b, file: f)
                     if out.rowCount > 2 * Batch.preferredRows && !out.columns.isEmpty {
                         group = out
@@ -98,7 +103,28 @@ private final class Cursor: @unchecked Sendable {
             let fileSchema = try ParquetReader.readSchema(path: path)
             current = try ParquetReader(path: path, columns: stored.filter { fileSchema.index(of: $0) != nil })
             currentFile = f
+            deleted = try f.deletionVector?.deletedRows(tablePath: tablePath) ?? []
+            deletedAt = 0
+            fileRow = 0
         }
+    }
+
+    /// `b` (the file's next rows) without the rows its deletion vector removed.
+    private func dropDeleted(_ b: Batch) -> Batch {
+        let start = fileRow
+        fileRow += Int64(b.rowCount)
+        var keep: [Int] = []
+        keep.reserveCapacity(b.rowCount)
+        for r in 0..<b.rowCount {
+            let index = start + Int64(r)
+            while deletedAt < deleted.count && deleted[deletedAt] < index { deletedAt += 1 }
+            if deletedAt < deleted.count && deleted[deletedAt] == index { continue }
+            keep.append(r)
+        }
+        if keep.count == b.rowCount { return b }
+        var out = b.columns.isEmpty ? Batch(rowCount: keep.count) : b.take(keep)
+        out.origin = b.origin
+        return out
     }
 
     private func conform(_ b: Batch, file: DeltaAddFile) throws -> Batch {
