@@ -20,10 +20,11 @@ struct CommitCapabilityTests {
         }
         try dir.write("sink.swift", source)
         let root = TestPaths.packageRoot
-        let r = try TestProcess.run("/usr/bin/env", ["swiftc", "-typecheck", "-I", modules,
-                                                     "-Xcc", "-fmodule-map-file=\(root)/Sources/CZlib/module.modulemap",
-                                                     "-Xcc", "-fmodule-map-file=\(root)/Sources/CYaml/module.modulemap",
-                                                     dir.path + "/sink.swift"])
+        // Every system-library module map (CZlib, CYaml, the Parquet codecs…), as SwiftPM passes them.
+        let maps = try FileManager.default.contentsOfDirectory(atPath: root + "/Sources").filter { $0.hasPrefix("C") }.sorted()
+            .map { "\(root)/Sources/\($0)/module.modulemap" }.filter { FileManager.default.fileExists(atPath: $0) }
+        let r = try TestProcess.run("/usr/bin/env", ["swiftc", "-typecheck", "-I", modules]
+                                    + maps.flatMap { ["-Xcc", "-fmodule-map-file=\($0)"] } + [dir.path + "/sink.swift"])
         return (r.status, r.stdout + r.stderr)
     }
 

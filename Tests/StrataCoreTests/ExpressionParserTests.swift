@@ -39,6 +39,17 @@ import Testing
         #expect(try parse("TIMESTAMP '2025-01-01 10:00:00+02:00'").node == .literal(.timestamp(Temporal.parseTimestamp("2025-01-01T08:00:00Z")!)))
     }
 
+    /// `x::type`, the cast delta-rs writes into the CHECK constraints it stores.
+    @Test func postfixCasts() throws {
+        #expect(try parse("'0'::decimal(12, 2)").node == .cast(Expr(.literal(.string("0"))), .decimal(precision: 12, scale: 2), isTry: false))
+        #expect(try parse("amount > '0'::decimal(12, 2)") ==
+                bin(.greater, col("amount"), Expr(.cast(Expr(.literal(.string("0"))), .decimal(precision: 12, scale: 2), isTry: false))))
+        #expect(try parse("-x::bigint").node == .negate(Expr(.cast(col("x"), .int64, isTry: false))), "binds tighter than unary minus")
+        #expect(try parse("x::string::bigint").node == .cast(Expr(.cast(col("x"), .string, isTry: false)), .int64, isTry: false))
+        #expect(throws: ExprError.self) { try parse("x::") }
+        #expect(throws: ExprError.self) { try parse("x::nosuchtype") }
+    }
+
     @Test func names() throws {
         #expect(try parse("page.url").node == .column("page.url"))
         #expect(try parse("\"weird name\"").node == .column("weird name"))

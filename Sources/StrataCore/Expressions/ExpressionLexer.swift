@@ -75,7 +75,7 @@ struct ExpressionLexer {
         if c == "`" { return try quoted(start, quote: "`", kind: .quotedName, what: "quoted name") }
         i += 1
         let two = peek().map { String(c) + String($0) }
-        if let two, ["||", "<>", "!=", "<=", ">="].contains(two) {
+        if let two, ["||", "<>", "!=", "<=", ">=", "::"].contains(two) {
             i += 1
             return Token(kind: .symbol, text: two, position: start)
         }

@@ -2,7 +2,8 @@
 ///
 /// Grammar (loosest first): `OR`; `AND`; `NOT`; comparisons `= <> != < <= > >=`, `IS [NOT] NULL`,
 /// `[NOT] IN (..)`, `[NOT] BETWEEN a AND b`, `[NOT] LIKE|ILIKE p [ESCAPE e]`; `||`; `+ -`; `* / %`;
-/// unary `- +`; then literals, names, `( )`, `CASE`, `CAST`/`TRY_CAST`, `DATE '..'`, `TIMESTAMP '..'`,
+/// unary `- +`; postfix casts `x::type` (as PostgreSQL, DuckDB and delta-rs write them); then
+/// literals, names, `( )`, `CASE`, `CAST`/`TRY_CAST`, `DATE '..'`, `TIMESTAMP '..'`,
 /// `EXTRACT(field FROM x)` and function calls.
 ///
 /// Literals: `42` is int64; `12.50` is decimal(4,2) (more than 18 digits: double); `1e3` is double;
@@ -249,7 +250,12 @@ public struct ExpressionParser {
             defer { depth -= 1 }
             return try unary()
         }
-        return try primary()
+        var e = try primary()
+        while current.isSymbol("::") {
+            let at = advance().position + 1
+            e = Expr(.cast(e, try typeName(), isTry: false), offset: at)
+        }
+        return e
     }
 
     private mutating func number(negative: Bool, at: Int? = nil) throws(ExprError) -> Expr {

@@ -11,7 +11,17 @@ extension Lake {
         var out: [TableCommit] = []
         for t in tables() {
             let log = DeltaLog(tablePath: path(of: t))
-            for c in try history(t) {
+            let commits = try history(t)
+            // Versions before the oldest commit file that a checkpoint covers: they landed, and
+            // another writer's log cleanup removed their files.
+            if let oldest = commits.last?.version, oldest > 0, let cp = try log.latestCheckpoint(), cp.version >= oldest - 1 {
+                for v in 0..<oldest {
+                    var c = TableCommit(table: t, version: v, operation: "CLEANED UP")
+                    c.historyCleanedUp = true
+                    out.append(c)
+                }
+            }
+            for c in commits {
                 let sealed = content ? try log.sealedContent(version: c.version).map { Digest.hex(Digest.sha256($0)) } : nil
                 out.append(TableCommit(table: t, version: c.version, operation: c.operation,
                                        auditHash: c.fields[AuditLog.commitInfoKey]?.stringValue, contentDigest: sealed))

@@ -11,6 +11,29 @@ public enum StateKeys {
     public static func appId(_ pipeline: String) -> String { "strata/" + pipeline }
 }
 
+/// A copy of a pipeline's incremental state beside the table's log (`_strata_state/NAME.json`,
+/// ignored by Delta readers and vacuum as `_` folders are), tagged with the `txn` version of the
+/// commit that holds the state. The commit is what counts; the copy serves only when another
+/// writer's log cleanup removed that commit, and only if its `txn` matches the table's.
+enum StateCopy {
+    static func path(tablePath: String, pipeline: String) -> String { tablePath + "/_strata_state/" + pipeline + ".json" }
+
+    static func save(tablePath: String, pipeline: String, txn: Int64, state: [String: String]) throws {
+        let file = path(tablePath: tablePath, pipeline: pipeline)
+        try FileManager.default.createDirectory(atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        let data = try JSONSerialization.data(withJSONObject: ["txn": txn, "state": state] as [String: Any], options: [.sortedKeys])
+        try data.write(to: URL(fileURLWithPath: file), options: .atomic)
+    }
+
+    /// The saved state when it belongs to `txn`; nil when there is none or it is of another commit.
+    static func load(tablePath: String, pipeline: String, txn: Int64) -> [String: String]? {
+        guard let data = FileManager.default.contents(atPath: path(tablePath: tablePath, pipeline: pipeline)),
+              let obj = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any], // unreadable: no copy
+              (obj["txn"] as? NSNumber)?.int64Value == txn else { return nil }
+        return obj["state"] as? [String: String]
+    }
+}
+
 extension Runner {
     /// The commit of a pipeline's staged write, made by the engine alone: the incremental state
     /// (what the sources read), the governance record and the sink's facts go into `commitInfo`,
@@ -31,6 +54,14 @@ extension Runner {
                                 appId: StateKeys.appId(pipeline), txnVersion: (txnBase ?? -1) + 1, info: info, prepare: hook)
         var summary = try stage.write.commit(ctx, force: stage.force || state != context.previousState)
         if let rows = stage.reportedRows { summary.rows = rows }
+        if summary.version != nil, let txn = ctx.txnVersion {
+            // A copy beside the log, for when another writer's log cleanup removes this commit.
+            do {
+                try StateCopy.save(tablePath: stage.write.tablePath, pipeline: pipeline, txn: txn, state: state)
+            } catch {
+                context.warn("could not keep a copy of \(pipeline)'s incremental state (\(error)); the log still holds it")
+            }
+        }
         return summary
     }
 }

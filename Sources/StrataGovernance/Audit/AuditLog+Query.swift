@@ -39,6 +39,9 @@ public struct TableCommit: Sendable, Hashable {
     public var auditHash: String?
     /// SHA-256 (hex) of the commit file's actions other than `commitInfo`, as read back.
     public var contentDigest: String?
+    /// The version existed but its commit file is gone: another writer's log cleanup after a
+    /// checkpoint. Its records count as landed; its content can no longer be checked.
+    public var historyCleanedUp = false
 
     public init(table: TableRef, version: Int64, operation: String, auditHash: String? = nil, contentDigest: String? = nil) {
         self.contentDigest = contentDigest
@@ -62,6 +65,8 @@ public struct AuditReconcileReport: Sendable, Hashable {
     public var anchorMismatches: [TableCommit] = []
     /// Commits whose actions (other than `commitInfo`) are not the ones their record sealed.
     public var contentMismatches: [TableCommit] = []
+    /// Versions whose commit files a log cleanup removed (counted as landed, not checked).
+    public var cleanedUpCommits = 0
     public var commitsChecked = 0
     public var recordsChecked = 0
 
@@ -122,6 +127,7 @@ extension AuditLog {
             report.commitsChecked += 1
             let k = CommitKey(resource: c.table.description, version: c.version)
             committed.insert(k)
+            if c.historyCleanedUp { report.cleanedUpCommits += 1; continue }
             var recs = allowed[k] ?? []
             // A run that crashed after auditing a commit that never landed leaves a record for a
             // version a later run committed again: the commit's anchor says which record is its own.
