@@ -154,7 +154,18 @@ extension StagedWrite {
             throw error
         }
         discard()
-        return CommitSummary(table: table, version: version, rows: rows, files: files.count, bytes: bytes, operation: ctx.operation)
+        var summary = CommitSummary(table: table, version: version, rows: rows, files: files.count, bytes: bytes, operation: ctx.operation)
+        let interval = DeltaLog.checkpointInterval(existing?.metadata ?? DeltaMetadata(id: "", schema: schema), fallback: options.checkpointInterval)
+        if interval > 0, version > 0, version % Int64(interval) == 0 {
+            // The commit has landed; a checkpoint only speeds up reading, so failing to write
+            // one is a warning (the next one is due `interval` commits later).
+            do {
+                summary.checkpoint = try log.writeCheckpoint(version: version).version
+            } catch {
+                summary.warnings.append("\(table): could not write the checkpoint of version \(version) (\(error)); readers use the JSON commits")
+            }
+        }
+        return summary
     }
 }
 

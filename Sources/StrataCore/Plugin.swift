@@ -92,6 +92,10 @@ public struct CommitSummary: Sendable, Hashable {
     public var files: Int
     public var bytes: Int
     public var operation: String
+    /// The checkpoint written after the commit, if one was due.
+    public var checkpoint: Int64?
+    /// Things the user should know that did not fail the commit (a checkpoint that could not be written).
+    public var warnings: [String] = []
 
     public init(table: TableRef, version: Int64?, rows: Int, files: Int, bytes: Int, operation: String) {
         self.table = table

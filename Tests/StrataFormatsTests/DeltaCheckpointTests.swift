@@ -3,6 +3,7 @@ import Testing
 import StrataCore
 import StrataTestSupport
 @testable import StrataFormats
+import StrataCommit
 
 /// Tables whose history starts at a Parquet checkpoint (delta-rs wrote it, then cleaned up the
 /// JSON commits before it): Strata's snapshot must list exactly delta-rs's live files and read
@@ -75,5 +76,75 @@ import StrataTestSupport
         #expect(old?.code == .notFound)
         #expect(old?.message.contains("cleaned up") == true)
         #expect(try log.history().count >= 2)
+    }
+}
+
+/// Checkpoints Strata writes: delta-rs reads the table from the checkpoint alone (its JSON
+/// commits removed) to the same files and rows, and Strata's own snapshot from it equals the
+/// one replayed from every commit.
+@Suite struct DeltaCheckpointWriteTests {
+    static let schema = Schema([Field("id", .int64, nullable: false), Field("name", .string), Field("p", .string)])
+
+    static func batch(_ ids: Range<Int>) -> Batch {
+        var id = ColumnBuilder(type: .int64, capacity: ids.count)
+        var name = ColumnBuilder(type: .string, capacity: ids.count)
+        var p = ColumnBuilder(type: .string, capacity: ids.count)
+        for i in ids {
+            id.append(.int(Int64(i)))
+            name.append(i % 4 == 0 ? .null : .string("n\(i) ü"))
+            p.append(i % 3 == 0 ? .null : .string(["a", "b c"][i % 2]))
+        }
+        return Batch(schema: schema, columns: [id.finish(), name.finish(), p.finish()])
+    }
+
+    @Test(.enabled(if: PythonOracle.available))
+    func deltaRsReadsStrataCheckpoints() throws {
+        let dir = try TempDir("delta-cpw")
+        let table = TableRef(layer: .silver, name: "t")
+        var opts = TableWriteOptions()
+        opts.partitionBy = ["p"]
+        opts.checkpointInterval = 5
+        var checkpoints: [Int64] = []
+        for k in 0..<12 {
+            var o = opts
+            if k == 7 { o.mode = .overwrite }  // tombstones for every earlier file
+            let w = try DeltaTableWriter(table: table, tablePath: dir.path, schema: Self.schema, options: o)
+            try w.write(Self.batch((k * 50)..<(k * 50 + 50)))
+            let s = try w.commit(CommitContext(operation: "WRITE", appId: "strata/t", txnVersion: Int64(k)))
+            if let c = s.checkpoint { checkpoints.append(c) }
+        }
+        #expect(checkpoints == [5, 10])
+        let log = DeltaLog(tablePath: dir.path)
+        let full = try log.snapshot()
+        // The same table with only the checkpoint and the commits after it.
+        let copy = try TempDir("delta-cpw-copy")
+        try FileManager.default.removeItem(atPath: copy.path)
+        try FileManager.default.copyItem(atPath: dir.path, toPath: copy.path)
+        for v in 0...10 { try FileManager.default.removeItem(atPath: DeltaLog(tablePath: copy.path).commitPath(Int64(v))) }
+        let fromCheckpoint = try DeltaLog(tablePath: copy.path).snapshot()
+        #expect(fromCheckpoint.version == full.version)
+        #expect(Set(fromCheckpoint.files) == Set(full.files))
+        #expect(fromCheckpoint.txnVersions == full.txnVersions)
+        #expect(fromCheckpoint.metadata == full.metadata)
+        #expect(fromCheckpoint.tableProtocol == full.tableProtocol)
+        let out = try PythonOracle.json("""
+        import sys, json, glob
+        import pyarrow.parquet as pq
+        from deltalake import DeltaTable
+        dt = DeltaTable(sys.argv[1])
+        t = dt.to_pyarrow_table()
+        cp = pq.read_table(glob.glob(sys.argv[1] + '/_delta_log/*10.checkpoint.parquet')[0])
+        print(json.dumps({'version': dt.version(), 'rows': t.num_rows, 'ids': sorted(t.column('id').to_pylist()),
+                          'nulls': t.column('p').null_count, 'files': len(dt.file_uris()), 'txn': dt.transaction_version('strata/t'),
+                          'cp_rows': cp.num_rows, 'cp_columns': cp.column_names, 'partitions': dt.metadata().partition_columns}))
+        """, [copy.path]) as! [String: Any]
+        #expect(out["version"] as? Int == 11)
+        #expect(out["ids"] as? [Int] == Array(350..<600), "rows since the overwrite at version 7")
+        #expect(out["files"] as? Int == full.files.count)
+        #expect(out["nulls"] as? Int == (350..<600).filter { $0 % 3 == 0 }.count, "null partition values survive the checkpoint")
+        #expect(out["txn"] as? Int == 11)
+        #expect(out["partitions"] as? [String] == ["p"])
+        #expect(out["cp_columns"] as? [String] == ["txn", "add", "remove", "metaData", "protocol"])
+        #expect((out["cp_rows"] as? Int ?? 0) > full.files.count, "tombstones are kept")
     }
 }

@@ -260,6 +260,7 @@ public struct Runner: Sendable {
             let summary = try commit(try s.stage(), pipeline: p.name, context: context, governance: try governed.annotations(),
                                      txnBase: txnBase, hook: hook)
             facts.committed()
+            for w in summary.warnings { context.warn(w) }
             sink = nil
             // This commit may store a column more strongly than earlier ones (the detector classified it
             // only now): the earlier files are re-masked at once, not at the next run.

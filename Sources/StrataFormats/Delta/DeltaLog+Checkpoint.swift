@@ -5,6 +5,11 @@ import StrataCore
 public struct DeltaCheckpoint: Sendable, Hashable {
     public var version: Int64
     public var parts: [String]
+
+    public init(version: Int64, parts: [String]) {
+        self.version = version
+        self.parts = parts
+    }
 }
 
 extension DeltaLog {

@@ -239,6 +239,9 @@ struct DeltaReplay {
     var slotKey: [String: String] = [:]
     /// Paths added by the commit being applied.
     var pendingInCommit: Set<String> = []
+    /// Removed files not added again: what a checkpoint keeps so other writers' vacuums know
+    /// which files left the table, and when.
+    var tombstones: [String: DeltaRemoveFile] = [:]
     var txns: [String: Int64] = [:]
     var addedIn: [String: Int64] = [:]
     var timestamp: Int64 = 0
@@ -248,8 +251,8 @@ struct DeltaReplay {
         timestamp = commit.modificationTime
         pendingInCommit = []
         for a in commit.actions {
-            if fromCheckpoint, case .remove = a { continue }
-            if case .add(let f) = a { pendingInCommit.insert(f.path) }
+            if fromCheckpoint, case .remove(let r) = a { tombstones[r.path] = r; continue }
+            if case .add(let f) = a { pendingInCommit.insert(f.path); tombstones[f.path] = nil }
             switch a {
             case .protocol(let p):
                 tableProtocol = p
@@ -270,6 +273,7 @@ struct DeltaReplay {
                 if let i = slotOf.removeValue(forKey: r.path) { slots[i] = nil }
                 slotKey[r.path] = nil
                 addedIn[r.path] = nil
+                tombstones[r.path] = r
             case let .txn(appId, v, _):
                 txns[appId] = v
             case .commitInfo(let c):
@@ -295,7 +299,8 @@ struct DeltaReplay {
             return f
         }
         return DeltaSnapshot(version: version, timestamp: timestamp, metadata: metadata, tableProtocol: tableProtocol,
-                             files: files, txnVersions: txns, addedIn: addedIn)
+                             files: files, txnVersions: txns, addedIn: addedIn,
+                             tombstones: tombstones.values.sorted { $0.path < $1.path })
     }
 }
 
@@ -317,7 +322,10 @@ public struct DeltaSnapshot: Sendable, Hashable {
     /// The last committed batch version per application id (Delta `txn`), for idempotent writes.
     public var txnVersions: [String: Int64]
     /// The version whose commit added each live file (by path): what governs the file's content.
+    /// For files listed in a checkpoint, the checkpoint's version (they were added at or before it).
     public var addedIn: [String: Int64] = [:]
+    /// Files removed and not added again (`remove` actions), by path.
+    public var tombstones: [DeltaRemoveFile] = []
 
     public var schema: Schema { metadata.schema }
 

@@ -21,6 +21,9 @@ public struct TableWriteOptions: Sendable {
     /// A rewrite of the same rows (re-masking): adds and removes say `dataChange: false`, so
     /// incremental readers know no row is new.
     public var rewrite = false
+    /// Write a Parquet checkpoint after every this many commits (version 10, 20…; 0 never).
+    /// The table property `delta.checkpointInterval` wins when set.
+    public var checkpointInterval = 10
 
     public init() {}
 }

@@ -30,6 +30,7 @@ public struct TableSink: SinkConfig {
             ConfigKey("row_group_rows", "int", default: "1000000", "Rows per Parquet row group."),
             ConfigKey("dictionary", "bool", default: "true", "Dictionary-encode columns with few distinct values."),
             ConfigKey("max_file_rows", "int", default: "10000000", "Start a new part file after this many rows."),
+            ConfigKey("checkpoint_interval", "int", default: "10", "Write a Delta checkpoint every this many commits (0: never); the table property delta.checkpointInterval wins."),
         ],
         example: """
         sink:
@@ -82,6 +83,7 @@ public struct TableSink: SinkConfig {
         o.parquet.rowGroupRows = try m.int("row_group_rows", default: 1_000_000, range: 1...100_000_000)
         o.parquet.dictionary = try m.bool("dictionary", default: true)
         o.maxFileRows = try m.int("max_file_rows", default: 10_000_000, range: 1...1_000_000_000)
+        o.checkpointInterval = try m.int("checkpoint_interval", default: 10, range: 0...1_000_000)
         options = o
     }
 
