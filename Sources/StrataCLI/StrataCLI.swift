@@ -40,6 +40,8 @@ public enum StrataCLI {
             case "access": return try AccessCommand.run(rest, env)
             case "unmask": return try UnmaskCommand.run(rest, env)
             case "vacuum": return try VacuumCommand.run(rest, env)
+            case "optimize": return try OptimizeCommand.run(rest, env)
+            case "checkpoint": return try CheckpointCommand.run(rest, env)
             case "audit": return try AuditCommand.run(rest, env)
             case "lineage": return try LineageCommand.run(rest, env)
             case "help", "--help", "-h":
@@ -92,7 +94,9 @@ public enum StrataCLI {
         ("policy", "Governance: `policy scan [TABLE...]`, `policy audit`, `policy test`."),
         ("access", "`access explain TABLE --as ROLE`: what a role sees of each column, and why."),
         ("unmask", "`unmask --as ROLE [TOKEN...]`: reverse tokenized values, for roles allowed to."),
-        ("vacuum", "Delete files no longer in a table's recent versions: `vacuum [TABLE...] [--retain-versions N] [--dry-run]`."),
+        ("vacuum", "Delete files no longer in a table's recent versions: `vacuum [TABLE...] [--retain-versions N] [--retain HOURS] [--dry-run]`."),
+        ("optimize", "Compact small files (dataChange false, audited, no lineage): `optimize [TABLE...] [--target-size MB] [--zorder-by a,b]`."),
+        ("checkpoint", "Write a Delta checkpoint of each table's latest version: `checkpoint [TABLE...]`."),
         ("audit", "The tamper-evident audit log: `audit verify`, `audit show`, `audit reconcile`, `audit seal`."),
         ("lineage", "Lineage: `lineage export --format openlineage|json|dot|mermaid|html`, `lineage upstream|downstream TABLE[.COLUMN]`."),
         ("plugins", "List plugins, or describe one: `plugins describe NAME`."),

@@ -73,7 +73,7 @@ extension StagedWrite {
             discard()
             return CommitSummary(table: table, version: nil, rows: 0, files: 0, bytes: 0, operation: ctx.operation)
         }
-        let mustCommit = !files.isEmpty || force || (options.mode == .overwrite && existing != nil) || existing == nil
+        let mustCommit = !files.isEmpty || force || (options.mode == .overwrite && existing != nil) || !options.replacing.isEmpty || existing == nil
         guard mustCommit else {
             discard()
             return CommitSummary(table: table, version: nil, rows: 0, files: 0, bytes: 0, operation: ctx.operation)
@@ -95,10 +95,13 @@ extension StagedWrite {
                                                    createdTime: old?.createdTime ?? now,
                                                    fieldMetadata: old?.fieldMetadata.filter { schema.index(of: $0.key) != nil } ?? [:])))
         }
-        if options.mode == .overwrite, let existing {
-            for f in existing.files {
-                actions.append(.remove(DeltaRemoveFile(path: f.path, deletionTimestamp: now, dataChange: !options.rewrite,
-                                                       partitionValues: f.partitionValues, size: f.size)))
+        if let existing, options.mode == .overwrite || !options.replacing.isEmpty {
+            let live = Set(existing.files.map(\.path))
+            if let gone = options.replacing.first(where: { !live.contains($0) }) {
+                throw StrataError(.conflict, "\(table): file \(gone) is no longer live; another writer changed the table", hint: "run again")
+            }
+            for f in existing.files where options.mode == .overwrite || options.replacing.contains(f.path) {
+                actions.append(.remove(DeltaRemoveFile(removing: f, at: now, dataChange: !options.rewrite)))
             }
         }
         var bytes = 0
@@ -137,7 +140,7 @@ extension StagedWrite {
         }
         actions.append(.commitInfo(DeltaCommitInfo(timestamp: now, operation: ctx.operation,
                                                    operationParameters: ["mode": options.mode == .append ? "Append" : "Overwrite"],
-                                                   isBlindAppend: options.mode == .append,
+                                                   isBlindAppend: options.mode == .append && options.replacing.isEmpty,
                                                    fields: info.mapValues { JSONValue.string($0) })))
         let version: Int64
         do {
@@ -145,7 +148,7 @@ extension StagedWrite {
             // it never lands at another version: losing the race to another writer fails it (the
             // record is voided, nothing is committed, a rerun re-reads the table).
             version = try log.commit(actions, readVersion: existing?.version,
-                                     isBlindAppend: options.mode == .append && !schemaChanged,
+                                     isBlindAppend: options.mode == .append && options.replacing.isEmpty && !schemaChanged,
                                      maxRetries: ctx.prepare == nil ? 16 : 0)
         } catch {
             // The files are in place but unreferenced; remove them so no reader sees them.

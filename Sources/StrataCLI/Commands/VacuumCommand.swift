@@ -2,21 +2,29 @@ import StrataCore
 import StrataEngine
 import StrataGovernance
 
-/// `strata vacuum [TABLE...] [--retain-versions N] [--dry-run]`: deletes files no longer in a
-/// table's recent versions, so plain Parquet readers see exactly the table.
+/// `strata vacuum [TABLE...] [--retain-versions N] [--retain HOURS] [--dry-run]`: deletes files no
+/// longer in a table's recent versions (or removed more than HOURS ago), so plain Parquet
+/// readers see exactly the table.
 enum VacuumCommand {
     static func run(_ args: [String], _ env: CommandEnvironment) throws -> Int32 {
-        let a = try Arguments(args, options: ["--retain-versions"], switches: ["--dry-run"])
+        let a = try Arguments(args, options: ["--retain-versions", "--retain"], switches: ["--dry-run"])
         let project = try env.loadProject()
         let lake = Lake(root: project.lakeRoot)
         let retain = try a.int("--retain-versions") ?? 0
         guard retain >= 0 else { throw StrataError(.usage, "--retain-versions must be 0 or more") }
+        var hours: Double?
+        if let text = a.values["--retain"] {
+            guard let h = Double(text), h >= 0, h.isFinite else {
+                throw StrataError(.usage, "--retain takes a number of hours (0 or more), got '\(text)'", hint: "e.g. --retain 168 keeps a week")
+            }
+            hours = h
+        }
         let tables = try a.positionals.isEmpty ? lake.tables() : a.positionals.map { try TableRef(parsing: $0) }
         let dry = a.has("--dry-run")
         var results: [Lake.VacuumResult] = []
         // Never beside a run: a live run's staged files look like leftovers.
         let lock = try LakeLock(lakeRoot: project.lakeRoot, purpose: "strata vacuum") { Output.err("note: " + $0) }
-        for t in tables { results.append(try lake.vacuum(t, retainVersions: Int64(retain), dryRun: dry)) }
+        for t in tables { results.append(try lake.vacuum(t, retainVersions: Int64(retain), retainHours: hours, dryRun: dry)) }
         if a.positionals.isEmpty {
             for t in lake.crashedFirstWrites() { results.append(try lake.removeCrashedFirstWrite(t, dryRun: dry)) }
         }

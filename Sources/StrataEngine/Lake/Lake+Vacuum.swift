@@ -1,6 +1,7 @@
 import Foundation
 import StrataCore
 import StrataFormats
+import StrataCommit
 
 extension Lake {
     /// What `vacuum` found (and removed, unless it was a dry run).
@@ -13,19 +14,36 @@ extension Lake {
     }
 
     /// Deletes the Parquet files of `table` that no version from `latest - retainVersions` on
-    /// references (left by overwrites and merges), and staging folders of crashed runs.
+    /// references (left by overwrites, merges and compactions), and staging folders of crashed
+    /// runs. With `retainHours`, files removed (or written and never committed) less than that
+    /// long ago are kept too, as Delta's own vacuum does; both limits keep what either keeps.
     ///
-    /// Delta readers never see such files; plain Parquet readers (`read_parquet('…/**/*.parquet')`)
-    /// do, so vacuuming keeps the folder equal to the table. Time travel to older versions stops working.
-    public func vacuum(_ table: TableRef, retainVersions: Int64 = 0, dryRun: Bool = false) throws -> VacuumResult {
+    /// Delta readers never see such files; plain Parquet readers do, so vacuuming keeps the
+    /// folder equal to the table. Time travel to older versions stops working. A table with a
+    /// writer feature strata does not support is refused: its vacuum rules may differ.
+    public func vacuum(_ table: TableRef, retainVersions: Int64 = 0, retainHours: Double? = nil, dryRun: Bool = false) throws -> VacuumResult {
         try requireExists(table)
         let log = DeltaLog(tablePath: path(of: table))
         guard let latest = try log.latestVersion() else { throw StrataError(.notFound, "\(table) has no versions") }
-        let oldest = max(0, latest - retainVersions)
+        let current = try log.snapshot()
+        if let why = current.writeRefusal {
+            throw StrataError(.unsupported, "strata will not vacuum \(table): \(why)", hint: "vacuum this table with Spark or delta-rs")
+        }
+        // Versions before a checkpoint whose commits were cleaned up cannot be read: start after them.
+        var readableFrom: Int64 = 0
+        if let first = try log.versions().first, first > 0 {
+            readableFrom = try log.checkpoints().first(where: { $0.version >= first - 1 })?.version ?? latest
+        }
+        let oldest = max(readableFrom, latest - retainVersions)
         var referenced = Set<String>()
         for v in oldest...latest {
             // Fail closed: a version that cannot be read might reference any file, so nothing is deleted.
-            for f in try log.snapshot(at: v).files { referenced.insert(f.path) }
+            for f in try (v == latest ? current : log.snapshot(at: v)).files { referenced.insert(f.path) }
+        }
+        let cutoff: Date? = retainHours.map { Date().addingTimeInterval(-$0 * 3600) }
+        if let cutoff {
+            let ms = Int64(cutoff.timeIntervalSince1970 * 1000)
+            for r in current.tombstones where r.deletionTimestamp >= ms { referenced.insert(r.path) }
         }
         let root = path(of: table)
         var files: [String] = []
@@ -45,6 +63,7 @@ extension Lake {
                     continue
                 }
                 guard rel.hasSuffix(".parquet"), !referenced.contains(rel) else { continue }
+                if let cutoff, let m = (try? fm.attributesOfItem(atPath: root + "/" + rel))?[.modificationDate] as? Date, m > cutoff { continue } // unreadable date: the file is old enough
                 files.append(rel)
                 bytes += ((try? fm.attributesOfItem(atPath: root + "/" + rel)[.size]) as? Int) ?? 0
             }
@@ -89,5 +108,17 @@ extension Lake {
         let bytes = files.reduce(0) { $0 + ((((try? fm.attributesOfItem(atPath: path(of: table) + "/" + $1))?[.size]) as? Int) ?? 0) } // sizes are informational
         if !dryRun { try fm.removeItem(atPath: path(of: table)) }
         return VacuumResult(table: table, files: files.sorted(), bytes: bytes, oldestReadableVersion: 0)
+    }
+}
+
+extension Lake {
+    /// Writes a checkpoint of `table`'s latest version (see `DeltaLog.writeCheckpoint`).
+    public func checkpoint(_ table: TableRef) throws -> DeltaCheckpoint {
+        try requireExists(table)
+        let snap = try snapshot(table)
+        if let why = snap.writeRefusal {
+            throw StrataError(.unsupported, "strata will not checkpoint \(table): \(why)")
+        }
+        return try DeltaLog(tablePath: path(of: table)).writeCheckpoint(version: snap.version)
     }
 }

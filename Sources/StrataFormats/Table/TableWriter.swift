@@ -24,6 +24,9 @@ public struct TableWriteOptions: Sendable {
     /// Write a Parquet checkpoint after every this many commits (version 10, 20…; 0 never).
     /// The table property `delta.checkpointInterval` wins when set.
     public var checkpointInterval = 10
+    /// With mode append: the live files (by path) the commit removes, replacing them with the
+    /// files it adds (compaction, merges that rewrite only the files holding matched keys).
+    public var replacing: Set<String> = []
 
     public init() {}
 }
@@ -85,7 +88,7 @@ public final class DeltaTableWriter {
             throw StrataError(.unsupported, "strata will not write \(table): \(why)",
                               hint: "write this table with Spark or delta-rs; strata never writes around a table feature")
         }
-        if existing.metadata.appendOnly && options.mode == .overwrite && !options.rewrite && !existing.files.isEmpty {
+        if existing.metadata.appendOnly && (options.mode == .overwrite || !options.replacing.isEmpty) && !options.rewrite && !existing.files.isEmpty {
             throw StrataError(.conflict, "\(table) is append-only (delta.appendOnly = true): this write would remove its rows",
                               hint: "write with mode: append, or unset delta.appendOnly on the table first")
         }

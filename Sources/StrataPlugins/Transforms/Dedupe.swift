@@ -197,8 +197,8 @@ final class HoldingDedupe: BatchOperator {
 }
 
 /// Orders values of one column type (strings by UTF-8 bytes, as SQL's binary collation).
-enum ValueOrder {
-    static func compare(_ a: Column, _ i: Int, _ b: Column, _ j: Int) -> Int {
+public enum ValueOrder {
+    public static func compare(_ a: Column, _ i: Int, _ b: Column, _ j: Int) -> Int {
         switch (a.values, b.values) {
         case (.int64(let x), .int64(let y)): return x[i] < y[j] ? -1 : (x[i] > y[j] ? 1 : 0)
         case (.double(let x), .double(let y)): return x[i] < y[j] ? -1 : (x[i] > y[j] ? 1 : 0)
