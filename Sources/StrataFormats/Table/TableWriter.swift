@@ -164,7 +164,19 @@ public final class DeltaTableWriter {
 
     private var storedSchema: Schema { Schema(schema.fields.filter { !options.partitionBy.contains($0.name) }) }
 
+    /// Appends `b` to the partition's open part file, starting a new file whenever one reaches
+    /// `maxFileRows` (a batch larger than that is split across files).
     private func append(_ b: Batch, key: String, values: [String: String?]) throws {
+        var start = 0
+        while start < b.rowCount {
+            let room = options.maxFileRows - (open[key]?.rows ?? 0)
+            let end = min(b.rowCount, start + max(room, 1))
+            try appendToOpenFile(start == 0 && end == b.rowCount ? b : b.slice(start..<end), key: key, values: values)
+            start = end
+        }
+    }
+
+    private func appendToOpenFile(_ b: Batch, key: String, values: [String: String?]) throws {
         if open[key] == nil {
             try FileManager.default.createDirectory(atPath: stagingDir, withIntermediateDirectories: true)
             let relative = DeltaPartitions.partFilePath(

@@ -218,15 +218,46 @@ final class MergeBatchSink: BatchSink {
             }
         }
         var existing = Batch.empty(schema)
-        if DeltaLog(tablePath: tablePath).exists() && !context.fullRefresh {
-            let reader = try context.openTable(config.target)
-            guard reader.schema == schema else {
-                throw StrataError(.schemaMismatch, "\(config.target) has schema \(reader.schema), the pipeline now produces \(schema)",
+        // Merging into an existing table reads and rewrites only the files that hold incoming
+        // keys (by their statistics, then their rows); the others stay as they are.
+        var replaced: Set<String>?
+        var untouchedRows = 0
+        if log.exists() && !context.fullRefresh {
+            let snap = try log.snapshot()
+            guard snap.schema == schema else {
+                throw StrataError(.schemaMismatch, "\(config.target) has schema \(snap.schema), the pipeline now produces \(schema)",
                                   hint: "rebuild it with `strata run --full-refresh \(config.target)`")
             }
+            let candidates = FileMerge.candidates(snap.files, keys: config.keys, incoming: input)
+            let keyColumns = try TableMerge.indices(config.keys, input.schema, table: config.target)
+            var incomingKeys = Set<[UInt8]>()
+            var key: [UInt8] = []
+            for r in 0..<input.rowCount {
+                RowKey.of(keyColumns.map { input.columns[$0] }, r, into: &key)
+                incomingKeys.insert(key)
+            }
             var parts: [Batch] = []
-            while let b = try reader.next() { parts.append(b) }
+            var touched = Set<String>()
+            for f in candidates {
+                let reader = try context.openTable(config.target, version: snap.version, onlyFiles: [f])
+                var rows: [Batch] = []
+                var matches = false
+                while let b = try reader.next() {
+                    let ek = try TableMerge.indices(config.keys, b.schema, table: config.target)
+                    for r in 0..<b.rowCount where !matches {
+                        RowKey.of(ek.map { b.columns[$0] }, r, into: &key)
+                        if incomingKeys.contains(key) { matches = true }
+                    }
+                    rows.append(b)
+                }
+                if matches {
+                    touched.insert(f.path)
+                    parts += rows
+                }
+            }
+            untouchedRows = snap.files.filter { !touched.contains($0.path) }.reduce(0) { $0 + ($1.numRecords ?? 0) }
             existing = Batch.concat(parts, schema: schema)
+            replaced = touched
         }
         let outcome: TableMerge.Outcome
         switch config.mode {
@@ -247,10 +278,23 @@ final class MergeBatchSink: BatchSink {
         default:
             outcome = try TableMerge.upsert(existing: existing, incoming: input, keys: config.keys, table: config.target)
         }
-        let info = ["strataInserted": String(outcome.inserted), "strataUpdated": String(outcome.updated + outcome.closed),
+        var info = ["strataInserted": String(outcome.inserted), "strataUpdated": String(outcome.updated + outcome.closed),
                     "strataUnchanged": String(outcome.unchanged)]
-        let exists = DeltaLog(tablePath: tablePath).exists()
+        let exists = log.exists()
         var o = config.options
+        if let replaced, outcome.changed {
+            // Only the files holding matched keys are rewritten; new keys go to new files.
+            o.mode = .append
+            o.replacing = replaced
+            o.evolveSchema = false
+            info["strataFilesRewritten"] = String(replaced.count)
+            info["strataRowsUntouched"] = String(untouchedRows)
+            let w = try DeltaTableWriter(table: config.target, tablePath: tablePath, schema: schema, options: o)
+            staged = w
+            try w.write(outcome.result)
+            return SinkStage(write: try w.stage(), operation: config.mode == .scd2 ? "MERGE (SCD2)" : "MERGE", info: info, force: true,
+                             reportedRows: outcome.inserted + outcome.updated + outcome.closed)
+        }
         if outcome.changed || !exists || context.fullRefresh {
             o.mode = .overwrite
             let w = try DeltaTableWriter(table: config.target, tablePath: tablePath, schema: schema, options: o)

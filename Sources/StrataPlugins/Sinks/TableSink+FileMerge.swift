@@ -1,0 +1,79 @@
+import StrataCore
+import StrataFormats
+
+/// Merges by files: which live files can hold an incoming key, from each file's min/max
+/// statistics and then its rows, so a merge rewrites only those files (a Delta `remove` and
+/// `add` for each) and adds the new keys in new files. The rest of the table is not read.
+enum FileMerge {
+    /// The files whose statistics admit some incoming key: for every key column the file's
+    /// [min, max] holds that key's value. Files without statistics for a key column are candidates.
+    static func candidates(_ files: [DeltaAddFile], keys: [String], incoming: Batch) -> [DeltaAddFile] {
+        let cols = keys.compactMap { incoming.column(named: $0) }
+        guard cols.count == keys.count, incoming.rowCount > 0 else { return incoming.rowCount > 0 ? files : [] }
+        // Distinct incoming key tuples, as values.
+        var tuples: [[Value]] = []
+        var seen = Set<[Value]>()
+        for r in 0..<incoming.rowCount {
+            let t = cols.map { $0.value(r) }
+            if seen.insert(t).inserted { tuples.append(t) }
+        }
+        // Sorted by the first key column, to find the tuples inside a file's range quickly.
+        let sorted = tuples.sorted { order($0[0], $1[0]) ?? 0 < 0 }
+        return files.filter { f in
+            guard let stats = f.stats else { return true }
+            var ranges: [(Value, Value)?] = []
+            for k in keys {
+                // Partition columns are not in the file stats: use the partition value itself.
+                if let pv = f.partitionValues[k] {
+                    guard let text = pv, let type = incoming.schema.field(named: k)?.type,
+                          let v = try? DeltaPartitions.value(text, type: type, column: k) else { ranges.append(nil); continue } // unparsable: no pruning on it
+                    ranges.append((v, v))
+                } else if let lo = stats.minValues[k], let hi = stats.maxValues[k] {
+                    ranges.append((lo, hi))
+                } else {
+                    ranges.append(nil)
+                }
+            }
+            func inside(_ v: Value, _ r: (Value, Value)?) -> Bool {
+                guard let r else { return true }
+                if v == .null { return true }  // null keys: no pruning
+                guard let a = order(r.0, v), let b = order(v, r.1) else { return true }
+                return a <= 0 && b <= 0
+            }
+            // The first tuple whose first key is not below the file's minimum, then forward.
+            var lo = 0, hi = sorted.count
+            if let r0 = ranges[0] {
+                while lo < hi {
+                    let mid = (lo + hi) / 2
+                    if let c = order(sorted[mid][0], r0.0), c < 0 { lo = mid + 1 } else { hi = mid }
+                }
+            } else {
+                lo = 0
+            }
+            for t in sorted[lo...] {
+                if let r0 = ranges[0], let c = order(t[0], r0.1), c > 0 { break }
+                if t.indices.allSatisfy({ inside(t[$0], ranges[$0]) }) { return true }
+            }
+            // Tuples with a null key sort first and may be skipped above: they match any file.
+            return sorted.contains { $0.contains(.null) }
+        }
+    }
+
+    /// Orders two values of the same type (nil when they cannot be compared); null first.
+    static func order(_ a: Value, _ b: Value) -> Int? {
+        func cmp<T: Comparable>(_ x: T, _ y: T) -> Int { x < y ? -1 : (x > y ? 1 : 0) }
+        switch (a, b) {
+        case (.null, .null): return 0
+        case (.null, _): return -1
+        case (_, .null): return 1
+        case let (.int(x), .int(y)), let (.timestamp(x), .timestamp(y)): return cmp(x, y)
+        case let (.date(x), .date(y)): return cmp(x, y)
+        case let (.double(x), .double(y)): return cmp(x, y)
+        case let (.bool(x), .bool(y)): return cmp(x ? 1 : 0, y ? 1 : 0)
+        case let (.string(x), .string(y)):
+            return Array(x.utf8).lexicographicallyPrecedes(Array(y.utf8)) ? -1 : (x == y ? 0 : 1)
+        case let (.decimal(x, s1), .decimal(y, s2)) where s1 == s2: return cmp(x, y)
+        default: return nil
+        }
+    }
+}
