@@ -282,19 +282,22 @@ layers:
 """
 
 
-def strata_project(work, data_dir, level):
+def strata_project(work, data_dir, level, codec="gzip"):
     proj = os.path.join(work, "strata")
+    # Every sink gets the codec; the level applies to gzip and zstd only.
+    sink_codec = [f"      compression: {codec}"] + ([f"      compression_level: {level}"] if codec in ("gzip", "zstd") else [])
     os.makedirs(os.path.join(proj, "policies"), exist_ok=True)
     lines = ["version: 1", "lake: lake", "policies: policies", "pipelines:"]
     for table, schema in CSV_TABLES:
         lines += [f"  bronze_{table}:", "    source:", "      type: csv",
                   f"      path: {os.path.join(data_dir, table + '.csv')}", "      schema:"]
         lines += [f"        {name}: {typ}" for name, typ, _ in schema]
-        lines += ["    sink:", "      type: table", f"      table: bronze.{table}", f"      compression_level: {level}"]
+        lines += ["    sink:", "      type: table", f"      table: bronze.{table}"] + sink_codec
     lines += ["  bronze_clickstream:", "    source:", "      type: jsonl",
               f"      path: {os.path.join(data_dir, 'clickstream', '*.jsonl')}",
-              "    sink:", "      type: table", "      table: bronze.clickstream", f"      compression_level: {level}"]
-    text = "\n".join(lines) + "\n" + (SILVER_PIPELINES + GOLD_PIPELINES).replace("LEVEL", str(level))
+              "    sink:", "      type: table", "      table: bronze.clickstream"] + sink_codec
+    level_key = f"compression: {codec}, compression_level: {level}" if codec in ("gzip", "zstd") else f"compression: {codec}"
+    text = "\n".join(lines) + "\n" + (SILVER_PIPELINES + GOLD_PIPELINES).replace("compression_level: LEVEL", level_key)
     with open(os.path.join(proj, "pipelines.yaml"), "w") as f:
         f.write(text)
     with open(os.path.join(proj, "policies", "classification.yaml"), "w") as f:

@@ -14,9 +14,12 @@ public struct TableSink: SinkConfig {
         On append, new nullable columns extend the table schema; a column whose type changes is an error. \
         `mode: merge` upserts on `keys` (matched rows replaced, others inserted); `mode: scd2` keeps a \
         Type 2 history with `valid_from`, `valid_to` and `is_current` (a change of a `tracked` column closes \
-        the current version and opens a new one). Merge and scd2 rewrite the table in one atomic commit, \
-        skip the commit when nothing changed (so re-running the same input changes nothing), and hold the \
-        table in memory while merging. `strata run --full-refresh` turns every write into a rebuild.
+        the current version and opens a new one). Merge and scd2 read and rewrite only the part files that \
+        can hold an incoming key (by their min/max statistics and partition values, then their rows), add new \
+        keys in new files, commit once, skip the commit when nothing changed (so re-running the same input \
+        changes nothing), and hold the files they rewrite in memory while merging. The table's CHECK \
+        constraints and invariants are enforced: violating rows go to quarantine. \
+        `strata run --full-refresh` turns every write into a rebuild.
         """,
         keys: [
             ConfigKey("table", "layer.name", required: true, "The table to write, e.g. bronze.users."),
@@ -29,7 +32,7 @@ public struct TableSink: SinkConfig {
             ConfigKey("compression_level", "int", default: "1", "gzip 1..9 or zstd 1..22: 1 fastest (the default), higher smaller; snappy and none take no level."),
             ConfigKey("row_group_rows", "int", default: "1000000", "Rows per Parquet row group."),
             ConfigKey("dictionary", "bool", default: "true", "Dictionary-encode columns with few distinct values."),
-            ConfigKey("max_file_rows", "int", default: "10000000", "Start a new part file after this many rows."),
+            ConfigKey("max_file_rows", "int", default: "10000000", "Start a new part file after this many rows (merge and scd2: 1000000 by default, so a merge rewrites only the files that hold its keys)."),
             ConfigKey("checkpoint_interval", "int", default: "10", "Write a Delta checkpoint every this many commits (0: never); the table property delta.checkpointInterval wins."),
         ],
         example: """
@@ -82,7 +85,7 @@ public struct TableSink: SinkConfig {
         o.parquet.compressionLevel = try m.int("compression_level", default: 1, range: levels)
         o.parquet.rowGroupRows = try m.int("row_group_rows", default: 1_000_000, range: 1...100_000_000)
         o.parquet.dictionary = try m.bool("dictionary", default: true)
-        o.maxFileRows = try m.int("max_file_rows", default: 10_000_000, range: 1...1_000_000_000)
+        o.maxFileRows = try m.int("max_file_rows", default: mode == .merge || mode == .scd2 ? 1_000_000 : 10_000_000, range: 1...1_000_000_000)
         o.checkpointInterval = try m.int("checkpoint_interval", default: 10, range: 0...1_000_000)
         options = o
     }
