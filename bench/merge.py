@@ -28,7 +28,7 @@ pipelines:
     source: {type: table, table: bronze.orders}
     transforms:
       - {type: select, columns: [id, customer, amount, status]}
-    sink: {type: table, table: silver.orders, mode: merge, keys: [id]}
+    sink: {type: table, table: silver.orders, mode: merge, keys: [id]FILEROWS}
 """
 
 
@@ -44,6 +44,7 @@ def main():
     ap.add_argument("--rows", type=int, default=5_000_000)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--baseline", help="another strata binary to time the same way")
+    ap.add_argument("--file-rows", type=int, help="max_file_rows of the silver table (default: the sink's default)")
     args = ap.parse_args()
     binaries = [("strata", bench.STRATA)] + ([("baseline", args.baseline)] if args.baseline else [])
     work = tempfile.mkdtemp(prefix="strata-merge-")
@@ -55,7 +56,7 @@ def main():
         base = os.path.join(work, "base")
         os.makedirs(base + "/landing")
         with open(base + "/pipelines.yaml", "w") as f:
-            f.write(PIPELINES)
+            f.write(PIPELINES.replace("FILEROWS", f", max_file_rows: {args.file_rows}" if args.file_rows else ""))
         write_csv(base + "/landing/a.csv", ((i, i % 9973, f"{i % 100000}.25", "new") for i in range(n)))
         inc = os.path.join(work, "increment.csv")
         updated = sorted(rnd.sample(range(n - k, n), updates))
@@ -89,7 +90,8 @@ def main():
                 ids = t.column("id").to_pylist()
                 assert len(ids) == n + k - updates == len(set(ids)), (len(ids), len(set(ids)))
                 assert t.column("status").to_pylist().count("updated") == updates
-        print(f"\nmerge of {k:,} rows ({k - updates:,} new keys, {updates:,} updates) into {n:,} rows; silver pipeline only")
+        print(f"\nmerge of {k:,} rows ({k - updates:,} new keys, {updates:,} updates) into {n:,} rows; silver pipeline only"
+              + (f"; max_file_rows {args.file_rows:,}" if args.file_rows else ""))
         print("| binary | wall s (runs) | CPU s | files removed | files added | MB written |")
         print("|---|---:|---:|---:|---:|---:|")
         for name, ms in results.items():

@@ -52,7 +52,8 @@ extension Lake {
         if let walker = fm.enumerator(atPath: root) {
             while let rel = walker.nextObject() as? String {
                 // A commit's temporary file left by a crash between writing it and linking it in.
-                if rel.hasPrefix("_delta_log/.strata-commit-") && rel.hasSuffix(".json.tmp") {
+                // …and a checkpoint's, left by a crash while writing it.
+                if (rel.hasPrefix("_delta_log/.strata-commit-") && rel.hasSuffix(".json.tmp")) || rel.hasPrefix("_delta_log/.tmp-") {
                     files.append(rel)
                     continue
                 }

@@ -108,14 +108,8 @@ extension Runner {
             result.bytesAdded = summary.bytes
         } catch {
             writer.abort()
-            let e = StrataError.wrap(error, .runFailed, "optimizing \(t) failed; nothing was changed")
-            if let auditError = recorder.recordFailure({
-                if let pending = facts.pending {
-                    try recorder.commitFailed(table: pending.table, version: pending.version, pipeline: "optimize", error: e)
-                }
-                try recorder.failed(table: t, pipeline: "optimize", error: e)
-            }) { throw auditError }
-            throw e
+            throw recorder.auditRewriteFailure(error, table: t, pipeline: "optimize", facts: facts,
+                                               message: "optimizing \(t) failed; nothing was changed")
         }
         return result
     }

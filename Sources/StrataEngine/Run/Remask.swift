@@ -114,15 +114,8 @@ extension Runner {
             _ = try writer.commit(ctx, force: true)
         } catch {
             writer.abort()
-            let e = StrataError.wrap(error, .runFailed, "re-masking \(t) after a policy change failed; nothing was changed")
-            // The failure is audited like a pipeline's: a commit record already written is cancelled.
-            if let auditError = recorder.recordFailure({
-                if let pending = facts.pending {
-                    try recorder.commitFailed(table: pending.table, version: pending.version, pipeline: "remask", error: e)
-                }
-                try recorder.failed(table: t, pipeline: "remask", error: e)
-            }) { throw auditError }
-            throw e
+            throw recorder.auditRewriteFailure(error, table: t, pipeline: "remask", facts: facts,
+                                               message: "re-masking \(t) after a policy change failed; nothing was changed")
         }
         let liveAfter = Set(try lake.snapshot(t).files.map(\.path))
         for path in n.weak where !liveAfter.contains(path) {

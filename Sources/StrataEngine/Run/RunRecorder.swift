@@ -97,6 +97,19 @@ final class RunRecorder: @unchecked Sendable {
         }
     }
 
+    /// The error to throw after an engine rewrite (re-masking, optimize) of `table` failed, once
+    /// the failure is audited like a pipeline's: a commit record already written is cancelled.
+    func auditRewriteFailure(_ error: any Error, table: TableRef, pipeline: String, facts: CommitFacts, message: String) -> any Error {
+        let e = StrataError.wrap(error, .runFailed, message)
+        if let auditError = recordFailure({
+            if let pending = facts.pending {
+                try commitFailed(table: pending.table, version: pending.version, pipeline: pipeline, error: e)
+            }
+            try failed(table: table, pipeline: pipeline, error: e)
+        }) { return auditError }
+        return e
+    }
+
     /// After a failed commit attempt: the record that cancels its `commit` record.
     func commitFailed(table: TableRef, version: Int64, pipeline: String, error: StrataError) throws {
         _ = try audit.append([event(.commit, resource: table.description, pipeline: pipeline, version: version,

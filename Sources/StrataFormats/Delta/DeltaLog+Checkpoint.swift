@@ -18,14 +18,7 @@ extension DeltaLog {
     /// parts present). Incomplete multi-part sets (a writer died while writing them) and
     /// other checkpoint kinds are left out.
     public func checkpoints() throws -> [DeltaCheckpoint] {
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: logPath, isDirectory: &isDir), isDir.boolValue else { return [] }
-        let names: [String]
-        do {
-            names = try FileManager.default.contentsOfDirectory(atPath: logPath)
-        } catch {
-            throw StrataError(.io, "cannot list \(logPath)", cause: "\(error)")
-        }
+        let names = try logEntries()
         var classic: [Int64: String] = [:]
         var multi: [Int64: [Int: [Int: String]]] = [:]  // version → total → part → name
         for name in names where name.contains(".checkpoint.") && name.hasSuffix(".parquet") {

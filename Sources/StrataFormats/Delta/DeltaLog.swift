@@ -76,15 +76,18 @@ public final class DeltaLog: Sendable {
 
     /// Every committed version, ascending.
     public func versions() throws -> [Int64] {
+        try logEntries().compactMap(DeltaLog.version(ofFileName:)).sorted()
+    }
+
+    /// The names in `_delta_log` (none when the folder does not exist); throws `.io` when it cannot be listed.
+    func logEntries() throws -> [String] {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: logPath, isDirectory: &isDir), isDir.boolValue else { return [] }
-        let names: [String]
         do {
-            names = try FileManager.default.contentsOfDirectory(atPath: logPath)
+            return try FileManager.default.contentsOfDirectory(atPath: logPath)
         } catch {
             throw StrataError(.io, "cannot list \(logPath)", cause: "\(error)")
         }
-        return names.compactMap(DeltaLog.version(ofFileName:)).sorted()
     }
 
     /// The newest committed version, or nil when the table has no commits yet.

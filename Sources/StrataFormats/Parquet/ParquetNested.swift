@@ -257,16 +257,8 @@ extension ParquetChunkDecoder {
             try RLEHybrid.decode(buf, bitWidth: width, count: count, into: &out)
         }
         while entries < total {
-            guard pos < bytes.count else { throw Self.corrupt("column '\(name)' ends before all its values") }
-            var r = ThriftReader(bytes, from: pos)
-            let header = try PageHeader.read(&r)
-            pos = r.position
-            let comp = Int(header.compressedPageSize), unc = Int(header.uncompressedPageSize)
-            guard comp >= 0, unc >= 0, unc <= Self.maxPageBytes, comp <= bytes.count - pos else {
-                throw Self.corrupt("column '\(name)' has a page whose size lies outside the chunk")
-            }
-            let payload = pos..<(pos + comp)
-            pos += comp
+            let (header, payload) = try nextPage(bytes, at: &pos, name: name)
+            let comp = payload.count, unc = Int(header.uncompressedPageSize)
             switch header.type {
             case PageType.dictionaryPage:
                 guard let dh = header.dictionaryPage, dh.numValues >= 0 else { throw Self.corrupt("column '\(name)' has a dictionary page without its header") }

@@ -33,16 +33,8 @@ final class ParquetChunkDecoder {
         var dictionary: DecodedValues?
         var pos = 0
         while out.count < rows {
-            guard pos < bytes.count else { throw Self.corrupt("column '\(name)' ends before all its values") }
-            var r = ThriftReader(bytes, from: pos)
-            let header = try PageHeader.read(&r)
-            pos = r.position
-            let comp = Int(header.compressedPageSize), unc = Int(header.uncompressedPageSize)
-            guard comp >= 0, unc >= 0, unc <= Self.maxPageBytes, comp <= bytes.count - pos else {
-                throw Self.corrupt("column '\(name)' has a page whose size lies outside the chunk")
-            }
-            let payloadRange = pos..<(pos + comp)
-            pos += comp
+            let (header, payloadRange) = try nextPage(bytes, at: &pos, name: name)
+            let comp = payloadRange.count, unc = Int(header.uncompressedPageSize)
             switch header.type {
             case PageType.dictionaryPage:
                 guard let dh = header.dictionaryPage, dh.numValues >= 0 else { throw Self.corrupt("column '\(name)' has a dictionary page without its header") }
@@ -102,6 +94,20 @@ final class ParquetChunkDecoder {
             }
         }
         return out.finish(optional: optional)
+    }
+
+    /// The page header at `pos` and its payload's range; moves `pos` past the page.
+    func nextPage(_ bytes: [UInt8], at pos: inout Int, name: String) throws -> (PageHeader, Range<Int>) {
+        guard pos < bytes.count else { throw Self.corrupt("column '\(name)' ends before all its values") }
+        var r = ThriftReader(bytes, from: pos)
+        let header = try PageHeader.read(&r)
+        pos = r.position
+        let comp = Int(header.compressedPageSize), unc = Int(header.uncompressedPageSize)
+        guard comp >= 0, unc >= 0, unc <= Self.maxPageBytes, comp <= bytes.count - pos else {
+            throw Self.corrupt("column '\(name)' has a page whose size lies outside the chunk")
+        }
+        defer { pos += comp }
+        return (header, pos..<(pos + comp))
     }
 
     private func checkCodec(_ codec: Int32, column: String) throws {

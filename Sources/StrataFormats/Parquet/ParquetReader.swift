@@ -166,3 +166,48 @@ struct Footer {
         rows = total
     }
 }
+
+extension ParquetReader {
+    /// The smallest and largest value of column `name` over the whole file, from the footer's
+    /// row-group statistics (no data is read); nil when a row group has none or the type's
+    /// statistics are not decoded (doubles, booleans, byte-array decimals).
+    public func columnRange(_ name: String) -> (min: Value, max: Value)? {
+        guard let leaf = footer.schema.index(of: name) else { return nil }
+        let type = footer.types[leaf]
+        func decode(_ b: [UInt8]) -> Value? {
+            func le(_ n: Int) -> Int64? {
+                guard b.count == n else { return nil }
+                var u: UInt64 = 0
+                for (i, x) in b.enumerated() { u |= UInt64(x) << UInt64(8 * i) }
+                return n == 4 ? Int64(Int32(truncatingIfNeeded: u)) : Int64(bitPattern: u)
+            }
+            switch (type.physical, type.dataType) {
+            case (PhysicalType.byteArray, .string): return .string(String(decoding: b, as: UTF8.self))
+            case (PhysicalType.int32, .date): return le(4).map { .date(Int32($0)) }
+            case (PhysicalType.int32, .int64): return le(4).map { .int($0) }
+            case (PhysicalType.int64, .int64): return le(8).map { .int($0) }
+            case (PhysicalType.int64, .timestamp) where type.timeUnit == 2: return le(8).map { .timestamp($0) }
+            case (PhysicalType.int32, .decimal(_, let s)): return le(4).map { .decimal($0, scale: s) }
+            case (PhysicalType.int64, .decimal(_, let s)): return le(8).map { .decimal($0, scale: s) }
+            default: return nil
+            }
+        }
+        var lo: Value?, hi: Value?
+        for g in footer.meta.rowGroups where g.numRows > 0 {
+            guard let s = g.columns[leaf].metaData?.statistics, let a = s.minValue.flatMap(decode), let b = s.maxValue.flatMap(decode) else { return nil }
+            if lo == nil || Self.less(a, lo!) { lo = a }
+            if hi == nil || Self.less(hi!, b) { hi = b }
+        }
+        guard let lo, let hi else { return nil }
+        return (lo, hi)
+    }
+
+    private static func less(_ a: Value, _ b: Value) -> Bool {
+        switch (a, b) {
+        case let (.int(x), .int(y)), let (.timestamp(x), .timestamp(y)), let (.decimal(x, _), .decimal(y, _)): return x < y
+        case let (.date(x), .date(y)): return x < y
+        case let (.string(x), .string(y)): return Array(x.utf8).lexicographicallyPrecedes(Array(y.utf8))
+        default: return false
+        }
+    }
+}

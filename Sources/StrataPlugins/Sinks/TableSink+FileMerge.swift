@@ -4,12 +4,20 @@ import StrataFormats
 /// Merges by files: which live files can hold an incoming key, from each file's min/max
 /// statistics and then its rows, so a merge rewrites only those files (a Delta `remove` and
 /// `add` for each) and adds the new keys in new files. The rest of the table is not read.
+///
+/// Strata keeps no column values in the log (a value there could never be re-masked), so the
+/// ranges come from the log's stats when another writer put them there, else from the Parquet
+/// footer (`footerRange`: one small read per file, no data).
 enum FileMerge {
     /// The files whose statistics admit some incoming key: for every key column the file's
     /// [min, max] holds that key's value. Files without statistics for a key column are candidates.
-    static func candidates(_ files: [DeltaAddFile], keys: [String], incoming: Batch) -> [DeltaAddFile] {
+    static func candidates(_ files: [DeltaAddFile], keys: [String], incoming: Batch,
+                           footerRange: (DeltaAddFile, String) -> (Value, Value)? = { _, _ in nil }) -> [DeltaAddFile] {
         let cols = keys.compactMap { incoming.column(named: $0) }
         guard cols.count == keys.count, incoming.rowCount > 0 else { return incoming.rowCount > 0 ? files : [] }
+        if cols.count == 1, cols[0].validity == nil, case .int64(let raw) = cols[0].values {
+            return candidates(files, key: keys[0], sortedKeys: Array(Set(raw)).sorted(), footerRange: footerRange)
+        }
         // Distinct incoming key tuples, as values.
         var tuples: [[Value]] = []
         var seen = Set<[Value]>()
@@ -20,7 +28,7 @@ enum FileMerge {
         // Sorted by the first key column, to find the tuples inside a file's range quickly.
         let sorted = tuples.sorted { order($0[0], $1[0]) ?? 0 < 0 }
         return files.filter { f in
-            guard let stats = f.stats else { return true }
+            let stats = f.stats ?? DeltaFileStats(numRecords: 0)
             var ranges: [(Value, Value)?] = []
             for k in keys {
                 // Partition columns are not in the file stats: use the partition value itself.
@@ -31,7 +39,7 @@ enum FileMerge {
                 } else if let lo = stats.minValues[k], let hi = stats.maxValues[k] {
                     ranges.append((lo, hi))
                 } else {
-                    ranges.append(nil)
+                    ranges.append(footerRange(f, k))
                 }
             }
             func inside(_ v: Value, _ r: (Value, Value)?) -> Bool {
@@ -56,6 +64,31 @@ enum FileMerge {
             }
             // Tuples with a null key sort first and may be skipped above: they match any file.
             return sorted.contains { $0.contains(.null) }
+        }
+    }
+
+    /// The single-key, integer-stored case (int64, date, timestamp, decimal keys without nulls):
+    /// a binary search of the sorted incoming keys per file.
+    static func candidates(_ files: [DeltaAddFile], key: String, sortedKeys: [Int64],
+                           footerRange: (DeltaAddFile, String) -> (Value, Value)?) -> [DeltaAddFile] {
+        func raw(_ v: Value?) -> Int64? {
+            switch v {
+            case .int(let x)?, .timestamp(let x)?, .decimal(let x, _)?: return x
+            case .date(let d)?: return Int64(d)
+            default: return nil
+            }
+        }
+        return files.filter { f in
+            if f.partitionValues[key] != nil { return true }  // a partition key: the general path prunes it; here, no pruning
+            var lo = raw(f.stats?.minValues[key]), hi = raw(f.stats?.maxValues[key])
+            if lo == nil || hi == nil, let r = footerRange(f, key) { (lo, hi) = (raw(r.0), raw(r.1)) }
+            guard let lo, let hi else { return true }
+            var a = 0, b = sortedKeys.count
+            while a < b {
+                let mid = (a + b) / 2
+                if sortedKeys[mid] < lo { a = mid + 1 } else { b = mid }
+            }
+            return a < sortedKeys.count && sortedKeys[a] <= hi
         }
     }
 

@@ -35,20 +35,22 @@ enum TableMerge {
         let ek = try indices(keys, schema, table: table)
         let ik = try indices(keys, incoming.schema, table: table)
         let pairs = schema.fields.indices.map { ($0, incoming.schema.index(of: schema[$0].name)!) }
-        var key: [UInt8] = []
-        var lastIncoming: [[UInt8]: Int] = [:]
-        var order: [[UInt8]] = []
-        for r in 0..<incoming.rowCount {
-            RowKey.of(ik.map { incoming.columns[$0] }, r, into: &key)
-            if lastIncoming.updateValue(r, forKey: key) == nil { order.append(key) }
-        }
+        // Key ids: incoming keys first (ids 0..<n in first-seen order), then existing keys; an
+        // existing row matches when its key's id is an incoming one. Null is a key of its own.
+        let index = KeyIndex(types: ik.map { incoming.schema[$0].type })
+        let incomingIds = index.assign(ik.map { incoming.columns[$0] }, rows: incoming.rowCount)
+        let n = index.count
+        var lastIncoming = [Int](repeating: -1, count: n)
+        for (r, id) in incomingIds.enumerated() { lastIncoming[Int(id)] = r }
+        let existingIds = index.assign(ek.map { existing.columns[$0] }, rows: existing.rowCount)
         var out = Outcome(result: existing)
         var builders = schema.fields.map { ColumnBuilder(type: $0.type, capacity: existing.rowCount + incoming.rowCount) }
-        var matched = Set<[UInt8]>()
+        var matched = [Bool](repeating: false, count: n)
         for r in 0..<existing.rowCount {
-            RowKey.of(ek.map { existing.columns[$0] }, r, into: &key)
-            if let j = lastIncoming[key], !matched.contains(key) {
-                matched.insert(key)
+            let id = Int(existingIds[r])
+            if id < n, !matched[id] {
+                let j = lastIncoming[id]
+                matched[id] = true
                 if sameRow(existing, r, incoming, j, columns: pairs) {
                     out.unchanged += 1
                 } else {
@@ -59,8 +61,8 @@ enum TableMerge {
                 for c in schema.fields.indices { builders[c].append(from: existing.columns[c], row: r) }
             }
         }
-        for k in order where !matched.contains(k) {
-            let j = lastIncoming[k]!
+        for id in 0..<n where !matched[id] {
+            let j = lastIncoming[id]
             out.inserted += 1
             for (c, ic) in pairs { builders[c].append(from: incoming.columns[ic], row: j) }
         }
@@ -93,18 +95,19 @@ enum TableMerge {
         var rows: [(source: Int, row: Int, validFrom: Int64, validTo: Int64?, current: Bool)] = []
         var currentOf: [[UInt8]: Int] = [:]
         var key: [UInt8] = []
+        let existingKeys = ek.map { existing.columns[$0] }, incomingKeys = ik.map { incoming.columns[$0] }
         for r in 0..<existing.rowCount {
             let to: Int64? = existing.columns[vt].isNull(r) ? nil : { if case .int64(let v) = existing.columns[vt].values { return v[r] } else { return nil } }()
             rows.append((0, r, fromValues[r], to, currentFlags[r]))
             if currentFlags[r] {
-                RowKey.of(ek.map { existing.columns[$0] }, r, into: &key)
+                RowKey.of(existingKeys, r, into: &key)
                 currentOf[key] = rows.count - 1
             }
         }
         var out = Outcome(result: existing)
         let order = (0..<incoming.rowCount).sorted { (effective[$0], $0) < (effective[$1], $1) }
         for j in order {
-            RowKey.of(ik.map { incoming.columns[$0] }, j, into: &key)
+            RowKey.of(incomingKeys, j, into: &key)
             let t = effective[j]
             if let c = currentOf[key] {
                 let curRow = rows[c]

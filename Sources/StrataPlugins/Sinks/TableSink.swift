@@ -225,31 +225,34 @@ final class MergeBatchSink: BatchSink {
         // keys (by their statistics, then their rows); the others stay as they are.
         var replaced: Set<String>?
         var untouchedRows = 0
+        var filesRead = 0
         if log.exists() && !context.fullRefresh {
             let snap = try log.snapshot()
             guard snap.schema == schema else {
                 throw StrataError(.schemaMismatch, "\(config.target) has schema \(snap.schema), the pipeline now produces \(schema)",
                                   hint: "rebuild it with `strata run --full-refresh \(config.target)`")
             }
-            let candidates = FileMerge.candidates(snap.files, keys: config.keys, incoming: input)
-            let keyColumns = try TableMerge.indices(config.keys, input.schema, table: config.target)
-            var incomingKeys = Set<[UInt8]>()
-            var key: [UInt8] = []
-            for r in 0..<input.rowCount {
-                RowKey.of(keyColumns.map { input.columns[$0] }, r, into: &key)
-                incomingKeys.insert(key)
+            let candidates = FileMerge.candidates(snap.files, keys: config.keys, incoming: input) { f, column in
+                // A footer that cannot be read prunes nothing: the file is read (and fails then, if damaged).
+                (try? ParquetReader(path: tablePath + "/" + f.path))?.columnRange(column).map { ($0.min, $0.max) }
             }
+            let keyColumns = try TableMerge.indices(config.keys, input.schema, table: config.target)
+            // A file row matches when its key is an incoming one. Lookups treat a null key as no
+            // key, so incoming rows with a null key make every candidate file count as matched.
+            let index = KeyIndex(types: keyColumns.map { input.schema[$0].type })
+            let inputKeys = keyColumns.map { input.columns[$0] }
+            _ = index.assign(inputKeys, rows: input.rowCount)
+            let nullKeys = (0..<input.rowCount).contains { RowKey.hasNull(inputKeys, $0) }
             var parts: [Batch] = []
             var touched = Set<String>()
             for f in candidates {
                 let reader = try context.openTable(config.target, version: snap.version, onlyFiles: [f])
                 var rows: [Batch] = []
-                var matches = false
+                var matches = nullKeys
                 while let b = try reader.next() {
-                    let ek = try TableMerge.indices(config.keys, b.schema, table: config.target)
-                    for r in 0..<b.rowCount where !matches {
-                        RowKey.of(ek.map { b.columns[$0] }, r, into: &key)
-                        if incomingKeys.contains(key) { matches = true }
+                    if !matches {
+                        let ek = try TableMerge.indices(config.keys, b.schema, table: config.target).map { b.columns[$0] }
+                        matches = index.lookup(ek, rows: b.rowCount).contains { $0 >= 0 }
                     }
                     rows.append(b)
                 }
@@ -258,6 +261,7 @@ final class MergeBatchSink: BatchSink {
                     parts += rows
                 }
             }
+            filesRead = candidates.count
             untouchedRows = snap.files.filter { !touched.contains($0.path) }.reduce(0) { $0 + ($1.numRecords ?? 0) }
             existing = Batch.concat(parts, schema: schema)
             replaced = touched
@@ -292,6 +296,7 @@ final class MergeBatchSink: BatchSink {
             o.evolveSchema = false
             info["strataFilesRewritten"] = String(replaced.count)
             info["strataRowsUntouched"] = String(untouchedRows)
+            info["strataFilesRead"] = String(filesRead)
             let w = try DeltaTableWriter(table: config.target, tablePath: tablePath, schema: schema, options: o)
             staged = w
             try w.write(outcome.result)
