@@ -15,8 +15,12 @@ import Testing
     @Test func optionsAreValidated() throws {
         let e = #expect(throws: StrataError.self) { try sink("type: table\ntable: bronze.x\nmode: upsertt\n") }
         #expect(e?.path == "sink.mode")
-        let e2 = #expect(throws: StrataError.self) { try sink("type: table\ntable: bronze.x\ncompression_level: 12\n") }
+        let e2 = #expect(throws: StrataError.self) { try sink("type: table\ntable: bronze.x\ncompression: gzip\ncompression_level: 12\n") }
         #expect(e2?.path == "sink.compression_level")
+        let e2b = #expect(throws: StrataError.self) { try sink("type: table\ntable: bronze.x\ncompression_level: 23\n") }
+        #expect(e2b?.path == "sink.compression_level", "zstd, the default, takes 1…22")
+        let e2c = #expect(throws: StrataError.self) { try sink("type: table\ntable: bronze.x\ncompression: snappy\ncompression_level: 3\n") }
+        #expect(e2c?.message.contains("takes no level") == true)
         let e3 = #expect(throws: StrataError.self) { try sink("type: table\ntable: quarantine.x\n") }
         #expect(e3?.message == "the quarantine layer is written by Strata itself")
         let e4 = #expect(throws: StrataError.self) { try sink("type: table\ntable: bronz.x\n") }

@@ -40,19 +40,21 @@ public enum DeltaChanges: Sendable, Equatable {
             for a in actions {
                 switch a {
                 case .add(let f) where f.dataChange:
-                    if pending[f.path] == nil { order.append(f.path) }
-                    pending[f.path] = f
+                    // Keyed by path and deletion vector, as Delta keys files: a commit that
+                    // deletes rows by vector removes one key and adds another, in either order.
+                    if pending[f.fileKey] == nil { order.append(f.fileKey) }
+                    pending[f.fileKey] = f
                 case .add(let f):
                     // A re-masked successor of a pending file takes its place.
                     if let origin = rewrites[f.path], pending[origin] != nil {
                         pending[origin] = nil
                         order.removeAll { $0 == origin }
-                        pending[f.path] = f
-                        order.append(f.path)
+                        pending[f.fileKey] = f
+                        order.append(f.fileKey)
                     }
                 case .remove(let r) where r.dataChange:
-                    if pending.removeValue(forKey: r.path) != nil {
-                        order.removeAll { $0 == r.path }
+                    if pending.removeValue(forKey: r.fileKey) != nil {
+                        order.removeAll { $0 == r.fileKey }
                     } else {
                         return .rebuild(reason: "rows read before were deleted or replaced in version \(v)")
                     }

@@ -53,7 +53,8 @@ public enum ParquetCompression: String, Sendable, CaseIterable {
 
 /// How a `ParquetWriter` lays out and encodes a file.
 public struct ParquetWriteOptions: Sendable {
-    public var compression: ParquetCompression = .gzip
+    /// ZSTD level 1 by default: faster and smaller than GZIP level 1 on the ingest benchmark (BENCHMARKS.md).
+    public var compression: ParquetCompression = .zstd
     /// The codec's level: gzip 1 (fastest) … 9 (smallest), zstd 1 … 22; snappy and none have
     /// none. Level 1 is the default for both (see BENCHMARKS.md for the codecs' speed and size).
     public var compressionLevel: Int = 1
