@@ -218,6 +218,15 @@ struct DeltaInteropEndToEndTests {
         r = try p.strata("show", "bronze.other")
         #expect(r.status != 0 && r.stderr.contains("v2Checkpoint"), "\(r.stderr)")
         #expect(try p.strata("show", "bronze.orders").status == 0)
+        // A run fails only the pipeline that writes the unreadable table; the others run.
+        try p.write("other/n.csv", "k\n4\n")
+        try p.write("landing/c.csv", Self.csv(200..<205))
+        r = try p.strata("run", "--json")
+        #expect(r.status == 1)
+        let report = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        let status = Dictionary(uniqueKeysWithValues: (report["pipelines"] as! [[String: Any]]).map { ($0["pipeline"] as! String, $0["status"] as! String) })
+        #expect(status["silver_other"] == "failed" && status["bronze_orders"] == "committed", "\(status)")
+        #expect(try ids(p, "bronze/orders")["count"] == 115)
     }
 
     /// Strata's SNAPPY and ZSTD tables read equal in deltalake, DuckDB, pyarrow and Spark.

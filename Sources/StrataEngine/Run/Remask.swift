@@ -69,8 +69,20 @@ extension Runner {
     /// commit (`dataChange: false`, so incremental readers see no new rows; audited as `remask`),
     /// then every file that held the weaker form is deleted. Older versions that referenced those
     /// files then read as "purged by policy".
-    func remask(governance: Governance, masker: Masker, recorder: RunRecorder) throws -> [RemaskNeed] {
-        try lake.tables().compactMap { t in try remask(t, governance: governance, masker: masker, recorder: recorder) }
+    ///
+    /// A table strata cannot read or write (another writer's table feature) is skipped with a
+    /// note: reads of it are refused anyway, and the rest of the lake is brought up to policy.
+    func remask(governance: Governance, masker: Masker, recorder: RunRecorder) throws -> (done: [RemaskNeed], skipped: [String]) {
+        var done: [RemaskNeed] = []
+        var skipped: [String] = []
+        for t in lake.tables() {
+            do {
+                if let n = try remask(t, governance: governance, masker: masker, recorder: recorder) { done.append(n) }
+            } catch let e as StrataError where e.code == .unsupported {
+                skipped.append("\(t) was not checked for re-masking: \(e.message)")
+            }
+        }
+        return (done, skipped)
     }
 
     /// Re-masks one table if it needs it (also right after a commit whose stored form is stronger

@@ -89,13 +89,15 @@ public struct Runner: Sendable {
             var r = runPipeline(p, runId: runId, options: options, index: i, total: selected.count,
                                 governance: governance, masker: masker, recorder: recorder, resolver: resolver)
             // Later pipelines plan against what this one actually stored (inferred schemas included).
-            if lake.exists(p.writes) { resolver.learn(p.writes, try lake.snapshot(p.writes).schema) }
+            // A table strata cannot read (its pipeline failed on it) teaches the plan nothing.
+            if lake.exists(p.writes), let s = try? lake.snapshot(p.writes) { resolver.learn(p.writes, s.schema) }  // unreadable: its pipeline already failed and said why
             r.warnings += recorder.warnings.filter { !r.warnings.contains($0) }
             if r.status == .failed || r.status == .refused || r.status == .skipped { failed.insert(p.name) }
             results.append(r)
         }
         var report = RunReport(runId: runId, results: results, seconds: Date().timeIntervalSince(started))
-        report.remasked = remasked.map(\.doneSummary)
+        report.remasked = remasked.done.map(\.doneSummary)
+        report.notes += remasked.skipped
         if neverLanded > 0 {
             report.notes.append("voided \(neverLanded) audit record(s) of commits that never landed (an earlier run was killed at its commit); `strata audit show --result failed` lists them")
         }
