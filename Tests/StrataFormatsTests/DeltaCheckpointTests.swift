@@ -147,4 +147,44 @@ import StrataCommit
         #expect(out["cp_columns"] as? [String] == ["txn", "add", "remove", "metaData", "protocol"])
         #expect((out["cp_rows"] as? Int ?? 0) > full.files.count, "tombstones are kept")
     }
+
+    /// A damaged checkpoint makes the snapshot throw, never trap or list wrong files silently:
+    /// every flip either reads to the same live files or fails with a data error.
+    @Test func damagedCheckpointsThrowNeverTrap() throws {
+        let dir = try TempDir("delta-cpw-fuzz")
+        let table = TableRef(layer: .silver, name: "t")
+        var o = TableWriteOptions()
+        o.partitionBy = ["p"]
+        o.checkpointInterval = 3
+        for k in 0..<4 {
+            let w = try DeltaTableWriter(table: table, tablePath: dir.path, schema: Self.schema, options: o)
+            try w.write(Self.batch((k * 10)..<(k * 10 + 10)))
+            _ = try w.commit(CommitContext(operation: "WRITE"))
+        }
+        let log = DeltaLog(tablePath: dir.path)
+        let expected = Set(try log.snapshot().files.map(\.path))
+        let cp = try #require(try log.latestCheckpoint())
+        let good = try [UInt8](Data(contentsOf: URL(fileURLWithPath: cp.parts[0])))
+        var x: UInt64 = 99
+        var detected = 0
+        for i in 0..<300 {
+            var bytes = good
+            if i % 3 == 0 {
+                bytes = Array(bytes.prefix(Int(x >> 40) % bytes.count))
+            } else {
+                bytes[Int(x >> 33) % bytes.count] ^= UInt8(truncatingIfNeeded: x >> 17) | 1
+            }
+            x = x &* 6_364_136_223_846_793_005 &+ 1
+            try Data(bytes).write(to: URL(fileURLWithPath: cp.parts[0]))
+            do {
+                let files = Set(try log.snapshot().files.map(\.path))
+                // A flip inside a string value can change a path; it cannot add or lose a file.
+                #expect(files.count == expected.count)
+            } catch let e as StrataError {
+                #expect([.corruptData, .schemaMismatch, .unsupported, .notFound].contains(e.code), "\(e)")
+                detected += 1
+            }
+        }
+        #expect(detected > 50)
+    }
 }

@@ -174,4 +174,34 @@ import StrataTestSupport
             _ = try attempt(bytes)
         }
     }
+
+    /// Byte flips and truncations of other writers' files (ZSTD, LZ4_RAW, SNAPPY v2 pages, every
+    /// DELTA encoding and BYTE_STREAM_SPLIT) read or throw `.corruptData`/`.schemaMismatch`,
+    /// never trap, hang or return a column of the wrong length.
+    @Test(arguments: ["pyarrow_delta.parquet", "pyarrow_delta_prefix.parquet", "pyarrow_lz4raw.parquet", "pyarrow_v2_snappy.parquet",
+                      "pyarrow_zstd.parquet"])
+    func damagedForeignFilesThrowNeverTrap(name: String) throws {
+        let good = try [UInt8](Data(contentsOf: URL(fileURLWithPath: Self.fixtures + "/" + name)))
+        let dir = try TempDir("pq-fuzz-foreign")
+        let bad = dir.file("bad.parquet")
+        func attempt(_ bytes: [UInt8]) throws {
+            try Data(bytes).write(to: URL(fileURLWithPath: bad))
+            do {
+                let r = try ParquetReader(path: bad)
+                while let b = try r.next() {
+                    for c in b.columns { #expect(c.count == b.rowCount) }
+                }
+            } catch let e as StrataError {
+                #expect([.corruptData, .schemaMismatch, .unsupported].contains(e.code), "\(e)")
+            }
+        }
+        for cut in stride(from: 0, to: good.count, by: max(1, good.count / 100)) { try attempt(Array(good.prefix(cut))) }
+        var x: UInt64 = 7
+        for _ in 0..<600 {
+            var bytes = good
+            x = x &* 6_364_136_223_846_793_005 &+ 1
+            bytes[Int(x >> 33) % bytes.count] ^= UInt8(truncatingIfNeeded: x >> 17) | 1
+            try attempt(bytes)
+        }
+    }
 }

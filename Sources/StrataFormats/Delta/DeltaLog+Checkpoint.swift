@@ -50,15 +50,22 @@ extension DeltaLog {
         var actions: [DeltaAction] = []
         var mtime: Int64 = 0
         for path in cp.parts {
-            let reader = try ParquetNestedReader(path: path)
-            let rows = try reader.rows(fields: ["protocol", "metaData", "add", "remove", "txn"],
-                                       skip: ["add.stats_parsed", "add.partitionValues_parsed", "add.tags", "remove.tags",
-                                              "remove.stats_parsed", "remove.partitionValues_parsed"])
-            for (i, row) in rows.enumerated() {
-                for key in ["protocol", "metaData", "txn", "add", "remove"] {
-                    guard let body = row[key] else { continue }
-                    if let a = try DeltaAction.decode(.object([JSONMember(key, body)]), file: path, line: i + 1) { actions.append(a) }
+            do {
+                let reader = try ParquetNestedReader(path: path)
+                let rows = try reader.rows(fields: ["protocol", "metaData", "add", "remove", "txn"],
+                                           skip: ["add.stats_parsed", "add.partitionValues_parsed", "add.tags", "remove.tags",
+                                                  "remove.stats_parsed", "remove.partitionValues_parsed"])
+                for (i, row) in rows.enumerated() {
+                    for key in ["protocol", "metaData", "txn", "add", "remove"] {
+                        guard let body = row[key] else { continue }
+                        if let a = try DeltaAction.decode(.object([JSONMember(key, body)]), file: path, line: i + 1) { actions.append(a) }
+                    }
                 }
+            } catch var e as StrataError where e.code == .parse {
+                // Text inside the checkpoint (a schema, a stats string) that does not parse: the file is damaged.
+                e.code = .corruptData
+                if !e.message.contains(path) { e.message = "checkpoint \(path): " + e.message }
+                throw e
             }
             let date = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date // a fallback timestamp only
             mtime = max(mtime, date.map { Int64($0.timeIntervalSince1970 * 1000) } ?? 0)
