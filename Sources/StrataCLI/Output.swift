@@ -41,6 +41,11 @@ enum Output {
         return String(decoding: d, as: UTF8.self)
     }
 
+    /// A JSON object with its members in the given order (a table row: its columns' order).
+    static func orderedObject(_ members: [(String, Any)]) -> String {
+        "{" + members.map { json($0.0) + ":" + json($0.1) }.joined(separator: ",") + "}"
+    }
+
     /// A JSON value for a cell.
     static func jsonValue(_ v: Value) -> Any {
         switch v {

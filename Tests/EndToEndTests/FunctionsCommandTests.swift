@@ -30,6 +30,17 @@ import Testing
         #expect(words.stdout.hasPrefix("IS NULL, IS NOT NULL (operators and syntax)"))
     }
 
+    @Test func severalNamesShowEachEntry() throws {
+        let p = try StrataProject("functions")
+        let r = try p.strata("functions", "lower", "upper")
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.hasPrefix("lower (strings)") && r.stdout.contains("\n\nupper (strings)"), "\(r.stdout)")
+        let one = try p.strata("functions", "is", "not", "null")
+        #expect(one.status == 0 && one.stdout.hasPrefix("IS NULL, IS NOT NULL"), "a name of several words still works")
+        let bad = try p.strata("functions", "lower", "uper")
+        #expect(bad.status == 2 && bad.stderr.contains("'uper'; did you mean 'upper'?"), "\(bad.stderr)")
+    }
+
     @Test func unknownNameIsAUsageErrorWithDidYouMean() throws {
         let p = try StrataProject("functions")
         let r = try p.strata("functions", "substrr")

@@ -76,6 +76,10 @@ struct MaintenanceEndToEndTests {
         bronze = try p.pythonJSON(Self.summary, ["bronze/orders"]) as! [String: Any]
         #expect(bronze["rows"] as? Int == 250)
         #expect(try p.strata("show", "bronze.orders").status == 0)
+        let json = try p.strata("show", "bronze.orders", "--limit", "1", "--format", "json")
+        #expect(json.stdout.hasPrefix("{\"id\":") && json.stdout.contains("\"customer\":\"c") , "keys in column order: \(json.stdout)")
+        let keys = json.stdout.split(separator: ",").compactMap { $0.split(separator: ":").first.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "{\"")) } }
+        #expect(Array(keys.prefix(3)) == ["id", "customer", "amount"], "\(keys)")
         let audit = try p.strata("audit", "verify")
         #expect(audit.status == 0, "\(audit.stdout)\(audit.stderr)")
         let shown = try p.strata("audit", "show", "--table", "bronze.orders", "--json")

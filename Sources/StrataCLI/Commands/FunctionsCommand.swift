@@ -20,17 +20,26 @@ enum FunctionsCommand {
             }
             return 0
         }
-        let name = a.positionals.joined(separator: " ")
-        guard let doc = FunctionDoc.find(name) else {
-            throw StrataError(.usage, "no function or operator named '\(name)'",
-                              hint: Suggest.hint(for: name, in: FunctionDoc.allNames) ?? "run `strata functions` for the list")
+        // The words as one name first (`is not null`), else each word as a name (`lower upper`).
+        let joined = a.positionals.joined(separator: " ")
+        let docs: [FunctionDoc]
+        if let doc = FunctionDoc.find(joined) {
+            docs = [doc]
+        } else {
+            docs = try a.positionals.map { name in
+                guard let doc = FunctionDoc.find(name) else {
+                    throw StrataError(.usage, "no function or operator named '\(a.positionals.count == 1 ? joined : name)'",
+                                      hint: Suggest.hint(for: name, in: FunctionDoc.allNames) ?? "run `strata functions` for the list")
+                }
+                return doc
+            }
         }
         if env.global.json {
-            Output.out(Output.json(json(doc)))
+            Output.out(docs.count == 1 ? Output.json(json(docs[0])) : Output.json(["functions": docs.map(json)]))
         } else if a.has("--markdown") {
-            Output.out("| function | signature | description | example | result |\n|---|---|---|---|---|\n" + doc.markdownRow)
+            Output.out("| function | signature | description | example | result |\n|---|---|---|---|---|\n" + docs.map(\.markdownRow).joined(separator: "\n"))
         } else {
-            Output.out(text(doc))
+            Output.out(docs.map(text).joined(separator: "\n\n"))
         }
         return 0
     }

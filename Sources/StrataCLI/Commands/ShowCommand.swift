@@ -34,11 +34,8 @@ enum ShowCommand {
         let names = reader.schema.names
         switch format {
         case .json:
-            for r in rows {
-                var o: [String: Any] = [:]
-                for (i, n) in names.enumerated() { o[n] = Output.jsonValue(r[i]) }
-                Output.out(Output.json(o))
-            }
+            // One object per row, keys in column order (as the table and CSV print them).
+            for r in rows { Output.out(Output.orderedObject(names.enumerated().map { ($1, Output.jsonValue(r[$0])) })) }
         case .csv:
             Output.out(names.map(csvField).joined(separator: ","))
             for r in rows { Output.out(r.map { $0.isNull ? "" : csvField($0.description) }.joined(separator: ",")) }
