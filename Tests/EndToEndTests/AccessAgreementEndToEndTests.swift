@@ -30,6 +30,7 @@ struct AccessAgreementEndToEndTests {
         for role in roles:
             rc, out, err = run("access", "explain", table, "--as", role, "--json")
             explain = json.loads(out)
+            if rc != (0 if explain["allowed"] else 3): fail(table, role, "explain exit", rc, "for allowed", explain["allowed"])
             rc2, out2, err2 = run("show", table, "--as", role, "--format", "json", "--limit", "1000000")
             checks += 1
             if not explain["allowed"]:

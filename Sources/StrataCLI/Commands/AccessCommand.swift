@@ -3,6 +3,7 @@ import StrataEngine
 import StrataGovernance
 
 /// `strata access explain TABLE --as ROLE`: per column, what the role sees and which rule decided.
+/// Exits 3 when the role may not read the table (as `show --as` would), 0 otherwise.
 enum AccessCommand {
     static let usage = "usage: strata access explain TABLE --as ROLE"
 
@@ -30,7 +31,7 @@ enum AccessCommand {
             if let r = d.rule { o["rule"] = r.description }
             if let f = d.rowFilter { o["row_filter"] = f.text }
             Output.out(Output.json(o))
-            return 0
+            return d.isDenied ? 3 : 0
         }
         switch d.outcome {
         case .denied(let why):
@@ -41,6 +42,7 @@ enum AccessCommand {
             Output.out("")
             Output.out(Output.table(["column", "type", "tags", "sees", "rule"], d.explain().map { [$0.column, $0.type, $0.tags, $0.sees, $0.rule] }))
         }
-        return 0
+        // A denied read exits 3 like the `show --as` it explains (the explanation is still printed).
+        return d.isDenied ? 3 : 0
     }
 }

@@ -77,6 +77,13 @@ struct TableRows {
     static func open(_ table: TableRef, version: Int64?, columns: [String]?, role: String?, project: Project,
                      actor: String?, command: String) throws -> TableRows {
         let lake = Lake(root: project.lakeRoot)
+        if let version, lake.exists(table) {
+            // --version past the table's versions is a bad argument (exit 2), not a missing table.
+            let latest = try lake.snapshot(table).version
+            guard version >= 0, version <= latest else {
+                throw StrataError(.usage, "\(table) has no version \(version)", hint: "its versions are 0…\(latest); see `strata history \(table)`")
+            }
+        }
         guard let role else {
             let r = try lake.reader(table, version: version, columns: columns)
             return TableRows(schema: r.schema, snapshot: r.snapshot, filtered: false, nextBatch: r.next)

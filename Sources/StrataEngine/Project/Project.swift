@@ -83,7 +83,8 @@ public struct Project: Sendable {
     public static func load(configPath: String, registry: PluginRegistry,
                             environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Project {
         guard let data = FileManager.default.contents(atPath: configPath) else {
-            throw StrataError(.notFound, "cannot read config file '\(configPath)'",
+            // A config path that leads nowhere is a usage error (exit 2), like any bad argument.
+            throw StrataError(.usage, "cannot read config file '\(configPath)'",
                               hint: FileManager.default.fileExists(atPath: configPath) ? "check its permissions" : "pass --config PATH, or run in the folder holding pipelines.yaml")
         }
         let text = String(decoding: data, as: UTF8.self)

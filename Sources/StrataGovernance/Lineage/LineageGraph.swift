@@ -168,7 +168,7 @@ extension LineageGraph {
             guard d.fields.contains(where: { $0.name == parts[2] }) || columnEdges.contains(where: {
                 ($0.from.dataset == d.name && $0.from.column == parts[2]) || ($0.to.dataset == d.name && $0.to.column == parts[2])
             }) else {
-                throw StrataError(.notFound, "\(d.id) has no column '\(parts[2])' in the lineage graph",
+                throw StrataError(.usage, "\(d.id) has no column '\(parts[2])' in the lineage graph",
                                   hint: Suggest.hint(for: parts[2], in: d.fields.map(\.name)) ?? "columns: " + d.fields.map(\.name).joined(separator: ", "))
             }
             return ColumnNode(dataset: d.name, column: parts[2])
