@@ -101,6 +101,13 @@ print(json.dumps({'ids': ids, 'deleted': len(inline_rows) + len(file_rows)}))
             try DeltaDeletionVector.decodeBitmapArray([0xD1, 0xD3, 0x39, 0x64, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9, 9, 9, 9])
         }
         #expect(throws: StrataError.self) { try DeltaDeletionVector.z85Decode("abc") }
+        // Two overlapping full-range runs: decoding stops at the declared cardinality instead of
+        // expanding 131,070 rows (a crafted vector cannot exhaust memory).
+        var runs: [UInt8] = [0xD1, 0xD3, 0x39, 0x64, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]  // magic, one bitmap, key 0
+        runs += [0x3B, 0x30, 0x00, 0x00, 0x01, 0x00, 0x00, 0xFF, 0xFF]  // run cookie, 1 container, run flag, key 0, card 65536
+        runs += [0x02, 0x00, 0x00, 0x00, 0xFE, 0xFF, 0x00, 0x00, 0xFE, 0xFF]  // 2 runs of 65,535 rows each
+        #expect(throws: StrataError.self) { try DeltaDeletionVector.decodeBitmapArray(runs, limit: 10) }
+        #expect(try DeltaDeletionVector.decodeBitmapArray(runs).count == 131_070, "unbounded, the same bytes decode")
         let dv = DeltaDeletionVector(storageType: "u", pathOrInlineDv: "0000000000000000000000", offset: 1, sizeInBytes: 10, cardinality: 1)
         let missing = #expect(throws: StrataError.self) { try dv.deletedRows(tablePath: "/nonexistent") }
         #expect(missing?.code == .notFound)

@@ -15,7 +15,7 @@ extension DeltaAction {
             if let d = m.description { members.append(JSONMember("description", .string(d))) }
             members += [
                 JSONMember("format", .object(["provider": .string("parquet"), "options": .object([])])),
-                JSONMember("schemaString", .string(DeltaSchema.schemaString(m.schema, fieldMetadata: m.fieldMetadata))),
+                JSONMember("schemaString", .string(m.schemaStringToWrite)),
                 JSONMember("partitionColumns", .array(m.partitionColumns.map { .string($0) })),
                 JSONMember("configuration", .sortedObject(m.configuration.mapValues { .string($0) })),
             ]
@@ -29,7 +29,11 @@ extension DeltaAction {
                 JSONMember("modificationTime", .int(a.modificationTime)),
                 JSONMember("dataChange", .bool(a.dataChange)),
             ]
-            if let s = a.stats { members.append(JSONMember("stats", .string(s.json.serialized))) }
+            if let raw = a.originalStats.value {
+                members.append(JSONMember("stats", .string(raw)))
+            } else if let s = a.stats {
+                members.append(JSONMember("stats", .string(s.json.serialized)))
+            }
             if let dv = a.deletionVector { members.append(JSONMember("deletionVector", dv.json)) }
             return .object([JSONMember("add", .object(members))])
         case .remove(let r):
@@ -116,13 +120,15 @@ extension DeltaAction {
             return .metaData(DeltaMetadata(
                 id: try str("id"), name: body["name"]?.stringValue, description: body["description"]?.stringValue,
                 schema: schema, partitionColumns: (body["partitionColumns"]?.elements ?? []).compactMap(\.stringValue),
-                configuration: config, createdTime: body["createdTime"]?.int64Value, fieldMetadata: fieldMetadata))
+                configuration: config, createdTime: body["createdTime"]?.int64Value, fieldMetadata: fieldMetadata)
+                .keeping(schemaString: try str("schemaString")))
         case "add":
             var add = DeltaAddFile(path: DeltaPartitions.decodeLogPath(try str("path")),
                                    partitionValues: try partitions(body["partitionValues"]),
                                    size: Int(try int("size")), modificationTime: body["modificationTime"]?.int64Value ?? 0,
                                    dataChange: body["dataChange"]?.boolValue ?? true)
             add.rawStats = body["stats"]?.stringValue
+            add.originalStats = Carried(add.rawStats)
             add.deletionVector = try deletionVector(body["deletionVector"])
             return .add(add)
         case "remove":
@@ -152,5 +158,24 @@ extension DeltaAction {
         default:
             return nil
         }
+    }
+}
+
+extension DeltaMetadata {
+    func keeping(schemaString: String) -> DeltaMetadata {
+        var m = self
+        m.originalSchemaString = Carried(schemaString)
+        return m
+    }
+
+    /// The schema text to write: the one read while it still describes `schema` and its column
+    /// metadata, else Strata's own.
+    var schemaStringToWrite: String {
+        if let original = originalSchemaString.value,
+           let parsed = try? DeltaSchema.parseWithMetadata(original, file: "schemaString"), // unparsable: write Strata's own
+           parsed.schema == schema, parsed.fieldMetadata == fieldMetadata {
+            return original
+        }
+        return DeltaSchema.schemaString(schema, fieldMetadata: fieldMetadata)
     }
 }

@@ -19,6 +19,15 @@ public enum DeltaAction: Sendable, Hashable {
     public static let strataProtocol = DeltaAction.protocol(.strata)
 }
 
+/// A value read from another writer's log and carried along to be written back unchanged; not
+/// part of the identity of what holds it (equality and hashing ignore it).
+public struct Carried<T: Sendable>: Sendable, Hashable {
+    public var value: T?
+    public init(_ value: T? = nil) { self.value = value }
+    public static func == (a: Carried, b: Carried) -> Bool { true }
+    public func hash(into hasher: inout Hasher) {}
+}
+
 /// Table metadata: the `metaData` action.
 public struct DeltaMetadata: Sendable, Hashable {
     /// A UUID naming the table, kept for its whole life.
@@ -34,6 +43,9 @@ public struct DeltaMetadata: Sendable, Hashable {
     /// Each column's `metadata` object in the schema, when not empty (invariants, generated
     /// columns, comments another writer set): kept as read and written back unchanged.
     public var fieldMetadata: [String: JSONValue] = [:]
+    /// The `schemaString` as read: written back as is while the schema is unchanged, so types
+    /// Strata widens on read (another writer's `integer`, `float`) stay what that writer declared.
+    public var originalSchemaString = Carried<String>()
 
     public init(id: String, name: String? = nil, description: String? = nil, schema: Schema,
                 partitionColumns: [String] = [], configuration: [String: String] = [:], createdTime: Int64? = nil,
@@ -71,6 +83,9 @@ public struct DeltaAddFile: Sendable, Hashable {
     public var deletionVector: DeltaDeletionVector?
     /// The stats text as read from a log, typed against the table schema once replay knows it.
     var rawStats: String?
+    /// The stats text as read, written back unchanged into checkpoints (another writer's
+    /// `tightBounds`, stats of columns Strata does not type).
+    public var originalStats = Carried<String>()
 
     /// What identifies the live file: its path, and its deletion vector when it has one.
     public var fileKey: String { path + (deletionVector.map { "\u{0}" + $0.uniqueId } ?? "") }

@@ -80,14 +80,19 @@ public struct DeltaDeletionVector: Sendable, Hashable {
         default:
             throw StrataError(.unsupported, "a deletion vector has storage type '\(storageType)', which strata cannot read")
         }
-        let rows = try Self.decodeBitmapArray(bitmap)
+        guard cardinality >= 0 else { throw Self.corrupt("its cardinality is negative") }
+        // Decoding stops past the declared cardinality (overlapping runs cannot blow up memory);
+        // rows are sorted and must be distinct (readers skip them in one ascending pass).
+        var rows = try Self.decodeBitmapArray(bitmap, limit: cardinality)
+        rows.sort()
+        for i in rows.indices.dropFirst() where rows[i] == rows[i - 1] { throw Self.corrupt("it lists row \(rows[i]) twice") }
         guard rows.count == cardinality else { throw Self.corrupt("it holds \(rows.count) rows, its descriptor says \(cardinality)") }
         return rows
     }
 
     /// Magic, then a RoaringBitmapArray: u64 LE count, then (u32 LE high key, 32-bit portable
     /// Roaring bitmap) per entry.
-    static func decodeBitmapArray(_ b: [UInt8]) throws -> [Int64] {
+    static func decodeBitmapArray(_ b: [UInt8], limit: Int = Int.max) throws -> [Int64] {
         var r = Bytes(b)
         guard try r.u32() == magic else { throw corrupt("its magic number is wrong") }
         let n = try r.u64()
@@ -95,13 +100,14 @@ public struct DeltaDeletionVector: Sendable, Hashable {
         var out: [Int64] = []
         for _ in 0..<n {
             let high = Int64(try r.u32()) << 32
-            for low in try decodeRoaring(&r) { out.append(high | Int64(low)) }
+            for low in try decodeRoaring(&r, limit: limit - out.count) { out.append(high | Int64(low)) }
         }
         return out
     }
 
     /// One 32-bit Roaring bitmap in the portable format (array, bitmap and run containers).
-    static func decodeRoaring(_ r: inout Bytes) throws -> [UInt32] {
+    static func decodeRoaring(_ r: inout Bytes, limit: Int = Int.max) throws -> [UInt32] {
+        let tooMany = corrupt("it holds more rows than its descriptor says")
         let cookie = try r.u32()
         var containers: Int
         var runFlags: [UInt8] = []
@@ -129,9 +135,11 @@ public struct DeltaDeletionVector: Sendable, Hashable {
                 for _ in 0..<runs {
                     let start = UInt32(try r.u16()), length = UInt32(try r.u16())
                     guard start + length <= 0xFFFF else { throw corrupt("a run passes the end of its container") }
+                    guard Int(length) + 1 <= limit - out.count else { throw tooMany }
                     for v in start...(start + length) { out.append(base | v) }
                 }
             } else if cards[i] <= 4096 {
+                guard cards[i] <= limit - out.count else { throw tooMany }
                 for _ in 0..<cards[i] { out.append(base | UInt32(try r.u16())) }
             } else {
                 let words = try r.take(8192)
@@ -139,6 +147,7 @@ public struct DeltaDeletionVector: Sendable, Hashable {
                     var word: UInt64 = 0
                     for k in 0..<8 { word |= UInt64(words[w * 8 + k]) << UInt64(8 * k) }
                     while word != 0 {
+                        guard out.count < limit else { throw tooMany }
                         let bit = UInt32(word.trailingZeroBitCount)
                         out.append(base | UInt32(w * 64) | bit)
                         word &= word - 1

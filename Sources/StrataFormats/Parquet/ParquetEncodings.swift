@@ -158,7 +158,7 @@ enum ParquetEncodings {
             guard total == UInt64(count) else { throw corrupt(name, "DELTA_BINARY_PACKED page holding \(total) values, not \(count)") }
             let perMini = Int(blockSize / miniblocks)
             var out: [Int64] = []
-            out.reserveCapacity(count)
+            out.reserveCapacity(min(count, 1 << 20))
             if count == 0 { return out }
             func wrap(_ v: Int64) -> Int64 { width32 ? Int64(Int32(truncatingIfNeeded: v)) : v }
             value = wrap(value)

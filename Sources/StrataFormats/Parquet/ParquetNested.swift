@@ -48,18 +48,20 @@ final class ParquetNestedReader {
         self.dataEnd = dataEnd
         var at = 0
         var leafCount = 0
-        func build(defLevel: Int, repLevel: Int) throws -> Node {
+        func build(defLevel: Int, repLevel: Int, depth: Int = 0) throws -> Node {
             guard at < meta.schema.count else { throw ParquetChunkDecoder.corrupt("\(path): the schema tree is truncated") }
+            guard depth < 32 else { throw ParquetChunkDecoder.corrupt("\(path): the schema nests more than 32 levels") }
             let e = meta.schema[at]
             at += 1
             let optional = at > 1 && e.repetition != Repetition.required
             let node = Node(e, defLevel: defLevel + (optional ? 1 : 0), repLevel: repLevel + (e.repetition == Repetition.repeated ? 1 : 0))
             let n = Int(e.numChildren ?? 0)
+            guard n >= 0, n <= meta.schema.count - at else { throw ParquetChunkDecoder.corrupt("\(path): a schema element has an impossible child count") }
             if n == 0 && at > 1 {
                 node.leaf = leafCount
                 leafCount += 1
             }
-            for _ in 0..<n { node.children.append(try build(defLevel: node.defLevel, repLevel: node.repLevel)) }
+            for _ in 0..<n { node.children.append(try build(defLevel: node.defLevel, repLevel: node.repLevel, depth: depth + 1)) }
             return node
         }
         let root = try build(defLevel: 0, repLevel: 0)
@@ -116,11 +118,23 @@ final class ParquetNestedReader {
         var valueStart: [Int]
 
         func entryCount(row: Int) -> Int { rowStart[row + 1] - rowStart[row] }
-        func def(row: Int, entry: Int) -> Int { defs.isEmpty ? maxDef : Int(defs[rowStart[row] + entry]) }
+
+        /// Leaves under one repeated field must agree on each row's entries; a damaged file
+        /// whose do not is an error, never a read past the end.
+        func check(row: Int, entry: Int) throws {
+            guard row >= 0, row + 1 < rowStart.count, entry >= 0, entry < entryCount(row: row) else {
+                throw ParquetChunkDecoder.corrupt("a nested column's levels disagree with its siblings'")
+            }
+        }
+
+        func def(row: Int, entry: Int) throws -> Int {
+            try check(row: row, entry: entry)
+            return defs.isEmpty ? maxDef : Int(defs[rowStart[row] + entry])
+        }
 
         /// The value of entry `entry` of `row`, or nil when it is null at some level.
-        func value(row: Int, entry: Int) -> JSONValue? {
-            guard def(row: row, entry: entry) == maxDef else { return nil }
+        func value(row: Int, entry: Int) throws -> JSONValue? {
+            guard try def(row: row, entry: entry) == maxDef else { return nil }
             var k = valueStart[row]
             let base = rowStart[row]
             if !defs.isEmpty { for j in 0..<entry where Int(defs[base + j]) == maxDef { k += 1 } } else { k += entry }
@@ -191,7 +205,7 @@ final class ParquetNestedReader {
             if n.isRepeated && entry == nil {
                 // A repeated field: one element per level entry, or none when the first entry is
                 // not defined down to the repeated node.
-                guard p.def(row: row, entry: 0) >= n.defLevel else { return .array([]) }
+                guard try p.def(row: row, entry: 0) >= n.defLevel else { return .array([]) }
                 return .array(try (0..<p.entryCount(row: row)).map { try element(n, path: path, row: row, entry: $0) })
             }
             return try element(n, path: path, row: row, entry: entry)
@@ -199,9 +213,9 @@ final class ParquetNestedReader {
 
         private func element(_ n: Node, path: String, row: Int, entry: Int?) throws -> JSONValue {
             guard let p = probe(n, path: path) else { return .null }
-            if let i = n.leaf { return leafData[i]!.value(row: row, entry: entry ?? 0) ?? .null }
+            if let i = n.leaf { return try leafData[i]!.value(row: row, entry: entry ?? 0) ?? .null }
             let e = entry ?? 0
-            if p.def(row: row, entry: e) < n.defLevel { return .null }
+            if try p.def(row: row, entry: e) < n.defLevel { return .null }
             // MAP (converted type 1 or 2) and LIST (3) wrap one repeated child.
             if let c = n.element.convertedType, c == 1 || c == 2 || c == 3, n.children.count == 1, n.children[0].isRepeated, entry == nil {
                 let r = n.children[0]

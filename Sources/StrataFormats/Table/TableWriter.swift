@@ -54,6 +54,9 @@ public final class DeltaTableWriter {
     /// The table's CHECK constraints and invariants: a batch with a violating row is refused
     /// (pipelines quarantine such rows before they reach the writer).
     public private(set) var constraints = DeltaConstraints.none
+    /// The table version the write is based on (nil for a new table); the commit conflicts if
+    /// another writer commits after it.
+    public var baseVersion: Int64? { existing?.version }
 
     public init(table: TableRef, tablePath: String, schema: Schema, options: TableWriteOptions) throws {
         self.table = table

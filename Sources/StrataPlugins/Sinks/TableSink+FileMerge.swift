@@ -18,13 +18,9 @@ enum FileMerge {
         if cols.count == 1, cols[0].validity == nil, case .int64(let raw) = cols[0].values {
             return candidates(files, key: keys[0], sortedKeys: Array(Set(raw)).sorted(), footerRange: footerRange)
         }
-        // Distinct incoming key tuples, as values.
-        var tuples: [[Value]] = []
-        var seen = Set<[Value]>()
-        for r in 0..<incoming.rowCount {
-            let t = cols.map { $0.value(r) }
-            if seen.insert(t).inserted { tuples.append(t) }
-        }
+        // Incoming key tuples, as values (not deduplicated: Swift's String equality is canonical
+        // equivalence, keys and statistics compare bytes).
+        let tuples = (0..<incoming.rowCount).map { r in cols.map { $0.value(r) } }
         // Sorted by the first key column, to find the tuples inside a file's range quickly.
         let sorted = tuples.sorted { order($0[0], $1[0]) ?? 0 < 0 }
         return files.filter { f in
@@ -37,7 +33,7 @@ enum FileMerge {
                           let v = try? DeltaPartitions.value(text, type: type, column: k) else { ranges.append(nil); continue } // unparsable: no pruning on it
                     ranges.append((v, v))
                 } else if let lo = stats.minValues[k], let hi = stats.maxValues[k] {
-                    ranges.append((lo, hi))
+                    ranges.append((lo, logUpperBound(hi)))
                 } else {
                     ranges.append(footerRange(f, k))
                 }
@@ -80,7 +76,7 @@ enum FileMerge {
         }
         return files.filter { f in
             if f.partitionValues[key] != nil { return true }  // a partition key: the general path prunes it; here, no pruning
-            var lo = raw(f.stats?.minValues[key]), hi = raw(f.stats?.maxValues[key])
+            var lo = raw(f.stats?.minValues[key]), hi = raw(f.stats?.maxValues[key].map(logUpperBound))
             if lo == nil || hi == nil, let r = footerRange(f, key) { (lo, hi) = (raw(r.0), raw(r.1)) }
             guard let lo, let hi else { return true }
             var a = 0, b = sortedKeys.count
@@ -92,6 +88,13 @@ enum FileMerge {
         }
     }
 
+    /// A maximum from the log's stats as a safe upper bound: Delta writes timestamp stats
+    /// truncated to milliseconds, so the true maximum may lie up to 999 µs above.
+    static func logUpperBound(_ v: Value) -> Value {
+        if case .timestamp(let t) = v { return .timestamp(t &+ 999) }
+        return v
+    }
+
     /// Orders two values of the same type (nil when they cannot be compared); null first.
     static func order(_ a: Value, _ b: Value) -> Int? {
         func cmp<T: Comparable>(_ x: T, _ y: T) -> Int { x < y ? -1 : (x > y ? 1 : 0) }
@@ -101,10 +104,12 @@ enum FileMerge {
         case (_, .null): return 1
         case let (.int(x), .int(y)), let (.timestamp(x), .timestamp(y)): return cmp(x, y)
         case let (.date(x), .date(y)): return cmp(x, y)
-        case let (.double(x), .double(y)): return cmp(x, y)
+        case (.double, .double): return nil  // NaN has no order: double keys are not pruned
         case let (.bool(x), .bool(y)): return cmp(x ? 1 : 0, y ? 1 : 0)
         case let (.string(x), .string(y)):
-            return Array(x.utf8).lexicographicallyPrecedes(Array(y.utf8)) ? -1 : (x == y ? 0 : 1)
+            // By UTF-8 bytes, as keys and Parquet statistics compare (not canonical equivalence).
+            let a = Array(x.utf8), b = Array(y.utf8)
+            return a == b ? 0 : (a.lexicographicallyPrecedes(b) ? -1 : 1)
         case let (.decimal(x, s1), .decimal(y, s2)) where s1 == s2: return cmp(x, y)
         default: return nil
         }

@@ -224,10 +224,12 @@ final class MergeBatchSink: BatchSink {
         // Merging into an existing table reads and rewrites only the files that hold incoming
         // keys (by their statistics, then their rows); the others stay as they are.
         var replaced: Set<String>?
+        var readVersion: Int64?
         var untouchedRows = 0
         var filesRead = 0
         if log.exists() && !context.fullRefresh {
             let snap = try log.snapshot()
+            readVersion = snap.version
             guard snap.schema == schema else {
                 throw StrataError(.schemaMismatch, "\(config.target) has schema \(snap.schema), the pipeline now produces \(schema)",
                                   hint: "rebuild it with `strata run --full-refresh \(config.target)`")
@@ -299,6 +301,12 @@ final class MergeBatchSink: BatchSink {
             info["strataFilesRead"] = String(filesRead)
             let w = try DeltaTableWriter(table: config.target, tablePath: tablePath, schema: schema, options: o)
             staged = w
+            // The rows merged were read at `readVersion`; a commit by another writer since (a
+            // delete by deletion vector, an append of a merged key) would be undone or doubled.
+            guard w.baseVersion == readVersion else {
+                throw StrataError(.conflict, "\(config.target) changed while it was being merged (version \(readVersion ?? -1) → \(w.baseVersion ?? -1)); nothing was committed",
+                                  hint: "run again")
+            }
             try w.write(outcome.result)
             return SinkStage(write: try w.stage(), operation: config.mode == .scd2 ? "MERGE (SCD2)" : "MERGE", info: info, force: true,
                              reportedRows: outcome.inserted + outcome.updated + outcome.closed)
