@@ -66,10 +66,11 @@ public extension ConfigMap {
     }
 
     /// A list of scalars, or one scalar read as a one-element list; nil when absent.
-    func stringList(_ key: String) throws -> [String]? {
+    func stringList(_ key: String, orScalar: Bool = false) throws -> [String]? {
         guard let v = node(key) else { return nil }
         switch v.kind {
         case .scalar(let s, _):
+            guard orScalar else { throw scalarForList(key, v) }
             return [s]
         case .sequence(let items):
             return try items.enumerated().map { i, item in

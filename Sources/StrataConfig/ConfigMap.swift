@@ -96,6 +96,14 @@ public struct ConfigMap: Sendable {
     }
 
     /// A type error at `value`, path `path.key`.
+    /// A scalar where a list is declared: never taken as a list of one silently, since
+    /// `keys: a, b` would be one column named `a, b`.
+    public func scalarForList(_ key: String, _ value: Node) -> StrataError {
+        let items = (value.scalar ?? "").split(separator: ",").map { $0.split(separator: " ").joined(separator: " ") }.filter { !$0.isEmpty }
+        return value.error(.typeMismatch, "expected a list, got a string", path: keyPath(key),
+                           hint: "write `\(key): [\(items.isEmpty ? "..." : items.joined(separator: ", "))]`")
+    }
+
     func mismatch(_ key: String, _ value: Node, expected: String) -> StrataError {
         value.error(.typeMismatch, "expected \(expected), got \(value.kindDescription)", path: keyPath(key))
     }

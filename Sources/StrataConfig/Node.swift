@@ -105,3 +105,49 @@ enum YAMLTag {
     static let str = "tag:yaml.org,2002:str"
     static let merge = "tag:yaml.org,2002:merge"
 }
+
+public extension Node {
+    /// Where each key path under this node is written (`sink.keys`, `transforms[0].expr`, the
+    /// empty path for this node itself), so an error found later, while planning, can still point
+    /// at the config text. Mapping values are located at their value, or at their key when null.
+    func pathLocations() -> [String: SourceLocation] {
+        var out: [String: SourceLocation] = [:]
+        func walk(_ n: Node, _ path: String, at: SourceLocation) {
+            out[path] = at
+            switch n.kind {
+            case .scalar: break
+            case .sequence(let items):
+                for (i, item) in items.enumerated() { walk(item, "\(path)[\(i)]", at: item.location) }
+            case .mapping(let entries):
+                for e in entries {
+                    guard let k = e.key.scalar else { continue }
+                    walk(e.value, path.isEmpty ? k : path + "." + k, at: e.value.isNull ? e.key.location : e.value.location)
+                }
+            }
+        }
+        walk(self, "", at: location)
+        return out
+    }
+}
+
+public extension StrataError {
+    /// Gives a config error that has a key path but no position the position of that path (or of
+    /// its nearest written ancestor) in `locations`, whose paths are relative to `prefix`.
+    mutating func locate(in locations: [String: SourceLocation], prefix: String) {
+        guard location == nil, let given = path else { return }
+        var p = given
+        if p == prefix { p = "" } else if p.hasPrefix(prefix + ".") { p = String(p.dropFirst(prefix.count + 1)) }
+        // Only paths into this node: a relative path must start with one of its keys.
+        let head = p.prefix { $0 != "." && $0 != "[" }
+        guard p.isEmpty || locations[String(head)] != nil else { return }
+        path = p.isEmpty ? prefix : prefix + "." + p
+        while location == nil {
+            if let l = locations[p] { location = l; return }
+            guard let cut = p.lastIndex(where: { $0 == "." || $0 == "[" }) else {
+                location = locations[""]
+                return
+            }
+            p = String(p[..<cut])
+        }
+    }
+}

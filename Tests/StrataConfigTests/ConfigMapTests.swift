@@ -168,7 +168,10 @@ func sink(_ body: String, file: String = "pipelines.yaml") throws -> ConfigMap {
     @Test func stringLists() throws {
         #expect(try sink("table: t\nkeys: [id, day]").stringList("keys") == ["id", "day"])
         #expect(try sink("table: t\nkeys:\n  - id\n  - 'day'").stringList("keys") == ["id", "day"])
-        #expect(try sink("table: t\nkeys: id").stringList("keys") == ["id"])
+        // A bare name is not a list of one: `keys: a, b` would be one column named 'a, b'.
+        let bare = failure { try sink("table: t\nkeys: a, b").stringList("keys") }
+        #expect(bare?.description == "pipelines.yaml:5:13: pipelines.orders.sink.keys: expected a list, got a string; write `keys: [a, b]`")
+        #expect(try sink("table: t\nkeys: id").stringList("keys", orScalar: true) == ["id"])
         #expect(try sink("table: t\nkeys: []").stringList("keys") == [])
         #expect(try sink("table: t").stringList("keys") == nil)
         let e = failure { try sink("table: t\nkeys: {a: 1}").stringList("keys") }

@@ -78,4 +78,60 @@ import Testing
         #expect(q.records.allSatisfy { $0.sourceFile == "a.csv" })
         #expect(!q.records[0].reason.contains("abc"))
     }
+
+    @Test func filesAlreadyIngestedAndMovedAwayAreNothingNewNotAnError() throws {
+        let dir = try TempDir()
+        let s = try source("type: csv\npath: landing/*.csv\n")
+        // The previous run ingested landing/a.csv, since archived; a pattern nothing ever matched still fails.
+        let ctx = TestContext.make(root: dir.path, previousState: ["file:landing/a.csv": "12:1.0"])
+        try FileManager.default.createDirectory(atPath: dir.path + "/landing", withIntermediateDirectories: true)
+        #expect(try PluginConformance.drain(s, context: ctx, resolver: Tables()).isEmpty)
+        let other = TestContext.make(root: dir.path, previousState: ["file:elsewhere/a.csv": "12:1.0"])
+        let e = #expect(throws: StrataError.self) { try s.open(other) }
+        #expect(e?.message == "no file matches 'landing/*.csv'")
+    }
+
+    @Test func undeclaredHeaderColumnsAreAnErrorByDefault() throws {
+        let dir = try TempDir()
+        try dir.write("a.csv", "id,name,email\n1,x,p@example.com\n")
+        let s = try source("type: csv\npath: a.csv\nschema:\n  id: int64\n  name: string\n")
+        let e = #expect(throws: StrataError.self) { try PluginConformance.drain(s, context: TestContext.make(root: dir.path), resolver: Tables()) }
+        #expect(e?.code == .schemaMismatch)
+        #expect(e?.description == "a.csv:1: the header has a column the schema does not: 'email'; declare it in `schema:`, or set `extra_columns: drop` (ignore) or `keep` (add as columns)")
+    }
+
+    @Test func undeclaredHeaderColumnsDropOrKeep() throws {
+        let dir = try TempDir()
+        try dir.write("in/a.csv", "id,name,email\n1,x,p@example.com\n")
+        try dir.write("in/b.csv", "id,name,score\n2,y,7\n")
+        let dropped = try source("type: csv\npath: in/*.csv\nextra_columns: drop\nschema:\n  id: int64\n  name: string\n")
+        let d = try PluginConformance.drain(dropped, context: TestContext.make(root: dir.path), resolver: Tables())
+        #expect(d.flatMap { $0.rows() } == [[.int(1), .string("x")], [.int(2), .string("y")]])
+        // keep: the declared columns, then the files' others (types inferred), null where a file lacks one.
+        let kept = try source("type: csv\npath: in/*.csv\nextra_columns: keep\nschema:\n  id: int64\n  name: string\n")
+        #expect(try kept.outputSchema(Tables()) == nil, "the schema is settled when the files are read")
+        let k = try PluginConformance.drain(kept, context: TestContext.make(root: dir.path), resolver: Tables())
+        #expect(k.first?.schema.names == ["id", "name", "email", "score"])
+        #expect(k.first?.schema.field(named: "score")?.type == .int64)
+        #expect(k.flatMap { $0.rows() } == [[.int(1), .string("x"), .string("p@example.com"), .null],
+                                             [.int(2), .string("y"), .null, .int(7)]])
+        // A declared column a file lacks is still an error with keep.
+        try dir.write("in/c.csv", "id,score\n3,1\n")
+        #expect(throws: StrataError.self) { try PluginConformance.drain(kept, context: TestContext.make(root: dir.path), resolver: Tables()) }
+    }
+
+    @Test func inferredSchemasFollowExtraColumnsToo() throws {
+        let dir = try TempDir()
+        try dir.write("in/a.csv", "id,name\n1,x\n")
+        try dir.write("in/b.csv", "id,name,score\n2,y,7\n")
+        let strict = try source("type: csv\npath: in/*.csv\n")
+        let e = #expect(throws: StrataError.self) { try PluginConformance.drain(strict, context: TestContext.make(root: dir.path), resolver: Tables()) }
+        #expect(e?.message == "column 'score' is not in the header of 'in/a.csv', the first file read")
+        let kept = try source("type: csv\npath: in/*.csv\nextra_columns: keep\n")
+        let k = try PluginConformance.drain(kept, context: TestContext.make(root: dir.path), resolver: Tables())
+        #expect(k.flatMap { $0.rows() } == [[.int(1), .string("x"), .null], [.int(2), .string("y"), .int(7)]])
+        let dropped = try source("type: csv\npath: in/*.csv\nextra_columns: drop\n")
+        let d = try PluginConformance.drain(dropped, context: TestContext.make(root: dir.path), resolver: Tables())
+        #expect(d.flatMap { $0.rows() } == [[.int(1), .string("x")], [.int(2), .string("y")]])
+    }
 }

@@ -75,6 +75,10 @@ public struct Lake: Sendable {
     public func lastState(of table: TableRef, pipeline: String) throws -> [String: String] {
         guard exists(table) else { return [:] }
         let log = DeltaLog(tablePath: path(of: table))
+        // The copy of the pipeline's latest txn: the state of its last commit, or one a merge
+        // that changed no row advanced to since.
+        let txn = try log.snapshot().txnVersions[StateKeys.appId(pipeline)]
+        if let txn, let copy = StateCopy.load(tablePath: log.tablePath, pipeline: pipeline, txn: txn) { return copy }
         for c in try log.history() where c.fields["strataPipeline"]?.stringValue == pipeline {
             guard let text = c.fields[StateKeys.state]?.stringValue,
                   let obj = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: String] else { return [:] }
@@ -83,8 +87,7 @@ public struct Lake: Sendable {
         // The pipeline committed (its txn marker survives in checkpoints) but the commit is no
         // longer in the log: another writer cleaned the log up. Reading from scratch would add
         // every row again, so the state comes from its copy, or the pipeline stops.
-        if let txn = try log.snapshot().txnVersions[StateKeys.appId(pipeline)] {
-            if let copy = StateCopy.load(tablePath: log.tablePath, pipeline: pipeline, txn: txn) { return copy }
+        if txn != nil {
             throw StrataError(.runFailed, "the incremental state of pipeline '\(pipeline)' was in a commit of \(table) that a log cleanup removed, and no copy of it matches",
                               hint: "rebuild with `strata run --full-refresh \(pipeline)`")
         }

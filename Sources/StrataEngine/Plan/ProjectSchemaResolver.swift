@@ -63,7 +63,7 @@ public struct ProjectSchemaResolver: SchemaResolver {
                 facts[p.name] = (governed.storedTags, masks)
             } catch var e as StrataError where strict {
                 if e.code == .policyRefused, e.path == nil { e.path = "pipelines.\(p.name).sink" }
-                throw e
+                throw p.located(e)
             } catch {
                 continue
             }

@@ -3,7 +3,7 @@ public import StrataFormats
 import StrataConfig
 public import StrataPlugins
 import Foundation
-import StrataGovernance
+public import StrataGovernance
 
 /// One pipeline of `pipelines.yaml`: a source, transforms in order, and a sink.
 public struct PipelineSpec: Sendable {
@@ -18,6 +18,9 @@ public struct PipelineSpec: Sendable {
     public var location: SourceLocation
     /// Explicit removals of governance tags from output columns.
     public var declassifications: [Declassification] = []
+    /// Where each key of this pipeline's config is written, relative to `pipelines.NAME`: errors
+    /// found while planning (an unknown key column, a refused write) point there.
+    public var keyLocations: [String: SourceLocation] = [:]
 
     /// Tables read by the source and transforms.
     public var reads: [TableRef] {
@@ -28,6 +31,13 @@ public struct PipelineSpec: Sendable {
     }
 
     public var writes: TableRef { sink.target }
+
+    /// `e` positioned in this pipeline's config when it names a key path but no position.
+    public func located(_ e: StrataError) -> StrataError {
+        var e = e
+        e.locate(in: keyLocations, prefix: "pipelines.\(name)")
+        return e
+    }
 }
 
 /// A loaded project: the config file, where the lake lives, and its pipelines in file order.
@@ -49,6 +59,14 @@ public struct Project: Sendable {
     public var configText: String
     /// An OpenLineage HTTP endpoint (Marquez) that also receives every event, when configured.
     public var lineageURL: String? = nil
+    /// Seconds per attempt and attempts per event for the endpoint (`lineage.timeout`, `lineage.attempts`).
+    public var lineageTimeout: Double = 2
+    public var lineageAttempts: Int = 3
+
+    /// The lineage endpoint, when configured.
+    public var lineageEndpoint: LineageEndpoint? {
+        lineageURL.map { LineageEndpoint(url: $0, timeout: lineageTimeout, attempts: lineageAttempts) }
+    }
 
     static let topKeys: [ConfigKey] = [
         ConfigKey("version", "int", default: "1", "Config format version; only 1 exists."),
@@ -60,6 +78,8 @@ public struct Project: Sendable {
 
     static let lineageKeys: [ConfigKey] = [
         ConfigKey("url", "string", required: true, "Base URL of the endpoint, e.g. http://localhost:5000 (events go to /api/v1/lineage)."),
+        ConfigKey("timeout", "number", default: "2", "Seconds to wait for each attempt (0.1 to 60)."),
+        ConfigKey("attempts", "int", default: "3", "Attempts per event (1 to 10) before the endpoint counts as down for the rest of the run."),
     ]
 
     static let pipelineKeys: [ConfigKey] = [
@@ -171,6 +191,7 @@ public struct Project: Sendable {
                                     transforms: transforms, transformTypes: transformTypes, sink: sink,
                                     sinkType: sinkNode["type"]?.scalar ?? "?", location: keyNode.location)
             spec.declassifications = declassifications
+            spec.keyLocations = value.pathLocations()
             specs.append(spec)
         }
         var project = Project(configPath: configPath, root: dir, lakeRoot: lake, policiesRoot: policies, pipelines: specs, configText: text)
@@ -182,6 +203,10 @@ public struct Project: Sendable {
                 throw l.error("url", .invalidConfig, "'\(url)' is not an http(s) URL")
             }
             project.lineageURL = url
+            let timeout = try l.double("timeout") ?? 2
+            guard (0.1...60).contains(timeout) else { throw l.error("timeout", .invalidConfig, "expected seconds from 0.1 to 60") }
+            project.lineageTimeout = timeout
+            project.lineageAttempts = try l.int("attempts", default: 3, range: 1...10)
         }
         return project
     }

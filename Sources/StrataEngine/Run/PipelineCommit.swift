@@ -13,8 +13,10 @@ public enum StateKeys {
 
 /// A copy of a pipeline's incremental state beside the table's log (`_strata_state/NAME.json`,
 /// ignored by Delta readers and vacuum as `_` folders are), tagged with the `txn` version of the
-/// commit that holds the state. The commit is what counts; the copy serves only when another
-/// writer's log cleanup removed that commit, and only if its `txn` matches the table's.
+/// pipeline's last commit. It counts only while that `txn` is the table's latest for the
+/// pipeline: then it holds the commit's state, or a later one that a merge changing no row
+/// advanced to without committing; it also serves when another writer's log cleanup removed
+/// the commit itself.
 enum StateCopy {
     static func path(tablePath: String, pipeline: String) -> String { tablePath + "/_strata_state/" + pipeline + ".json" }
 
@@ -52,6 +54,17 @@ extension Runner {
         info[StateKeys.state] = String(decoding: try JSONSerialization.data(withJSONObject: state, options: [.sortedKeys]), as: UTF8.self)
         let ctx = CommitContext(operation: stage.operation, pipeline: pipeline, runId: context.runId,
                                 appId: StateKeys.appId(pipeline), txnVersion: (txnBase ?? -1) + 1, info: info, prepare: hook)
+        // A merge that changes no row commits no empty version: the state it advanced to (the
+        // input versions it read) goes to the copy beside the log, under the pipeline's current
+        // txn, which `Lake.lastState` prefers. A crash before the copy is written only means the
+        // next run merges the same rows again, which changes nothing again.
+        if stage.unchanged, !context.fullRefresh, let txn = txnBase, stage.write.files.isEmpty {
+            if state != context.previousState {
+                try StateCopy.save(tablePath: stage.write.tablePath, pipeline: pipeline, txn: txn, state: state)
+            }
+            stage.write.discard()
+            return CommitSummary(table: stage.write.table, version: nil, rows: 0, files: 0, bytes: 0, operation: stage.operation)
+        }
         var summary = try stage.write.commit(ctx, force: stage.force || state != context.previousState)
         if let rows = stage.reportedRows { summary.rows = rows }
         if summary.version != nil, let txn = ctx.txnVersion {

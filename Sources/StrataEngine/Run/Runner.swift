@@ -91,13 +91,16 @@ public struct Runner: Sendable {
             // Later pipelines plan against what this one actually stored (inferred schemas included).
             // A table strata cannot read (its pipeline failed on it) teaches the plan nothing.
             if lake.exists(p.writes), let s = try? lake.snapshot(p.writes) { resolver.learn(p.writes, s.schema) }  // unreadable: its pipeline already failed and said why
-            r.warnings += recorder.warnings.filter { !r.warnings.contains($0) }
             if r.status == .failed || r.status == .refused || r.status == .skipped { failed.insert(p.name) }
             results.append(r)
         }
         var report = RunReport(runId: runId, results: results, seconds: Date().timeIntervalSince(started))
         report.remasked = remasked.done.map(\.doneSummary)
         report.notes += remasked.skipped
+        for w in recorder.warnings where !report.warnings.contains(w) { report.warnings.append(w) }
+        if let waiting = try? recorder.lineage.transport?.outbox.count(), waiting > 0 { // unreadable outbox: the warning above said enough
+            report.notes.append("\(waiting) lineage event(s) wait in lineage/outbox/; `strata lineage replay` sends them")
+        }
         if neverLanded > 0 {
             report.notes.append("voided \(neverLanded) audit record(s) of commits that never landed (an earlier run was killed at its commit); `strata audit show --result failed` lists them")
         }
@@ -290,7 +293,7 @@ public struct Runner: Sendable {
             result.files = summary.files
         } catch {
             sink?.abort()
-            let e = StrataError.wrap(error, .runFailed, "pipeline failed")
+            let e = p.located(StrataError.wrap(error, .runFailed, "pipeline failed"))
             result.error = e
             result.status = (e.code == .policyRefused) ? .refused : .failed
             let auditFailure = recorder.recordFailure {

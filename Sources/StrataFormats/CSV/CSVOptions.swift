@@ -30,6 +30,13 @@ public struct CSVOptions: Sendable, Hashable {
     /// With `header`, a declared (or inferred) column missing from a file's header reads as null
     /// (when nullable) instead of failing, and inference unions the headers of all files.
     public var allowMissingColumns: Bool = false
+    /// What a header column the schema does not have becomes: an error naming it, dropped, or
+    /// kept (inference then takes the union of the files' headers, and a column a file lacks
+    /// reads as null there). The library default drops; the `csv` source's default is `error`.
+    public var extraColumns: ExtraColumns = .drop
+    /// Columns of the schema a file's header may lack (read as null): the undeclared columns that
+    /// `extraColumns: keep` added to a declared schema.
+    public var optionalColumns: Set<String> = []
     /// Bytes per `read(2)`; a row may span any number of reads. Tests shrink it to split rows everywhere.
     public var chunkSize: Int = 8 << 20
     /// Parse on a thread of its own, up to two batches ahead of the consumer, so parsing overlaps
@@ -37,6 +44,10 @@ public struct CSVOptions: Sendable, Hashable {
     public var background: Bool = true
 
     public init() {}
+
+    public enum ExtraColumns: String, Sendable, Hashable, CaseIterable {
+        case error, drop, keep
+    }
 
     /// Throws `invalidConfig` for options that cannot work together.
     func validate() throws {

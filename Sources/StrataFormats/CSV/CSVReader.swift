@@ -4,8 +4,8 @@ import StrataCore
 ///
 /// With `header`, schema columns are matched to header names (after the renaming described in
 /// `CSVSchemaInference`): a declared column the header lacks is an error naming it (or all nulls,
-/// with `allowMissingColumns`); header columns the schema does not declare are skipped without
-/// conversion. Without `header`, columns are taken by position and every row must have
+/// with `allowMissingColumns`); header columns the schema does not declare are an error, or skipped
+/// without conversion, as `extraColumns` says (a schema made with `keep` already holds them). Without `header`, columns are taken by position and every row must have
 /// `schema.count` fields.
 ///
 /// A row is quarantined, and reading goes on, when it has the wrong number of fields, an
@@ -90,10 +90,19 @@ struct CSVReaderCore {
             expectedFields = names.count
             var position: [String: Int] = [:]
             for (i, n) in names.enumerated() { position[n] = i }
+            if options.extraColumns != .drop {
+                let declared = Set(schema.names)
+                let extra = names.filter { !declared.contains($0) }
+                if !extra.isEmpty {
+                    throw StrataError(.schemaMismatch, "the header has \(extra.count == 1 ? "a column" : "columns") the schema does not: " + extra.map { "'\($0)'" }.joined(separator: ", "),
+                                      location: SourceLocation(file: displayPath, line: tokenizer.rowLine),
+                                      hint: "declare \(extra.count == 1 ? "it" : "them") in `schema:`, or set `extra_columns: drop` (ignore) or `keep` (add as columns)")
+                }
+            }
             for (j, f) in schema.fields.enumerated() {
                 if let i = position[f.name] {
                     sources[j] = i
-                } else if options.allowMissingColumns && f.nullable {
+                } else if (options.allowMissingColumns || options.optionalColumns.contains(f.name)) && f.nullable {
                     sources[j] = -1
                 } else {
                     throw StrataError(.schemaMismatch, "column '\(f.name)' is not in the header",

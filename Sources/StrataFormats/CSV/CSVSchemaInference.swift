@@ -52,7 +52,11 @@ public enum CSVSchemaInference {
             for n in fileNames {
                 if let i = position[n] {
                     columnOf.append(i)
-                } else if isFirst || options.allowMissingColumns || !options.header {
+                } else if !isFirst && options.header && options.extraColumns == .error {
+                    throw StrataError(.schemaMismatch, "column '\(n)' is not in the header of '\(firstFile ?? "")', the first file read",
+                                      location: SourceLocation(file: display, line: tokenizer.rowLine),
+                                      hint: "set `extra_columns: keep` (read it, null where a file lacks it) or `drop` (ignore it), or declare the schema")
+                } else if isFirst || options.allowMissingColumns || options.extraColumns == .keep || !options.header {
                     position[n] = names.count
                     columnOf.append(names.count)
                     names.append(n)

@@ -23,13 +23,19 @@ public struct SinkStage {
     public var force: Bool
     /// The rows to report when they differ from the rows written (a merge reports changed rows).
     public var reportedRows: Int?
+    /// The sink found that the table's rows stay as they are (a merge whose input changes
+    /// nothing): the engine then records the new incremental state beside the log instead of
+    /// committing an empty version.
+    public var unchanged: Bool
 
-    public init(write: StagedWrite, operation: String, info: [String: String] = [:], force: Bool = false, reportedRows: Int? = nil) {
+    public init(write: StagedWrite, operation: String, info: [String: String] = [:], force: Bool = false, reportedRows: Int? = nil,
+                unchanged: Bool = false) {
         self.write = write
         self.operation = operation
         self.info = info
         self.force = force
         self.reportedRows = reportedRows
+        self.unchanged = unchanged
     }
 }
 

@@ -64,10 +64,6 @@ public final class DeltaTableWriter {
         self.options = options
         self.log = DeltaLog(tablePath: tablePath)
         self.existing = log.exists() ? try log.snapshot(at: nil) : nil
-        for p in options.partitionBy where schema.index(of: p) == nil {
-            throw StrataError(.schemaMismatch, "partition column '\(p)' is not a column of \(table)",
-                              hint: Suggest.hint(for: p, in: schema.names))
-        }
         if let existing, options.mode == .append {
             if existing.metadata.partitionColumns != options.partitionBy {
                 throw StrataError(.schemaMismatch, "\(table) is partitioned by [\(existing.metadata.partitionColumns.joined(separator: ", "))], the write by [\(options.partitionBy.joined(separator: ", "))]",
@@ -76,6 +72,11 @@ public final class DeltaTableWriter {
             self.schema = try Self.merge(existing.schema, schema, table: table, evolve: options.evolveSchema)
         } else {
             self.schema = schema
+        }
+        // Checked against the merged schema: an append of nothing (no new files) has no columns.
+        for p in options.partitionBy where self.schema.index(of: p) == nil {
+            throw StrataError(.schemaMismatch, "partition column '\(p)' is not a column of \(table)",
+                              hint: Suggest.hint(for: p, in: self.schema.names))
         }
         self.stagingDir = tablePath + "/_staging/" + writeId
         if let existing {

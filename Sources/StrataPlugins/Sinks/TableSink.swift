@@ -98,6 +98,8 @@ public struct TableSink: SinkConfig {
     ]
 
     public func outputSchema(input: Schema) throws -> Schema {
+        // A file source with no new files reads no columns at all: nothing is written, nothing to check.
+        if input.count == 0 { return input }
         for k in keys { _ = try input.require(k, path: "sink.keys", table: "the pipeline's output") }
         for k in tracked ?? [] { _ = try input.require(k, path: "sink.tracked", table: "the pipeline's output") }
         if let e = effectiveAt {
@@ -319,10 +321,10 @@ final class MergeBatchSink: BatchSink {
             return SinkStage(write: try w.stage(), operation: config.mode == .scd2 ? "MERGE (SCD2)" : "MERGE", info: info, force: true,
                              reportedRows: outcome.inserted + outcome.updated + outcome.closed)
         }
-        // Nothing changed: the engine records only the new incremental state, if any.
+        // Nothing changed: the engine records only the new incremental state, if any (beside the log).
         o.mode = .append
         let w = try DeltaTableWriter(table: config.target, tablePath: tablePath, schema: schema, options: o)
-        return SinkStage(write: try w.stage(), operation: "MERGE", info: info, reportedRows: 0)
+        return SinkStage(write: try w.stage(), operation: "MERGE", info: info, reportedRows: 0, unchanged: true)
     }
 
     func abort() { staged?.abort() }

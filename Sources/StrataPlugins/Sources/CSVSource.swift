@@ -23,6 +23,8 @@ public struct CSVSource: SourceConfig {
             ConfigKey("null_values", "[string]", default: "[\"\"]", "Field texts read as null."),
             ConfigKey("trim", "bool", default: "false", "Trim spaces around unquoted fields."),
             ConfigKey("sample_rows", "int", default: "10000", "Rows sampled to infer types."),
+            ConfigKey("extra_columns", "error | drop | keep", default: "error",
+                      "A header column the schema does not have (declared, or inferred from the first file): `error` names it, `drop` ignores it, `keep` adds it (type inferred; null in files without it)."),
         ],
         example: """
         source:
@@ -46,6 +48,9 @@ public struct CSVSource: SourceConfig {
         o.nullTokens = try m.stringList("null_values") ?? [""]
         o.trimSpaces = try m.bool("trim", default: false)
         o.sampleRows = try m.int("sample_rows", default: 10_000, range: 1...10_000_000)
+        o.extraColumns = try m.choice("extra_columns", default: CSVOptions.ExtraColumns.error)
+        // Inferred and kept: the union of the files' headers, a column a file lacks read as null.
+        if o.extraColumns == .keep && input.declared == nil { o.allowMissingColumns = true }
         if !o.header && input.declared == nil {
             throw m.error("header", .invalidConfig, "a file without a header needs a declared schema",
                           hint: "add `schema:` listing the columns in file order")
@@ -66,10 +71,29 @@ public struct CSVSource: SourceConfig {
 
     public var datasetName: String? { input.datasetName }
 
-    public func outputSchema(_ resolver: any SchemaResolver) throws -> Schema? { input.declared }
+    /// Declared and kept extras: the declared columns, then what the files have beyond them.
+    var widens: Bool { input.declared != nil && options.extraColumns == .keep }
+
+    public func outputSchema(_ resolver: any SchemaResolver) throws -> Schema? { widens ? nil : input.declared }
 
     public func open(_ context: RunContext) throws -> any BatchReader {
         let options = self.options
+        if widens, let declared = input.declared {
+            // The extras' types come from inference over the new files (the union of their headers).
+            var union = options
+            union.allowMissingColumns = true
+            return try input.open(context, widen: true, infer: { files in
+                var schema = declared
+                for f in try CSVSchemaInference.infer(files: files, options: union).fields where declared.index(of: f.name) == nil {
+                    schema.append(f)
+                }
+                return schema
+            }) { f, schema, quarantine in
+                var o = options
+                o.optionalColumns = Set(schema.names).subtracting(declared.names)
+                return try CSVReader(path: f.absolute, displayPath: f.display, schema: schema, options: o, quarantine: quarantine)
+            }
+        }
         return try input.open(context, infer: { try CSVSchemaInference.infer(files: $0, options: options) }) { f, schema, quarantine in
             try CSVReader(path: f.absolute, displayPath: f.display, schema: schema, options: options, quarantine: quarantine)
         }

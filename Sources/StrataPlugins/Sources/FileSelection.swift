@@ -25,6 +25,9 @@ struct FileSelection {
             let abs = context.resolve(pattern)
             let matches = try glob(abs)
             if matches.isEmpty {
+                // Files this pipeline already ingested and that were since moved away (archived):
+                // nothing new, not a mistake in the pattern.
+                if ingested(pattern, context: context) { continue }
                 throw StrataError(.notFound, "no file matches '\(pattern)'", path: path,
                                   hint: "paths are relative to the folder of pipelines.yaml (\(context.projectRoot))")
             }
@@ -38,6 +41,17 @@ struct FileSelection {
             }
         }
         return out.sorted { $0.display < $1.display }
+    }
+
+    /// True when the pipeline's previous state records a file that `pattern` matches.
+    static func ingested(_ pattern: String, context: RunContext) -> Bool {
+        let abs = context.resolve(pattern)
+        return context.previousState.keys.contains { key in
+            guard key.hasPrefix("file:") else { return false }
+            let display = String(key.dropFirst(5))
+            let path = display.hasPrefix("/") ? display : context.resolve(display)
+            return fnmatch(abs, path, FNM_PATHNAME) == 0
+        }
     }
 
     /// Keeps the files not recorded in the pipeline's previous state, recording each one kept.
@@ -57,11 +71,14 @@ struct FileSelection {
 
     /// The runtime half every file source shares: expand the patterns, keep the new files, settle the
     /// schema (declared, else inferred from the new files) and read the files one after the other.
-    static func reader(patterns: [String], declared: Schema?, path: String, context: RunContext,
-                       infer: ([String]) throws -> Schema,
+    /// With `widen`, `infer` settles the schema even when one is declared (the declared schema
+    /// is then what an empty selection reads as).
+    static func reader(patterns: [String], declared: Schema?, widen: Bool = false, path: String, context: RunContext,
+                       infer: ([(path: String, displayPath: String)]) throws -> Schema,
                        open: @escaping (Entry, Schema, @escaping (QuarantineRecord) -> Void) throws -> any BatchReader) throws -> any BatchReader {
         let files = newFiles(try expand(patterns, context: context, path: path + ".path"), context: context)
-        let schema = try declared ?? (files.isEmpty ? .empty : infer(files.map(\.absolute)))
+        let schema = files.isEmpty ? (declared ?? .empty)
+            : try (widen ? nil : declared) ?? infer(files.map { ($0.absolute, $0.display) })
         let q = context.quarantine
         return MultiFileReader(schema: schema, files: files, context: context) { f in
             try open(f, schema, { q.quarantine($0) })
@@ -95,7 +112,7 @@ struct FileInput: Sendable {
 
     init(_ m: ConfigMap) throws {
         path = m.path
-        paths = try m.stringList("path") ?? []
+        paths = try m.stringList("path", orScalar: true) ?? []
         if paths.isEmpty { throw m.error("path", .missingKey, "at least one path is required") }
         declared = try DeclaredSchema.parse(try m.stringMap("schema"), file: m.location.file, path: m.keyPath("schema"))
     }
@@ -103,9 +120,11 @@ struct FileInput: Sendable {
     /// The lineage dataset name of the input files.
     var datasetName: String { paths.joined(separator: ",") }
 
-    func open(_ context: RunContext, infer: ([String]) throws -> Schema,
+    /// With `widen`, the declared schema is only a base: `infer` settles the schema even then
+    /// (CSV's `extra_columns: keep` adds the columns the files have beyond it).
+    func open(_ context: RunContext, widen: Bool = false, infer: ([(path: String, displayPath: String)]) throws -> Schema,
               reader: @escaping (FileSelection.Entry, Schema, @escaping (QuarantineRecord) -> Void) throws -> any BatchReader) throws -> any BatchReader {
-        try FileSelection.reader(patterns: paths, declared: declared, path: path, context: context, infer: infer, open: reader)
+        try FileSelection.reader(patterns: paths, declared: declared, widen: widen, path: path, context: context, infer: infer, open: reader)
     }
 }
 

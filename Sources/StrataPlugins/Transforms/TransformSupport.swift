@@ -15,10 +15,13 @@ struct NamedColumn: Sendable, Hashable {
 }
 
 extension ConfigMap {
-    /// A list of column names (`[a, b]` or a single name), each with its position.
+    /// A list of column names (`[a, b]`; a bare name is an error with the fix), each with its position.
     func columnList(_ key: String) throws -> [NamedColumn]? {
         guard let n = node(key) else { return nil }
-        let items: [Node] = n.sequence ?? [n]
+        guard let items = n.sequence else {
+            if n.scalar != nil { throw scalarForList(key, n) }
+            throw n.error(.typeMismatch, "expected a list of column names, got \(n.kindDescription)", path: keyPath(key))
+        }
         return try items.enumerated().map { i, item in
             guard let s = item.scalar else {
                 throw item.error(.typeMismatch, "expected a column name, got \(item.kindDescription)", path: keyPath(key) + "[\(i)]", hint: nil)
