@@ -18,7 +18,7 @@ enum CommandHelp {
         "audit": ["strata audit verify", "strata audit show [--table T] [--since TIME] [--action A] [--result R] [--limit N]",
                   "strata audit seal", "strata audit reconcile"],
         "lineage": ["strata lineage export [--format openlineage|json|dot|mermaid|html] [--out FILE]",
-                    "strata lineage upstream|downstream TABLE[.COLUMN] [--depth N]"],
+                    "strata lineage upstream|downstream TABLE[.COLUMN] [--depth N]", "strata lineage replay [--url URL]"],
         "plugins": ["strata plugins [list]", "strata plugins describe NAME [--markdown]"],
         "functions": ["strata functions [NAME...] [--markdown]"],
         "generate": ["strata generate ecommerce --rows N --out DIR [--seed S] [--days D] [--bad-rows RATE]"],

@@ -3,12 +3,14 @@ import StrataEngine
 import StrataGovernance
 import Foundation
 
-/// `strata lineage export|upstream|downstream`: the lake's lineage graph from `lineage/events/`.
+/// `strata lineage export|upstream|downstream`: the lake's lineage graph from `lineage/events/`;
+/// `strata lineage replay`: sends the events an unreachable endpoint missed (`lineage/outbox/`).
 enum LineageCommand {
     static let usage = """
         usage: strata lineage export [--format openlineage|json|dot|mermaid|html] [--out FILE]
                strata lineage upstream TABLE[.COLUMN] [--depth N]
                strata lineage downstream TABLE[.COLUMN] [--depth N]
+               strata lineage replay [--url URL]
         """
 
     static func run(_ args: [String], _ env: CommandEnvironment) throws -> Int32 {
@@ -18,9 +20,10 @@ enum LineageCommand {
         case "export": return try export(rest, env)
         case "upstream": return try impact(rest, env, forward: false)
         case "downstream": return try impact(rest, env, forward: true)
+        case "replay": return try replay(rest, env)
         default:
             throw StrataError(.usage, "unknown lineage subcommand '\(sub)'",
-                              hint: Suggest.hint(for: sub, in: ["export", "upstream", "downstream"]) ?? usage)
+                              hint: Suggest.hint(for: sub, in: ["export", "upstream", "downstream", "replay"]) ?? usage)
         }
     }
 
@@ -41,6 +44,44 @@ enum LineageCommand {
             if !all.isEmpty { tags[t] = all.mapValues { $0.map(\.name).sorted() } }
         }
         return (LineageGraph(events: events, tags: tags), project)
+    }
+
+    /// Sends the outbox's events, oldest first, to the configured endpoint (or `--url`); exits 1
+    /// when some could not be sent (they stay, in order, for the next replay or run).
+    static func replay(_ args: [String], _ env: CommandEnvironment) throws -> Int32 {
+        let a = try Arguments(args, options: ["--url"], switches: [])
+        guard a.positionals.isEmpty else { throw StrataError(.usage, "lineage replay takes no arguments", hint: "strata lineage replay [--url URL]") }
+        let project = try env.loadProject()
+        var endpoint = project.lineageEndpoint
+        if let url = a.values["--url"] {
+            guard url.hasPrefix("http://") || url.hasPrefix("https://") else { throw StrataError(.usage, "'\(url)' is not an http(s) URL") }
+            endpoint = LineageEndpoint(url: url, timeout: project.lineageTimeout, attempts: project.lineageAttempts)
+        }
+        let outbox = LineageOutbox(projectRoot: project.root)
+        let waiting = try outbox.count()
+        guard let endpoint else {
+            if waiting == 0 { Output.out(env.global.json ? Output.json(["sent": 0, "rejected": 0, "left": 0]) : "no lineage events wait to be sent"); return 0 }
+            throw StrataError(.usage, "\(waiting) lineage event(s) wait in lineage/outbox/, but no endpoint is configured",
+                              hint: "set `lineage: {url: ...}` in pipelines.yaml, or pass --url URL")
+        }
+        guard waiting > 0 else {
+            Output.out(env.global.json ? Output.json(["sent": 0, "rejected": 0, "left": 0]) : "no lineage events wait to be sent")
+            return 0
+        }
+        let r = try outbox.replay(endpoint)
+        if env.global.json {
+            var o: [String: Any] = ["sent": r.sent, "rejected": r.rejected, "left": r.left]
+            if let f = r.failure { o["error"] = f }
+            Output.out(Output.json(o))
+        } else {
+            Output.out("sent \(r.sent) of \(waiting) lineage event(s) to \(endpoint.displayURL)" + (r.left > 0 ? "; \(r.left) still wait in lineage/outbox/" : ""))
+        }
+        if r.rejected > 0 { Output.err("warning: the endpoint rejected \(r.rejected) event(s) (HTTP 4xx); they stay in lineage/events/ only") }
+        if let f = r.failure {
+            Output.err("error: \(f); run `strata lineage replay` again when it is up")
+            return 1
+        }
+        return 0
     }
 
     /// The format named by `--format`, else by the `--out` file's extension, else JSON.

@@ -45,6 +45,7 @@ enum RunCommand {
         }
         for line in report.remasked { Output.err("note: re-masked after a policy change: \(line)") }
         for line in report.notes { Output.err("note: \(line)") }
+        for line in report.warnings { Output.err("warning: \(line)") }
         for r in report.results {
             for w in r.warnings { Output.err("warning: \(r.pipeline): \(w)") }
             if let e = r.error { Output.err("error: \(r.pipeline): \(e)") }
@@ -60,7 +61,7 @@ enum RunCommand {
             "run_id": report.runId,
             "succeeded": report.succeeded,
             "seconds": report.seconds,
-            "remasked": report.remasked, "notes": report.notes,
+            "remasked": report.remasked, "notes": report.notes, "warnings": report.warnings,
             "pipelines": report.results.map { r -> [String: Any] in
                 var o: [String: Any] = [
                     "pipeline": r.pipeline, "table": r.table.description, "status": r.status.rawValue,

@@ -24,7 +24,7 @@ final class RunRecorder: @unchecked Sendable {
     init(project: Project, actor: String?, runId: String, policyDigest: String) throws {
         self.project = project
         self.audit = AuditLog(lakeRoot: project.lakeRoot, key: try AuditKey.fromEnvironment())
-        self.lineage = LineageStore(projectRoot: project.root, endpoint: project.lineageURL.map { LineageEndpoint(url: $0) })
+        self.lineage = LineageStore(projectRoot: project.root, endpoint: project.lineageEndpoint)
         self.actor = AuditActor.resolve(flag: actor)
         self.runId = runId
         self.configDigest = Digest.hex(Digest.sha256(project.configText))

@@ -58,6 +58,8 @@ public struct RunReport: Sendable {
     public var remasked: [String] = []
     /// Other facts of the run for its summary (crash recovery, say), one line each.
     public var notes: [String] = []
+    /// Warnings about the run as a whole (a lineage endpoint that is down), each once.
+    public var warnings: [String] = []
 
     public var succeeded: Bool { results.allSatisfy { $0.status == .committed || $0.status == .upToDate } }
 

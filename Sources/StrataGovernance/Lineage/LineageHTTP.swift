@@ -3,7 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 
-/// POSTs lineage events to an OpenLineage endpoint with retries; failures become warnings.
+/// POSTs one lineage event to an OpenLineage endpoint with retries (`LineageTransport` decides what a failure means for the run).
 enum LineageHTTP {
     /// The outcome of one attempt.
     enum Attempt {
@@ -14,20 +14,29 @@ enum LineageHTTP {
         case unreachable(String)
     }
 
-    /// POSTs `body` as `application/json`; returns nil on a 2xx answer, else a warning that names
-    /// the endpoint and what went wrong (never the body).
-    static func post(_ body: [UInt8], to endpoint: LineageEndpoint) -> String? {
+    /// What became of one event.
+    enum Delivery {
+        case delivered
+        /// The endpoint answered with a status retrying will not change (4xx but 408 and 429).
+        case rejected(String)
+        /// No good answer after every attempt: why, in words (`connection refused`, `timed out after 2 s`, `HTTP 503`).
+        case unreachable(String)
+    }
+
+    /// POSTs `body` as `application/json`, retrying what can succeed later (no answer, 408, 429,
+    /// 5xx) up to `endpoint.attempts` times with doubling backoff. Never includes the body in a message.
+    static func post(_ body: [UInt8], to endpoint: LineageEndpoint) -> Delivery {
         guard let url = URL(string: endpoint.postURL), url.scheme == "http" || url.scheme == "https" else {
-            return "warning: lineage endpoint '\(endpoint.url)' is not an http(s) URL; the event was kept only in lineage/events/"
+            return .rejected("'\(endpoint.displayURL)' is not an http(s) URL")
         }
         var last = Attempt.unreachable("not tried")
         var delay = endpoint.backoff
         for attempt in 1...endpoint.attempts {
             last = once(body, url: url, timeout: endpoint.timeout)
             switch last {
-            case .ok: return nil
+            case .ok: return .delivered
             case .status(let s) where !(s == 408 || s == 429 || s >= 500):
-                return "warning: lineage endpoint \(endpoint.displayURL) rejected the event (HTTP \(s)); it was kept in lineage/events/"
+                return .rejected("HTTP \(s)")
             default:
                 if attempt < endpoint.attempts {
                     Thread.sleep(forTimeInterval: delay)
@@ -35,13 +44,30 @@ enum LineageHTTP {
                 }
             }
         }
-        let why: String
         switch last {
-        case .status(let s): why = "HTTP \(s)"
-        case .unreachable(let m): why = m
-        case .ok: why = "ok"
+        case .status(let s): return .unreachable("HTTP \(s)")
+        case .unreachable(let m): return .unreachable(m)
+        case .ok: return .delivered
         }
-        return "warning: lineage endpoint \(endpoint.displayURL) is unreachable after \(endpoint.attempts) attempts (\(why)); the event was kept in lineage/events/ and the run goes on"
+    }
+
+    static func seconds(_ t: Double) -> String { t == t.rounded() ? String(Int(t)) : String(format: "%.1f", t) }
+
+    /// Foundation's URL errors in the words a user needs (not `NSURLErrorDomain error -1001`).
+    static func describe(_ error: Error, timeout: Double) -> String {
+        let e = error as NSError
+        guard e.domain == NSURLErrorDomain else { return e.localizedDescription }
+        switch e.code {
+        case NSURLErrorTimedOut: return "timed out after \(seconds(timeout)) s"
+        case NSURLErrorCannotConnectToHost: return "connection refused"
+        case NSURLErrorCannotFindHost, NSURLErrorDNSLookupFailed: return "host not found"
+        case NSURLErrorNetworkConnectionLost: return "connection lost"
+        case NSURLErrorNotConnectedToInternet: return "no network"
+        case NSURLErrorSecureConnectionFailed, NSURLErrorServerCertificateUntrusted, NSURLErrorServerCertificateHasBadDate,
+             NSURLErrorServerCertificateNotYetValid, NSURLErrorServerCertificateHasUnknownRoot:
+            return "TLS failed (\(e.localizedDescription))"
+        default: return e.localizedDescription
+        }
     }
 
     final class Box: @unchecked Sendable {
@@ -62,7 +88,7 @@ enum LineageHTTP {
         let done = DispatchSemaphore(value: 0)
         let task = session.dataTask(with: request) { _, response, error in
             if let error {
-                box.result = .unreachable((error as NSError).localizedDescription)
+                box.result = .unreachable(describe(error, timeout: timeout))
             } else if let http = response as? HTTPURLResponse {
                 box.result = (200..<300).contains(http.statusCode) ? .ok : .status(http.statusCode)
             }
@@ -71,7 +97,7 @@ enum LineageHTTP {
         task.resume()
         if done.wait(timeout: .now() + timeout + 1) == .timedOut {
             task.cancel()
-            return .unreachable("timed out after \(timeout) s")
+            return .unreachable("timed out after \(seconds(timeout)) s")
         }
         return box.result
     }

@@ -32,7 +32,7 @@ public struct LineageEndpoint: Sendable, Hashable {
     }
 
     /// The URL as shown in warnings: scheme, host, port and path (no user, password or query).
-    var displayURL: String {
+    public var displayURL: String {
         guard let u = URLComponents(string: postURL), let host = u.host else { return "the lineage endpoint" }
         return "\(u.scheme ?? "http")://\(host)\(u.port.map { ":\($0)" } ?? "")\(u.path)"
     }
@@ -40,28 +40,32 @@ public struct LineageEndpoint: Sendable, Hashable {
 
 /// The project's lineage events: `<project>/lineage/events/events-YYYY-MM-DD.jsonl`, one
 /// OpenLineage RunEvent per line, appended atomically (an exclusive lock around one `write(2)`).
-/// With an endpoint, each event is also POSTed; a failed POST is a warning, never an error.
+/// With an endpoint, each event is also sent there; an endpoint that is down is one warning, never an error.
 public struct LineageStore: Sendable {
     public let projectRoot: String
     public let endpoint: LineageEndpoint?
+    /// Delivery to the endpoint for the store's lifetime (one run): retries, circuit breaker, outbox.
+    public let transport: LineageTransport?
 
     public init(projectRoot: String, endpoint: LineageEndpoint? = nil) {
         var p = projectRoot
         while p.count > 1, p.hasSuffix("/") { p.removeLast() }
         self.projectRoot = p
         self.endpoint = endpoint
+        self.transport = endpoint.map { LineageTransport(endpoint: $0, outbox: LineageOutbox(projectRoot: p)) }
     }
 
     /// `<project>/lineage/events`.
     public var eventsDirectory: String { projectRoot + "/lineage/events" }
 
-    /// Appends `event` to its day's file, then POSTs it when an endpoint is configured.
-    /// Returns warnings for the user (an unreachable endpoint); throws only when the local write fails.
+    /// Appends `event` to its day's file, then sends it when an endpoint is configured (see
+    /// `LineageTransport`). Returns the warning for the user the first time the endpoint fails;
+    /// throws only when a local write fails.
     @discardableResult
     public func emit(_ event: OpenLineageRunEvent) throws -> [String] {
         try append([event])
-        guard let endpoint else { return [] }
-        return LineageHTTP.post(Array(event.serialized.utf8), to: endpoint).map { [$0] } ?? []
+        guard let transport else { return [] }
+        return try transport.deliver(event.serialized).map { [$0] } ?? []
     }
 
     /// Appends events (each one line) to the files of their days.
