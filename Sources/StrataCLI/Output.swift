@@ -41,24 +41,6 @@ enum Output {
         return String(decoding: d, as: UTF8.self)
     }
 
-    /// A JSON object with its members in the given order (a table row: its columns' order).
-    static func orderedObject(_ members: [(String, Any)]) -> String {
-        "{" + members.map { json($0.0) + ":" + json($0.1) }.joined(separator: ",") + "}"
-    }
-
-    /// A JSON value for a cell.
-    static func jsonValue(_ v: Value) -> Any {
-        switch v {
-        case .null: return NSNull()
-        case .bool(let b): return b
-        case .int(let i): return i
-        case .double(let d): return d.isFinite ? d as Any : v.description as Any
-        case .string(let s): return s
-        case .date, .timestamp: return v.description
-        case .decimal: return NSDecimalNumber(string: v.description)
-        }
-    }
-
     static func number(_ n: Int) -> String {
         let s = String(n)
         var out = ""

@@ -38,22 +38,19 @@ enum ExportCommand {
                 guard FileManager.default.createFile(atPath: tmp, contents: nil), let h = FileHandle(forWritingAtPath: tmp) else {
                     throw StrataError(.io, "cannot write \(out)")
                 }
-                defer { try? h.close() }
-                if format == .csv { h.write(Data((rows.schema.names.map(ShowCommand.csvField).joined(separator: ",") + "\n").utf8)) }
+                defer { try? h.close() } // a close failure after the writes below succeeded loses nothing
+                var text: [UInt8] = []
+                if format == .csv { RowEncoder.csvHeader(rows.schema.names, into: &text) }
+                let keys = RowEncoder.jsonKeys(rows.schema.names)
                 while let b = try rows.next() {
-                    var text = ""
-                    for r in 0..<b.rowCount {
-                        if format == .csv {
-                            text += b.columns.map { c in c.isNull(r) ? "" : ShowCommand.csvField(c.value(r).description) }.joined(separator: ",") + "\n"
-                        } else {
-                            var o: [String: Any] = [:]
-                            for (i, f) in rows.schema.fields.enumerated() { o[f.name] = Output.jsonValue(b.columns[i].value(r)) }
-                            text += Output.json(o) + "\n"
-                        }
-                    }
-                    h.write(Data(text.utf8))
+                    if format == .csv { RowEncoder.csv(b, into: &text) } else { RowEncoder.jsonl(b, keys: keys, into: &text) }
                     count += b.rowCount
+                    if text.count >= 1 << 20 {
+                        try write(h, text, out)
+                        text.removeAll(keepingCapacity: true)
+                    }
                 }
+                try write(h, text, out)
             }
             if rename(tmp, out) != 0 { throw StrataError(.io, "cannot move the export into place at \(out)", cause: String(cString: strerror(errno))) }
         } catch {
@@ -66,5 +63,11 @@ enum ExportCommand {
             Output.out("exported \(Output.number(count)) rows of \(table) to \(out) (\(format.rawValue))")
         }
         return 0
+    }
+
+    static func write(_ h: FileHandle, _ bytes: [UInt8], _ out: String) throws {
+        do { try h.write(contentsOf: Data(bytes)) } catch {
+            throw StrataError(.io, "cannot write \(out)", cause: "\(error)")
+        }
     }
 }

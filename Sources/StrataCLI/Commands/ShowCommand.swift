@@ -35,7 +35,8 @@ enum ShowCommand {
         switch format {
         case .json:
             // One object per row, keys in column order (as the table and CSV print them).
-            for r in rows { Output.out(Output.orderedObject(names.enumerated().map { ($1, Output.jsonValue(r[$0])) })) }
+            let keys = RowEncoder.jsonKeys(names)
+            for r in rows { Output.out(RowEncoder.jsonObject(r, keys: keys)) }
         case .csv:
             Output.out(names.map(csvField).joined(separator: ","))
             for r in rows { Output.out(r.map { $0.isNull ? "" : csvField($0.description) }.joined(separator: ",")) }
