@@ -26,6 +26,7 @@ public enum StrataCLI {
                 return 0
             }
             switch command {
+            case "init": return try InitCommand.run(rest, env)
             case "validate": return try ValidateCommand.run(rest, env)
             case "plan": return try PlanCommand.run(rest, env)
             case "run": return try RunCommand.run(rest, env)
@@ -44,7 +45,18 @@ public enum StrataCLI {
             case "checkpoint": return try CheckpointCommand.run(rest, env)
             case "audit": return try AuditCommand.run(rest, env)
             case "lineage": return try LineageCommand.run(rest, env)
+            case "completion":
+                let a = try CommandTable.arguments(Array(rest.dropFirst()), "completion", rest.first)
+                guard a.positionals.isEmpty, let shell = rest.first.flatMap(Completion.Shell.init(rawValue:)) else {
+                    throw StrataError(.usage, "completion takes one shell: bash, zsh or fish")
+                }
+                Output.out(Completion.script(shell, registry: registry), terminator: "")
+                return 0
             case "help", "--help", "-h":
+                if rest == ["--markdown"] {
+                    Output.out(CommandTable.markdown)
+                    return 0
+                }
                 guard let topic = rest.first else {
                     Output.out(usage)
                     return 0
@@ -56,6 +68,7 @@ public enum StrataCLI {
                 Output.out(help)
                 return 0
             case "version", "--version":
+                _ = try CommandTable.arguments(rest, "version")
                 Output.out("strata \(version)")
                 return 0
             default:
@@ -83,26 +96,8 @@ public enum StrataCLI {
         Output.err("error: \(e)")
     }
 
-    static let commands: [(String, String)] = [
-        ("validate", "Check pipelines.yaml: keys, plugins, table references, schemas (no data read)."),
-        ("plan", "Show what would run, in order, reading and writing what."),
-        ("run", "Run pipelines (all, or by selector: NAME, TABLE, +X upstream, X+ downstream)."),
-        ("tables", "List the lake's tables with version, rows, files and size."),
-        ("history", "Show a table's commits."),
-        ("show", "Print a table's rows (`--as ROLE`: as that role may see them)."),
-        ("export", "Write a table's rows to CSV, JSONL or Parquet (`--as ROLE` for a governed read)."),
-        ("policy", "Governance: `policy scan [TABLE...]`, `policy audit`, `policy test`."),
-        ("access", "`access explain TABLE --as ROLE`: what a role sees of each column, and why."),
-        ("unmask", "`unmask --as ROLE [TOKEN...]`: reverse tokenized values, for roles allowed to."),
-        ("vacuum", "Delete files no longer in a table's recent versions: `vacuum [TABLE...] [--retain-versions N] [--retain HOURS] [--dry-run]`."),
-        ("optimize", "Compact small files (dataChange false, audited, no lineage): `optimize [TABLE...] [--target-size MB] [--zorder-by a,b]`."),
-        ("checkpoint", "Write a Delta checkpoint of each table's latest version: `checkpoint [TABLE...]`."),
-        ("audit", "The tamper-evident audit log: `audit verify`, `audit show`, `audit reconcile`, `audit seal`."),
-        ("lineage", "Lineage: `lineage export --format openlineage|json|dot|mermaid|html`, `lineage upstream|downstream TABLE[.COLUMN]`."),
-        ("plugins", "List plugins, or describe one: `plugins describe NAME`."),
-        ("functions", "The expression language: list functions and operators, or show one with examples: `functions NAME`."),
-        ("generate", "Write the e-commerce demo data at any size: `generate ecommerce --rows N --out DIR`."),
-    ]
+    /// Command names and one-line summaries, from `CommandTable`.
+    static var commands: [(String, String)] { CommandTable.all.map { ($0.name, $0.summary) } }
 
     static var usage: String {
         """
@@ -110,6 +105,7 @@ public enum StrataCLI {
 
         usage: strata [--config PATH] [--json] [--actor NAME] COMMAND [ARGS]
                strata help COMMAND  (or strata COMMAND --help): one command's usage
+               strata completion bash|zsh|fish: shell completion
 
         commands:
         \(commands.map { "  " + $0.0.padding(toLength: 10, withPad: " ", startingAt: 0) + $0.1 }.joined(separator: "\n"))

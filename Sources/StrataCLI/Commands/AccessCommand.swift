@@ -12,7 +12,7 @@ enum AccessCommand {
             throw StrataError(.usage, args.first.map { "unknown access command '\($0)'" } ?? usage,
                               hint: args.first.flatMap { Suggest.hint(for: $0, in: ["explain"]) } ?? usage)
         }
-        let a = try Arguments(Array(args.dropFirst()), options: ["--as"], switches: [])
+        let a = try CommandTable.arguments(Array(args.dropFirst()), "access", "explain")
         guard a.positionals.count == 1, let role = a.values["--as"] else { throw StrataError(.usage, usage) }
         let table = try TableRef(parsing: a.positionals[0])
         let project = try env.loadProject()

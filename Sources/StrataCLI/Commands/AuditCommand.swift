@@ -37,7 +37,7 @@ enum AuditCommand {
     static func commits(_ lake: Lake) throws -> [TableCommit] { try lake.tableCommits() }
 
     static func seal(_ args: [String], _ env: CommandEnvironment) throws -> Int32 {
-        _ = try Arguments(args, options: [], switches: [])
+        _ = try CommandTable.arguments(args, "audit", "seal")
         let (log, lake) = try open(env)
         let anchors = try commits(lake).compactMap { c in c.auditHash.map { AuditAnchor(table: c.table, version: c.version, hash: $0, contentDigest: c.contentDigest) } }
         let r = try log.seal(anchors: anchors)
@@ -50,7 +50,7 @@ enum AuditCommand {
     }
 
     static func verify(_ args: [String], _ env: CommandEnvironment) throws -> Int32 {
-        _ = try Arguments(args, options: [], switches: [])
+        _ = try CommandTable.arguments(args, "audit", "verify")
         let (log, lake) = try open(env)
         let all = try commits(lake)
         let anchors = all.compactMap { c in c.auditHash.map { AuditAnchor(table: c.table, version: c.version, hash: $0, contentDigest: c.contentDigest) } }
@@ -88,7 +88,7 @@ enum AuditCommand {
     }
 
     static func show(_ args: [String], _ env: CommandEnvironment) throws -> Int32 {
-        let a = try Arguments(args, options: ["--table", "--since", "--action", "--result", "--limit"], switches: [])
+        let a = try CommandTable.arguments(args, "audit", "show")
         guard a.positionals.isEmpty else { throw StrataError(.usage, "audit show takes no positional arguments", hint: usage) }
         var filter = AuditFilter()
         if let t = a.values["--table"] { filter.table = try TableRef(parsing: t) }
@@ -132,7 +132,7 @@ enum AuditCommand {
     }
 
     static func reconcile(_ args: [String], _ env: CommandEnvironment) throws -> Int32 {
-        _ = try Arguments(args, options: [], switches: [])
+        _ = try CommandTable.arguments(args, "audit", "reconcile")
         let (log, lake) = try open(env)
         let r = try log.reconcile(commits: try commits(lake))
         func commit(_ c: TableCommit) -> [String: Any] { ["table": c.table.description, "version": c.version, "operation": c.operation] }

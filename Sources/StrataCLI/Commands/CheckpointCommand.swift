@@ -5,7 +5,7 @@ import StrataEngine
 /// readers start from it instead of replaying every JSON commit.
 enum CheckpointCommand {
     static func run(_ args: [String], _ env: CommandEnvironment) throws -> Int32 {
-        let a = try Arguments(args, options: [], switches: [])
+        let a = try CommandTable.arguments(args, "checkpoint")
         let project = try env.loadProject()
         let lake = Lake(root: project.lakeRoot)
         let tables = try a.positionals.isEmpty ? lake.tables() : a.positionals.map { try TableRef(parsing: $0) }

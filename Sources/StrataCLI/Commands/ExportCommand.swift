@@ -12,7 +12,7 @@ enum ExportCommand {
     static let usage = "usage: strata export TABLE --out FILE [--format csv|jsonl|parquet] [--as ROLE] [--version N] [--columns a,b]"
 
     static func run(_ args: [String], _ env: CommandEnvironment) throws -> Int32 {
-        let a = try Arguments(args, options: ["--out", "--format", "--as", "--version", "--columns"], switches: [])
+        let a = try CommandTable.arguments(args, "export")
         guard a.positionals.count == 1, let out = a.values["--out"] else { throw StrataError(.usage, usage) }
         let table = try TableRef(parsing: a.positionals[0])
         let ext = (out as NSString).pathExtension.lowercased()

@@ -8,7 +8,7 @@ import StrataCore
 /// verified examples. An unknown name is a usage error (exit 2) with a did-you-mean.
 enum FunctionsCommand {
     static func run(_ args: [String], _ env: CommandEnvironment) throws -> Int32 {
-        let a = try Arguments(args, options: [], switches: ["--markdown"])
+        let a = try CommandTable.arguments(args, "functions")
         guard !a.positionals.isEmpty else {
             if env.global.json {
                 Output.out(Output.json(["functions": FunctionDoc.all.map(json),

@@ -5,7 +5,7 @@ import Foundation
 /// `strata generate ecommerce --rows N --out DIR [--seed S] [--days D] [--bad-rows RATE]`.
 enum GenerateCommand {
     static func run(_ args: [String], _ env: CommandEnvironment) throws -> Int32 {
-        let a = try Arguments(args, options: ["--rows", "--out", "--seed", "--days", "--bad-rows"], switches: ["--quiet", "-q"])
+        let a = try CommandTable.arguments(args, "generate", "ecommerce")
         guard a.positionals == ["ecommerce"] else {
             throw StrataError(.usage, "usage: strata generate ecommerce --rows N --out DIR [--seed S] [--days D] [--bad-rows RATE]",
                               hint: a.positionals.first.flatMap { Suggest.hint(for: $0, in: ["ecommerce"]) })
@@ -23,7 +23,7 @@ enum GenerateCommand {
             guard let v = Double(r), v >= 0, v < 1 else { throw StrataError(.usage, "--bad-rows expects a rate from 0 to 1, got '\(r)'") }
             o.badRowRate = v
         }
-        let interactive = Output.stderrIsTerminal && !a.has("--quiet") && !a.has("-q")
+        let interactive = Output.stderrIsTerminal && !a.has("--quiet")
         let started = Date()
         let summary = try EcommerceGenerator(options: o).write(to: out) { file, n in
             if interactive {

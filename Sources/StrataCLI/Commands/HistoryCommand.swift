@@ -5,7 +5,7 @@ import StrataFormats
 /// `strata history TABLE`: the table's commits from its Delta log, newest first.
 enum HistoryCommand {
     static func run(_ args: [String], _ env: CommandEnvironment) throws -> Int32 {
-        let a = try Arguments(args, options: [], switches: [])
+        let a = try CommandTable.arguments(args, "history")
         guard a.positionals.count == 1 else { throw StrataError(.usage, "usage: strata history TABLE") }
         let table = try TableRef(parsing: a.positionals[0])
         let project = try env.loadProject()

@@ -49,7 +49,7 @@ enum LineageCommand {
     /// Sends the outbox's events, oldest first, to the configured endpoint (or `--url`); exits 1
     /// when some could not be sent (they stay, in order, for the next replay or run).
     static func replay(_ args: [String], _ env: CommandEnvironment) throws -> Int32 {
-        let a = try Arguments(args, options: ["--url"], switches: [])
+        let a = try CommandTable.arguments(args, "lineage", "replay")
         guard a.positionals.isEmpty else { throw StrataError(.usage, "lineage replay takes no arguments", hint: "strata lineage replay [--url URL]") }
         let project = try env.loadProject()
         var endpoint = project.lineageEndpoint
@@ -103,7 +103,7 @@ enum LineageCommand {
     }
 
     static func export(_ args: [String], _ env: CommandEnvironment) throws -> Int32 {
-        let a = try Arguments(args, options: ["--format", "--out"], switches: [])
+        let a = try CommandTable.arguments(args, "lineage", "export")
         guard a.positionals.isEmpty else { throw StrataError(.usage, "lineage export takes no positional arguments", hint: usage) }
         let out = a.values["--out"]
         let fmt = try format(a.values["--format"], out: out)
@@ -132,7 +132,7 @@ enum LineageCommand {
     }
 
     static func impact(_ args: [String], _ env: CommandEnvironment, forward: Bool) throws -> Int32 {
-        let a = try Arguments(args, options: ["--depth"], switches: [])
+        let a = try CommandTable.arguments(args, "lineage", "upstream")
         let name = forward ? "downstream" : "upstream"
         guard a.positionals.count == 1 else { throw StrataError(.usage, "usage: strata lineage \(name) TABLE[.COLUMN] [--depth N]") }
         let depth = try a.int("--depth")

@@ -5,7 +5,7 @@ import StrataEngine
 /// files into files of about the target size (`dataChange: false`, audited, no lineage).
 enum OptimizeCommand {
     static func run(_ args: [String], _ env: CommandEnvironment) throws -> Int32 {
-        let a = try Arguments(args, options: ["--target-size", "--zorder-by"], switches: ["--dry-run"])
+        let a = try CommandTable.arguments(args, "optimize")
         let project = try env.loadProject()
         var o = OptimizeOptions()
         o.tables = try a.positionals.map { try TableRef(parsing: $0) }

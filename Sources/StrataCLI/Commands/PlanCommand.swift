@@ -4,7 +4,7 @@ import StrataEngine
 /// `strata plan [SELECTOR...]`: what would run, in order, reading and writing what.
 enum PlanCommand {
     static func run(_ args: [String], _ env: CommandEnvironment) throws -> Int32 {
-        let a = try Arguments(args, options: [], switches: [])
+        let a = try CommandTable.arguments(args, "plan")
         let project = try env.loadProject()
         let lake = Lake(root: project.lakeRoot)
         let plan = try Plan(project: project, existingTables: Set(lake.tables()))

@@ -4,7 +4,7 @@ import StrataPlugins
 /// `strata plugins [list]` and `strata plugins describe NAME [--markdown]`.
 enum PluginsCommand {
     static func run(_ args: [String], _ env: CommandEnvironment) throws -> Int32 {
-        let a = try Arguments(args, options: [], switches: ["--markdown"])
+        let a = try CommandTable.arguments(args, "plugins", "describe")
         let sub = a.positionals.first ?? "list"
         switch sub {
         case "list":

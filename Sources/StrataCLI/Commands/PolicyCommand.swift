@@ -23,7 +23,7 @@ enum PolicyCommand {
     /// Reports the columns holding personal data, tagged or not, with evidence: kinds, counts,
     /// confidence and a masked example (never a value).
     static func scan(_ args: [String], _ env: CommandEnvironment) throws -> Int32 {
-        let a = try Arguments(args, options: [], switches: [])
+        let a = try CommandTable.arguments(args, "policy", "scan")
         let project = try env.loadProject()
         let governance = try GovernedRead.governance(project)
         let lake = Lake(root: project.lakeRoot)
@@ -60,7 +60,7 @@ enum PolicyCommand {
     }
 
     static func audit(_ args: [String], _ env: CommandEnvironment) throws -> Int32 {
-        let a = try Arguments(args, options: ["--format"], switches: [])
+        let a = try CommandTable.arguments(args, "policy", "audit")
         let text = a.values["--format"] ?? (env.global.json ? "json" : "text")
         guard let format = PolicyAuditReport.Format(rawValue: text) else {
             throw StrataError(.usage, "unknown format '\(text)'", hint: Suggest.hint(for: text, in: PolicyAuditReport.Format.allCases.map(\.rawValue)) ?? "formats: text, markdown, json")
@@ -87,7 +87,7 @@ enum PolicyCommand {
 
     /// Runs the policies' `tests:`; exit 1 when any fails.
     static func test(_ args: [String], _ env: CommandEnvironment) throws -> Int32 {
-        _ = try Arguments(args, options: [], switches: [])
+        _ = try CommandTable.arguments(args, "policy", "test")
         let project = try env.loadProject()
         let governance = try GovernedRead.governance(project)
         guard !governance.policies.tests.isEmpty else {

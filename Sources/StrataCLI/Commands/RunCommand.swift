@@ -5,13 +5,13 @@ import Foundation
 /// `strata run [SELECTOR...] [--full-refresh]`: runs pipelines and prints a summary.
 enum RunCommand {
     static func run(_ args: [String], _ env: CommandEnvironment) throws -> Int32 {
-        let a = try Arguments(args, options: [], switches: ["--full-refresh", "--quiet", "-q", "--force"])
+        let a = try CommandTable.arguments(args, "run")
         let project = try env.loadProject()
         var options = RunOptions(selectors: a.positionals, fullRefresh: a.has("--full-refresh"))
         options.actor = env.global.actor
         options.force = a.has("--force")
         options.onWait = { Output.err("note: " + $0) }
-        let interactive = Output.stderrIsTerminal && !a.has("--quiet") && !a.has("-q")
+        let interactive = Output.stderrIsTerminal && !a.has("--quiet")
         if interactive {
             options.progress = { p in
                 let rate = p.seconds > 0 ? Double(p.bytes) / p.seconds : 0

@@ -9,7 +9,7 @@ enum ShowCommand {
     enum Format: String, CaseIterable { case table, csv, json }
 
     static func run(_ args: [String], _ env: CommandEnvironment) throws -> Int32 {
-        let a = try Arguments(args, options: ["--limit", "--version", "--format", "--columns", "--as"], switches: [])
+        let a = try CommandTable.arguments(args, "show")
         guard a.positionals.count == 1 else { throw StrataError(.usage, "usage: strata show TABLE [--limit N] [--version N] [--format table|csv|json]") }
         let table = try TableRef(parsing: a.positionals[0])
         let limit = try a.int("--limit") ?? 20

@@ -2,12 +2,17 @@ import StrataCore
 import StrataEngine
 import StrataFormats
 
-/// `strata tables`: the lake's tables with version, rows, files and size.
+/// `strata tables [--names]`: the lake's tables with version, rows, files and size, or only their names.
 enum TablesCommand {
     static func run(_ args: [String], _ env: CommandEnvironment) throws -> Int32 {
-        _ = try Arguments(args, options: [], switches: [])
+        let a = try CommandTable.arguments(args, "tables")
         let project = try env.loadProject()
         let lake = Lake(root: project.lakeRoot)
+        if a.has("--names") {
+            // One per line, no snapshot read: what shell completion offers for TABLE.
+            for t in lake.tables() { Output.out(t.description) }
+            return 0
+        }
         var rows: [[String]] = []
         var items: [[String: Any]] = []
         for t in lake.tables() {

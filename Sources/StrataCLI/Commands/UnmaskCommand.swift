@@ -7,7 +7,7 @@ import StrataGovernance
 /// per line on stdin) for roles with `unmask: true`.
 enum UnmaskCommand {
     static func run(_ args: [String], _ env: CommandEnvironment) throws -> Int32 {
-        let a = try Arguments(args, options: ["--as"], switches: [])
+        let a = try CommandTable.arguments(args, "unmask")
         guard let roleName = a.values["--as"] else { throw StrataError(.usage, "usage: strata unmask --as ROLE [TOKEN...]  (tokens on stdin when none given)") }
         let project = try env.loadProject()
         let governance = try GovernedRead.governance(project)

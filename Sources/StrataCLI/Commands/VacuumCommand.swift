@@ -7,7 +7,7 @@ import StrataGovernance
 /// readers see exactly the table.
 enum VacuumCommand {
     static func run(_ args: [String], _ env: CommandEnvironment) throws -> Int32 {
-        let a = try Arguments(args, options: ["--retain-versions", "--retain"], switches: ["--dry-run"])
+        let a = try CommandTable.arguments(args, "vacuum")
         let project = try env.loadProject()
         let lake = Lake(root: project.lakeRoot)
         let retain = try a.int("--retain-versions") ?? 0

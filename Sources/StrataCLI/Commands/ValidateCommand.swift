@@ -4,7 +4,7 @@ import StrataEngine
 /// `strata validate [--verbose]`: config keys, plugins, DAG and schemas; reads no data.
 enum ValidateCommand {
     static func run(_ args: [String], _ env: CommandEnvironment) throws -> Int32 {
-        let a = try Arguments(args, options: [], switches: ["--verbose", "-v"])
+        let a = try CommandTable.arguments(args, "validate")
         let project = try env.loadProject()
         let lake = Lake(root: project.lakeRoot)
         let plan = try Plan(project: project, existingTables: Set(lake.tables()))
@@ -25,7 +25,7 @@ enum ValidateCommand {
             }
             items.append(item)
             lines.append("  \(p.name) → \(p.writes)")
-            if a.has("--verbose") || a.has("-v") {
+            if a.has("--verbose") {
                 if let schema {
                     for f in schema.fields {
                         var line = "      \(f.name): \(f.type)\(f.nullable ? "" : " not null")"
@@ -46,7 +46,7 @@ enum ValidateCommand {
             Output.out(Output.json(["valid": true, "config": project.configPath, "pipelines": items, "remask": remask.map(\.summary)]))
         } else {
             Output.out("\(project.configPath): valid, \(plan.order.count) pipeline\(plan.order.count == 1 ? "" : "s")")
-            lines.forEach(Output.out)
+            for l in lines { Output.out(l) }
             for n in remask { Output.out("needs re-masking: " + n.summary) }
         }
         return 0
