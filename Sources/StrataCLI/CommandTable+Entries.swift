@@ -95,7 +95,11 @@ extension CommandTable {
             CommandForm("strata generate ecommerce --rows N --out DIR [--seed S] [--days D] [--bad-rows RATE] [--quiet]",
                         "Writes the demo's e-commerce landing data at any size, deterministically (same options, same bytes): `users.csv`, `products.csv`, `transactions.csv`, `clickstream/events-DAY.jsonl`."),
         ]),
-            CommandSpec("help", "One command's usage and what each of its forms does.", [
+            CommandSpec("schema", "JSON Schemas of pipelines.yaml and policies files, for editors.", [
+            CommandForm("strata schema [pipelines|policies] [--out DIR]",
+                        "Prints the JSON Schema (draft 2020-12) of `pipelines.yaml` (default) or of a policies file, generated from the keys every plugin and the policy model declare: descriptions, defaults, enums, and unknown keys refused. `--out DIR` writes both, as `pipelines.schema.json` and `policies.schema.json`."),
+        ]),
+        CommandSpec("help", "One command's usage and what each of its forms does.", [
             CommandForm("strata help [COMMAND] [--markdown]",
                         "Without COMMAND, the commands and global options; with one, its usage (as `strata COMMAND --help` or `-h`); `--markdown` prints this command table, which `scripts/update-readme` puts in the README."),
         ]),

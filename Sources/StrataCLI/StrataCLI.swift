@@ -27,6 +27,7 @@ public enum StrataCLI {
             }
             switch command {
             case "init": return try InitCommand.run(rest, env)
+            case "schema": return try SchemaCommand.run(rest, env)
             case "validate": return try ValidateCommand.run(rest, env)
             case "plan": return try PlanCommand.run(rest, env)
             case "run": return try RunCommand.run(rest, env)

@@ -17,6 +17,9 @@ public struct ConfigKey: Sendable, Hashable {
     /// The default as text, or nil when there is none.
     public var defaultValue: String?
     public var doc: String
+    /// For a `[map]` key: the keys of each of its maps (`expect`'s checks), so generated schemas
+    /// describe them too.
+    public var fields: [ConfigKey] = []
 
     public init(_ name: String, _ type: String, required: Bool = false, default defaultValue: String? = nil, _ doc: String) {
         self.name = name
@@ -24,6 +27,13 @@ public struct ConfigKey: Sendable, Hashable {
         self.required = required
         self.defaultValue = defaultValue
         self.doc = doc
+    }
+
+    /// This key with the keys of its maps.
+    public func fields(_ keys: [ConfigKey]) -> ConfigKey {
+        var k = self
+        k.fields = keys
+        return k
     }
 }
 

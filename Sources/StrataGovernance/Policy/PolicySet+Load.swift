@@ -3,7 +3,7 @@ import StrataConfig
 import StrataCore
 
 extension PolicySet {
-    static let topKeys: [ConfigKey] = [
+    public static let topKeys: [ConfigKey] = [
         ConfigKey("version", "int", default: "1", "Policy format version; only 1 exists."),
         ConfigKey("description", "string", "What this file governs, for reviewers."),
         ConfigKey("tags", "map", "User-defined tags: name → description. Built-in tags need no declaration."),
@@ -15,7 +15,7 @@ extension PolicySet {
         ConfigKey("roles", "map", "Roles by name: `grants:`, `deny:`, `unmask:`, `description:`."),
         ConfigKey("tests", "[map]", "Expectations checked by `strata policy test`."),
     ]
-    static let detectionKeys: [ConfigKey] = [
+    public static let detectionKeys: [ConfigKey] = [
         ConfigKey("mode", "report | enforce", default: "enforce", "`enforce`: a detected column is treated as tagged; `report`: findings are only reported (one warning per column in the run summary)."),
         ConfigKey("sample_rows", "int", default: "1000", "Non-null values sampled per column."),
         ConfigKey("threshold", "number", default: "0.5", "Share of sampled values that must be PII for the column to count."),
@@ -23,32 +23,32 @@ extension PolicySet {
         ConfigKey("kinds", "[string]", default: "all", "Built-in kinds to look for: email, phone, ip, card, iban, ssn, mac (custom `patterns:` always count)."),
         ConfigKey("ignore", "[string]", "`layer.table.column` globs never scanned."),
     ]
-    static let patternKeys: [ConfigKey] = [
+    public static let patternKeys: [ConfigKey] = [
         ConfigKey("regex", "string", required: true, "The regular expression a span matches (Swift regex syntax)."),
         ConfigKey("tag", "string", required: true, "The tag a column holding such spans gets."),
         ConfigKey("validator", "luhn | mod97", "A check the matched text must also pass."),
         ConfigKey("confidence", "high | medium", default: "high", "`high`: one value classifies the column; `medium`: the thresholds decide."),
     ]
-    static let classificationKeys: [ConfigKey] = [
+    public static let classificationKeys: [ConfigKey] = [
         ConfigKey("tables", "string | [string]", required: true, "`layer.table` globs the rule applies to."),
         ConfigKey("columns", "map", required: true, "Column glob → tag or list of tags."),
     ]
-    static let layerKeys: [ConfigKey] = [
+    public static let layerKeys: [ConfigKey] = [
         ConfigKey("store_raw", "[string]", default: "[]", "Tag globs this layer may store unmasked (`\"*\"`: everything)."),
         ConfigKey("masking", "map", "Overrides of the top-level `masking:` for this layer."),
     ]
-    static let roleKeys: [ConfigKey] = [
+    public static let roleKeys: [ConfigKey] = [
         ConfigKey("description", "string", "Who holds the role."),
         ConfigKey("grants", "[map]", default: "[]", "Tables the role may read, with column visibility and row filters."),
         ConfigKey("deny", "[string]", default: "[]", "Table globs the role may never read, whatever its grants."),
         ConfigKey("unmask", "bool", default: "false", "Whether `strata unmask` reveals tokens for this role."),
     ]
-    static let grantKeys: [ConfigKey] = [
+    public static let grantKeys: [ConfigKey] = [
         ConfigKey("tables", "string | [string]", required: true, "`layer.table` globs (`*` for every table)."),
         ConfigKey("columns", "map", "Tag glob → clear | masked | hidden | a mask method. Untagged columns are clear; tagged columns no rule matches are masked."),
         ConfigKey("rows", "string", "Row filter: only rows where this expression is true are visible."),
     ]
-    static let testKeys: [ConfigKey] = [
+    public static let testKeys: [ConfigKey] = [
         ConfigKey("name", "string", required: true, "What the test checks, in words."),
         ConfigKey("role", "string", required: true, "The role reading."),
         ConfigKey("table", "string", "`layer.table` (globs allowed) for table-level expectations."),

@@ -15,7 +15,7 @@ public struct Expect: TransformConfig {
         `relationships` needs the value to exist in another table's column; `row_count` checks the run's \
         total with `min`/`max` (fail or warn). Results appear in the run summary and in `--json`.
         """,
-        keys: [ConfigKey("checks", "[map]", required: true, "The checks: each has `check`, `column`, its own keys and `action`.")],
+        keys: [ConfigKey("checks", "[map]", required: true, "The checks: each has `check`, `column`, its own keys and `action`.").fields(Expect.checkKeys)],
         example: """
         transforms:
           - type: expect
