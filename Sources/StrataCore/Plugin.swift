@@ -57,7 +57,8 @@ public protocol SourceConfig: Sendable {
     func outputSchema(_ resolver: any SchemaResolver) throws -> Schema?
     /// Opens the runtime half.
     func open(_ context: RunContext) throws -> any BatchReader
-    /// The input dataset's name in lineage for sources that read files (`datalake/landing/users.csv`).
+    /// The paths a file source reads, as configured and comma-separated (`datalake/landing/users.csv`);
+    /// lineage names the dataset by their absolute folder or file.
     var datasetName: String? { get }
 }
 
@@ -82,10 +83,13 @@ public protocol TransformConfig: Sendable {
     func makeOperator(input: Schema, _ context: RunContext) throws -> any BatchOperator
     /// Where each output column comes from, in terms of `input`'s columns (and other tables read).
     func columnLineage(input: Schema, _ resolver: any SchemaResolver) throws -> ColumnLineage
+    /// The data-quality checks the transform declares, for the catalog (`strata docs`).
+    var declaredChecks: [DeclaredCheck] { get }
 }
 
 extension TransformConfig {
     public var reads: [TableRef] { [] }
+    public var declaredChecks: [DeclaredCheck] { [] }
 
     /// Default: every output column passes through from the same-named input column.
     public func columnLineage(input: Schema, _ resolver: any SchemaResolver) throws -> ColumnLineage {
@@ -232,6 +236,27 @@ public final class RunContext: Sendable {
     }
 }
 
+/// A data-quality check as configured: what `strata docs` lists beside its last result.
+public struct DeclaredCheck: Sendable, Hashable {
+    /// `not_null(email)`, or the check's own `name`.
+    public var name: String
+    /// `not_null`, `unique`, … (what lineage's data-quality assertions call `assertion`).
+    public var kind: String
+    public var column: String?
+    /// fail | drop | quarantine | warn
+    public var action: String
+    /// The condition in words or as an expression (`"amount" IS NULL OR ("amount" >= 0)`).
+    public var rule: String
+
+    public init(name: String, kind: String, column: String?, action: String, rule: String) {
+        self.name = name
+        self.kind = kind
+        self.column = column
+        self.action = action
+        self.rule = rule
+    }
+}
+
 /// The outcome of one data-quality check over a run's rows.
 public struct CheckResult: Sendable, Hashable {
     /// `not_null(email)`, `unique(order_id)`, `row_count`, …
@@ -243,10 +268,17 @@ public struct CheckResult: Sendable, Hashable {
     public var passed: Bool { failedRows == 0 }
     /// Why it failed, without values.
     public var message: String?
+    /// The kind of check (`not_null`, `unique`, …) and the column it checks, for lineage's
+    /// data-quality assertions.
+    public var kind: String?
+    public var column: String?
 
-    public init(name: String, action: String, checkedRows: Int, failedRows: Int, message: String? = nil) {
+    public init(name: String, action: String, checkedRows: Int, failedRows: Int, message: String? = nil,
+                kind: String? = nil, column: String? = nil) {
         self.name = name
         self.action = action
+        self.kind = kind
+        self.column = column
         self.checkedRows = checkedRows
         self.failedRows = failedRows
         self.message = message

@@ -8,6 +8,8 @@ public enum OpenLineageValidator {
 import json, sys
 from openlineage.client.generated import base, column_lineage_dataset as cl, schema_dataset as sd
 from openlineage.client.generated import error_message_run as em, documentation_job as dj, parent_run as pr
+from openlineage.client.generated import dataset_version_dataset as dv, output_statistics_output_dataset as ost
+from openlineage.client.generated import data_quality_assertions_dataset as dq, processing_engine_run as pe, job_type_job as jt
 from openlineage.client.serde import Serde
 
 SUBTYPES = {"DIRECT": {"IDENTITY", "TRANSFORMATION", "AGGREGATION"},
@@ -48,12 +50,19 @@ def column_lineage(d):
 DATASET_FACETS = {
     "schema": (sd.SchemaDatasetFacet, lambda d: {"fields": [strict(sd.SchemaDatasetFacetFields, f) for f in d.pop("fields")], **d}),
     "columnLineage": (cl.ColumnLineageDatasetFacet, column_lineage),
+    "version": (dv.DatasetVersionDatasetFacet, lambda d: d),
 }
+INPUT_FACETS = {
+    "dataQualityAssertions": (dq.DataQualityAssertionsDatasetFacet,
+                              lambda d: {"assertions": [strict(dq.Assertion, a) for a in d.pop("assertions")], **d}),
+}
+OUTPUT_FACETS = {"outputStatistics": (ost.OutputStatisticsOutputDatasetFacet, lambda d: d)}
 RUN_FACETS = {
     "errorMessage": (em.ErrorMessageRunFacet, lambda d: d),
+    "processing_engine": (pe.ProcessingEngineRunFacet, lambda d: d),
     "parent": (pr.ParentRunFacet, lambda d: {"run": strict(pr.Run, d.pop("run")), "job": strict(pr.Job, d.pop("job")), **d}),
 }
-JOB_FACETS = {"documentation": (dj.DocumentationJobFacet, lambda d: d)}
+JOB_FACETS = {"documentation": (dj.DocumentationJobFacet, lambda d: d), "jobType": (jt.JobTypeJobFacet, lambda d: d)}
 
 def facets(d, table):
     out = {}
@@ -65,7 +74,16 @@ def facets(d, table):
 
 def dataset(cls, d):
     d = dict(d)
-    return strict(cls, d, facets=facets(d.pop("facets", None), DATASET_FACETS)) if "facets" in d else strict(cls, d)
+    extra = {}
+    if "facets" in d:
+        extra["facets"] = facets(d.pop("facets"), DATASET_FACETS)
+    if "inputFacets" in d:
+        assert cls is base.InputDataset, "inputFacets on an output"
+        extra["inputFacets"] = facets(d.pop("inputFacets"), INPUT_FACETS)
+    if "outputFacets" in d:
+        assert cls is base.OutputDataset, "outputFacets on an input"
+        extra["outputFacets"] = facets(d.pop("outputFacets"), OUTPUT_FACETS)
+    return strict(cls, d, **extra)
 
 def prune(x):
     if isinstance(x, dict):

@@ -38,13 +38,13 @@ struct LineageTransportEndToEndTests {
         let warnings = r.stderr.split(separator: "\n").filter { $0.hasPrefix("warning:") }
         #expect(warnings == ["warning: lineage endpoint http://127.0.0.1:\(port)/api/v1/lineage is unreachable (connection refused, 2 attempt(s)); this run's events wait in lineage/outbox/ for `strata lineage replay`"],
                 "\(r.stderr)")
-        // START and COMPLETE of six pipelines, all waiting in order.
-        #expect(r.stderr.contains("note: 12 lineage event(s) wait in lineage/outbox/; `strata lineage replay` sends them"), "\(r.stderr)")
+        // START and COMPLETE of six pipelines and of the run holding them, all waiting in order.
+        #expect(r.stderr.contains("note: 14 lineage event(s) wait in lineage/outbox/; `strata lineage replay` sends them"), "\(r.stderr)")
         let outbox = try String(contentsOfFile: p.root + "/lineage/outbox/events.jsonl", encoding: .utf8).split(separator: "\n")
-        #expect(outbox.count == 12)
+        #expect(outbox.count == 14)
         let replay = try p.strata("lineage", "replay")
         #expect(replay.status == 1)
-        #expect(replay.stdout.contains("sent 0 of 12 lineage event(s)"), "\(replay.stdout)")
+        #expect(replay.stdout.contains("sent 0 of 14 lineage event(s)"), "\(replay.stdout)")
         #expect(replay.stderr.contains("is unreachable (connection refused); run `strata lineage replay` again when it is up"), "\(replay.stderr)")
         let json = try p.strata("run", "--json")
         let obj = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [String: Any]

@@ -29,7 +29,8 @@ enum OpenLineageOracle {
 }
 
 @Suite struct LineageEventTests {
-    /// The minimal COMPLETE event of docs/openlineage.md, rebuilt with the builder, byte for byte.
+    /// The minimal COMPLETE event of docs/openlineage.md, rebuilt with the builder, byte for byte,
+    /// plus the processing_engine run facet and the jobType job facet every Strata event carries.
     @Test func builderWritesTheDocumentedShape() throws {
         let bronze = "datalake/bronze/customers"
         var e = OpenLineageRunEvent(eventType: .complete, eventTime: 1_768_471_200_000_000, runId: "0193f0a2-7b7e-7c1a-9d3e-2f5c8a1b4e60",
@@ -44,8 +45,13 @@ enum OpenLineageOracle {
         e.producer = "https://example.org/strata/0.1.0"
         let expected = """
         {"eventType":"COMPLETE","eventTime":"2026-01-15T10:00:00.000Z","producer":"https://example.org/strata/0.1.0",\
-        "schemaURL":"https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent","run":{"runId":"0193f0a2-7b7e-7c1a-9d3e-2f5c8a1b4e60"},\
-        "job":{"namespace":"strata","name":"silver_customers"},"inputs":[{"namespace":"file","name":"datalake/bronze/customers"}],\
+        "schemaURL":"https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent","run":{"runId":"0193f0a2-7b7e-7c1a-9d3e-2f5c8a1b4e60",\
+        "facets":{"processing_engine":{"_producer":"https://example.org/strata/0.1.0",\
+        "_schemaURL":"https://openlineage.io/spec/facets/1-1-1/ProcessingEngineRunFacet.json#/$defs/ProcessingEngineRunFacet",\
+        "version":"0.1.0","name":"strata","openlineageAdapterVersion":"0.1.0"}}},\
+        "job":{"namespace":"strata","name":"silver_customers","facets":{"jobType":{"_producer":"https://example.org/strata/0.1.0",\
+        "_schemaURL":"https://openlineage.io/spec/facets/2-0-4/JobTypeJobFacet.json#/$defs/JobTypeJobFacet",\
+        "processingType":"BATCH","integration":"STRATA","jobType":"JOB"}}},"inputs":[{"namespace":"file","name":"datalake/bronze/customers"}],\
         "outputs":[{"namespace":"file","name":"datalake/silver/customers","facets":{"schema":{"_producer":"https://example.org/strata/0.1.0",\
         "_schemaURL":"https://openlineage.io/spec/facets/1-2-0/SchemaDatasetFacet.json#/$defs/SchemaDatasetFacet",\
         "fields":[{"name":"customer_id","type":"int64"},{"name":"email","type":"string"}]},\
@@ -92,11 +98,14 @@ enum OpenLineageOracle {
         #expect(Array(a)[14] == "8")
     }
 
-    @Test func datasetNamesAreProjectRelativePaths() throws {
+    @Test func datasetNamesAreAbsolutePaths() throws {
         let users = TableRef(layer: .silver, name: "users")
-        #expect(LineageNames.datasetName(table: users, lakeRoot: "/p/datalake", projectRoot: "/p") == "datalake/silver/users")
-        #expect(LineageNames.datasetName(table: users, lakeRoot: "/p/./lake/", projectRoot: "/p/") == "lake/silver/users")
-        #expect(LineageNames.datasetName(table: users, lakeRoot: "/elsewhere/lake", projectRoot: "/p") == "/elsewhere/lake/silver/users")
+        #expect(LineageNames.datasetName(table: users, lakeRoot: "/p/datalake") == "/p/datalake/silver/users")
+        #expect(LineageNames.datasetName(table: users, lakeRoot: "/p/./lake/") == "/p/lake/silver/users")
+        #expect(LineageNames.fileDataset(["landing/users.csv"], root: "/p") == "/p/landing/users.csv")
+        #expect(LineageNames.fileDataset(["landing/transactions*.csv"], root: "/p/") == "/p/landing")
+        #expect(LineageNames.fileDataset(["in/*/day=?.jsonl", "/abs/x.csv"], root: "/p") == "/p/in,/abs/x.csv")
+        #expect(LineageNames.relative("/p/landing/users.csv", to: "/p") == "landing/users.csv")
         #expect(LineageNames.table(fromDatasetName: "datalake/gold/user_sales") == TableRef(layer: .gold, name: "user_sales"))
         #expect(LineageNames.table(fromDatasetName: "datalake/landing/users.csv") == nil)
     }

@@ -147,13 +147,28 @@ final class RunRecorder: @unchecked Sendable {
     func jobRunId(_ pipeline: String) -> String { LineageNames.jobRunId(runId: runId, pipeline: pipeline) }
 
     func dataset(_ table: TableRef) -> String {
-        LineageNames.datasetName(table: table, lakeRoot: project.lakeRoot, projectRoot: project.root)
+        LineageNames.datasetName(table: table, lakeRoot: project.lakeRoot)
     }
 
-    func emit(_ e: OpenLineageRunEvent) {
+    func emit(_ e: OpenLineageRunEvent, parent: Bool = true) {
         var e = e
-        e.parentRunId = runId
+        if parent { e.parentRunId = runId }
         do { warn(try lineage.emit(e)) } catch { warn(["lineage events could not be written: \(error)"]) }
+    }
+
+    /// The `strata run` itself, the parent run of its pipelines' runs (job `strata_run`, type DAG).
+    func run(_ type: LineageEventType, error: String? = nil) {
+        var e = OpenLineageRunEvent(eventType: type, eventTime: Temporal.nowMicros(), runId: runId, jobName: "strata_run",
+                                    jobDescription: "strata run of \(project.configPath)", errorMessage: error)
+        e.jobType = "DAG"
+        emit(e, parent: false)
+    }
+
+    /// A pipeline that did not run because an upstream one failed: START, then ABORT saying why.
+    func skipped(_ p: PipelineSpec, because reason: String) {
+        started(p)
+        emit(OpenLineageRunEvent(eventType: .abort, eventTime: Temporal.nowMicros(), runId: jobRunId(p.name), jobName: p.name,
+                                 jobDescription: p.description, errorMessage: reason))
     }
 
     func started(_ p: PipelineSpec) {

@@ -78,10 +78,12 @@ public struct Runner: Sendable {
         let started = Date()
         var results: [PipelineResult] = []
         var failed = Set<String>()
+        recorder.run(.start)
         for (i, p) in selected.enumerated() {
             if let bad = (plan.upstream[p.name] ?? []).first(where: { failed.contains($0) }) {
                 var r = PipelineResult(pipeline: p.name, table: p.writes, status: .skipped)
                 r.error = StrataError(.runFailed, "skipped because upstream pipeline '\(bad)' did not succeed")
+                recorder.skipped(p, because: r.error!.message)
                 results.append(r)
                 failed.insert(p.name)
                 continue
@@ -94,6 +96,9 @@ public struct Runner: Sendable {
             if r.status == .failed || r.status == .refused || r.status == .skipped { failed.insert(p.name) }
             results.append(r)
         }
+        let failures = results.filter { $0.status == .failed || $0.status == .refused }.map(\.pipeline)
+        recorder.run(failures.isEmpty ? .complete : .fail,
+                     error: failures.isEmpty ? nil : "pipelines that did not succeed: " + failures.joined(separator: ", "))
         var report = RunReport(runId: runId, results: results, seconds: Date().timeIntervalSince(started))
         report.remasked = remasked.done.map(\.doneSummary)
         report.notes += remasked.skipped
@@ -147,6 +152,17 @@ public struct Runner: Sendable {
             for t in p.reads where lake.exists(t) { versions["input:\(t)"] = String(try lake.snapshot(t).version) }
             if !options.fullRefresh, !p.source.reads.isEmpty,
                versions.count == p.reads.count, lake.exists(p.writes), versions.allSatisfy({ previous[$0.key] == $0.value }) {
+                // Lineage still hears of it: a run that read nothing new and left its table as it was.
+                recorder.started(p)
+                recorder.completed(p, inputs: p.reads.map { t in
+                    var d = LineageDataset(name: recorder.dataset(t))
+                    d.version = versions["input:\(t)"]
+                    return d
+                }, outputs: [{
+                    var d = LineageDataset(name: recorder.dataset(p.writes))
+                    d.version = (try? lake.snapshot(p.writes)).map { String($0.version) } // unreadable: the event says no version
+                    return d
+                }()])
                 result.status = .upToDate
                 result.seconds = Date().timeIntervalSince(t0)
                 return result
@@ -245,11 +261,17 @@ public struct Runner: Sendable {
             }
             for w in governed.findingWarnings { context.warn(w) }
             let s = sink!
-            let sourceDataset = p.source.datasetName ?? p.sourceType
+            let sourceDataset = p.source.datasetName.map { LineageNames.fileDataset($0.split(separator: ",").map(String.init), root: project.root) } ?? p.sourceType
             inputDatasets = try p.reads.map { t in
-                LineageDataset(name: recorder.dataset(t), schema: try lake.snapshot(t).schema)
+                var d = LineageDataset(name: recorder.dataset(t), schema: try lake.snapshot(t).schema)
+                d.version = versions["input:\(t)"]
+                return d
             }
             if p.source.reads.isEmpty { inputDatasets.insert(LineageDataset(name: sourceDataset, schema: reader.schema), at: 0) }
+            // The pipeline's expect checks, as data-quality assertions on what it read.
+            if !inputDatasets.isEmpty {
+                inputDatasets[0].assertions = context.checks.map { QualityAssertion(assertion: $0.kind ?? $0.name, success: $0.passed, column: $0.column) }
+            }
             var outputs: [LineageDataset] = []
             // A full refresh replaces the pipeline's rejects (even with none this time) instead of adding a copy.
             let replaceRejects = options.fullRefresh || context.rebuild != nil
@@ -259,7 +281,10 @@ public struct Runner: Sendable {
                 let q = try lake.appendQuarantine(governedRows.batch, for: p.writes, pipeline: p.name, runId: runId,
                                                   replace: replaceRejects, record: governedRows.record, prepare: hook)
                 facts.committed()
-                outputs.append(LineageDataset(name: recorder.dataset(q.table), schema: QuarantineCollector.schema))
+                var rejects = LineageDataset(name: recorder.dataset(q.table), schema: QuarantineCollector.schema)
+                rejects.version = q.version.map(String.init)
+                if q.version != nil { rejects.statistics = OutputStatistics(rows: q.rows, bytes: q.bytes, files: q.files) }
+                outputs.append(rejects)
                 CrashPoint.reach("after-quarantine-commit")
             }
             let summary = try commit(try s.stage(), pipeline: p.name, context: context, governance: try governed.annotations(),
@@ -284,8 +309,11 @@ public struct Runner: Sendable {
             }
             let stored = lake.exists(p.writes) ? try lake.snapshot(p.writes).schema : governed.storedSchema
             let masks = facts.masks
-            outputs.insert(LineageDataset(name: recorder.dataset(p.writes), schema: stored,
-                                          columnLineage: recorder.edges(lineage, sourceDataset: sourceDataset, masks: masks)), at: 0)
+            var output = LineageDataset(name: recorder.dataset(p.writes), schema: stored,
+                                        columnLineage: recorder.edges(lineage, sourceDataset: sourceDataset, masks: masks))
+            output.version = summary.version.map(String.init) ?? (try? lake.snapshot(p.writes)).map { String($0.version) } // unreadable: no version
+            if summary.version != nil { output.statistics = OutputStatistics(rows: summary.rows, bytes: summary.bytes, files: summary.files) }
+            outputs.insert(output, at: 0)
             recorder.completed(p, inputs: inputDatasets, outputs: outputs)
             result.status = summary.version == nil ? .upToDate : .committed
             result.version = summary.version

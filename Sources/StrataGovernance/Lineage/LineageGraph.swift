@@ -77,19 +77,32 @@ public struct LineageGraph: Sendable {
     public private(set) var latestEvents: [OpenLineageRunEvent] = []
 
     /// Builds the graph; `tags` classifies columns (`[bronze.users: [email: [pii.email]]]`).
-    public init(events: [OpenLineageRunEvent], tags: [TableRef: [String: [String]]] = [:]) {
+    ///
+    /// With `root` (the project folder), file datasets are shown relative to it, and the names of
+    /// older events (relative to the project) and newer ones (absolute) meet in one dataset.
+    public init(events: [OpenLineageRunEvent], tags: [TableRef: [String: [String]]] = [:], root: String? = nil) {
         var byJob: [String: [OpenLineageRunEvent]] = [:]
-        for e in events { byJob[e.jobName, default: []].append(e) }
+        // The `strata run` parent events (type DAG) have no datasets: the graph is of pipelines.
+        for e in events where e.jobType != "DAG" { byJob[e.jobName, default: []].append(e) }
         var datasetsByName: [String: Dataset] = [:]
         var datasetOrder: [String] = []
+        /// One key per dataset however an event spelled it: with `root`, its absolute path (older
+        /// events named datasets relative to the project); without, the name as written.
+        func canonical(_ name: String) -> String {
+            guard let root else { return name }
+            return name.split(separator: ",").map { $0.hasPrefix("/") ? LineageNames.normalized(String($0)) : LineageNames.normalized(root + "/" + $0) }
+                .joined(separator: ",")
+        }
         func touch(_ d: LineageDataset) -> String {
-            let table = LineageNames.table(fromDatasetName: d.name)
-            if datasetsByName[d.name] == nil {
-                datasetsByName[d.name] = Dataset(id: table?.description ?? d.name, namespace: d.namespace, name: d.name,
-                                                 table: table, fields: [], tags: table.flatMap { tags[$0] } ?? [:])
-                datasetOrder.append(d.name)
+            let key = canonical(d.name)
+            let table = LineageNames.table(fromDatasetName: key)
+            if datasetsByName[key] == nil {
+                let shown = table?.description ?? root.map { r in key.split(separator: ",").map { LineageNames.relative(String($0), to: r) }.joined(separator: ",") } ?? key
+                datasetsByName[key] = Dataset(id: shown, namespace: d.namespace, name: key,
+                                              table: table, fields: [], tags: table.flatMap { tags[$0] } ?? [:])
+                datasetOrder.append(key)
             }
-            return d.name
+            return key
         }
         func latest(_ list: [OpenLineageRunEvent], _ pred: (OpenLineageRunEvent) -> Bool) -> OpenLineageRunEvent? {
             // Stable: the last of the newest time wins (file order breaks ties).
@@ -110,12 +123,13 @@ public struct LineageGraph: Sendable {
             jobs.append(Job(name: name, description: source.jobDescription ?? terminal.jobDescription, status: terminal.eventType,
                             runId: terminal.runId, time: terminal.eventTime, error: terminal.errorMessage, inputs: ins, outputs: outs))
             for i in ins { for o in outs { edges.append(Edge(from: i, to: o, job: name)) } }
-            for d in source.inputs { if let f = d.fields, inputFields[d.name] == nil { inputFields[d.name] = f } }
+            for d in source.inputs { let k = canonical(d.name); if let f = d.fields, inputFields[k] == nil { inputFields[k] = f } }
             for d in source.outputs {
-                if let f = d.fields, (outputFields[d.name]?.time ?? .min) <= source.eventTime { outputFields[d.name] = (source.eventTime, f) }
+                let k = canonical(d.name)
+                if let f = d.fields, (outputFields[k]?.time ?? .min) <= source.eventTime { outputFields[k] = (source.eventTime, f) }
                 for e in d.columnLineage {
                     let from = ColumnNode(dataset: touch(LineageDataset(name: e.inputDataset, namespace: e.inputNamespace)), column: e.inputColumn)
-                    columnEdges.append(ColumnEdge(from: from, to: ColumnNode(dataset: d.name, column: e.outputColumn), type: e.type,
+                    columnEdges.append(ColumnEdge(from: from, to: ColumnNode(dataset: k, column: e.outputColumn), type: e.type,
                                                   subtype: e.subtype, description: e.description, masking: e.masking, job: name))
                 }
             }

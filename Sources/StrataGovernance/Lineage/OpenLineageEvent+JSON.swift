@@ -14,6 +14,10 @@ extension OpenLineageRunEvent {
                 JSONMember("job", .object([JSONMember("namespace", .string(jobNamespace)), JSONMember("name", .string(parentJobName))])),
             ])))
         }
+        runFacets.append(JSONMember("processing_engine", facet(OpenLineageRunEvent.processingEngineFacetURL, [
+            JSONMember("version", .string(OpenLineageRunEvent.engineVersion)), JSONMember("name", .string("strata")),
+            JSONMember("openlineageAdapterVersion", .string(OpenLineageRunEvent.engineVersion)),
+        ])))
         if let e = errorMessage {
             runFacets.append(JSONMember("errorMessage", facet(OpenLineageRunEvent.errorMessageFacetURL, [
                 JSONMember("message", .string(e)), JSONMember("programmingLanguage", .string("Swift")),
@@ -22,11 +26,14 @@ extension OpenLineageRunEvent {
         var run: [JSONMember] = [JSONMember("runId", .string(runId))]
         if !runFacets.isEmpty { run.append(JSONMember("facets", .object(runFacets))) }
         var job: [JSONMember] = [JSONMember("namespace", .string(jobNamespace)), JSONMember("name", .string(jobName))]
+        var jobFacets: [JSONMember] = []
         if let d = jobDescription {
-            job.append(JSONMember("facets", .object([JSONMember("documentation", facet(OpenLineageRunEvent.documentationFacetURL, [
-                JSONMember("description", .string(d)),
-            ]))])))
+            jobFacets.append(JSONMember("documentation", facet(OpenLineageRunEvent.documentationFacetURL, [JSONMember("description", .string(d))])))
         }
+        jobFacets.append(JSONMember("jobType", facet(OpenLineageRunEvent.jobTypeFacetURL, [
+            JSONMember("processingType", .string("BATCH")), JSONMember("integration", .string("STRATA")), JSONMember("jobType", .string(jobType)),
+        ])))
+        job.append(JSONMember("facets", .object(jobFacets)))
         func dataset(_ d: LineageDataset) -> JSONValue {
             var m: [JSONMember] = [JSONMember("namespace", .string(d.namespace)), JSONMember("name", .string(d.name))]
             var facets: [JSONMember] = []
@@ -39,11 +46,28 @@ extension OpenLineageRunEvent {
                     })),
                 ])))
             }
+            if let v = d.version {
+                facets.append(JSONMember("version", facet(OpenLineageRunEvent.versionFacetURL, [JSONMember("datasetVersion", .string(v))])))
+            }
             if !d.columnLineage.isEmpty {
                 facets.append(JSONMember("columnLineage", facet(OpenLineageRunEvent.columnLineageFacetURL,
                                                                columnLineageMembers(d))))
             }
             if !facets.isEmpty { m.append(JSONMember("facets", .object(facets))) }
+            if !d.assertions.isEmpty {
+                m.append(JSONMember("inputFacets", .object([JSONMember("dataQualityAssertions", facet(OpenLineageRunEvent.assertionsFacetURL, [
+                    JSONMember("assertions", .array(d.assertions.map { a in
+                        var am = [JSONMember("assertion", .string(a.assertion)), JSONMember("success", .bool(a.success))]
+                        if let c = a.column { am.append(JSONMember("column", .string(c))) }
+                        return .object(am)
+                    })),
+                ]))])))
+            }
+            if let st = d.statistics {
+                m.append(JSONMember("outputFacets", .object([JSONMember("outputStatistics", facet(OpenLineageRunEvent.outputStatisticsFacetURL, [
+                    JSONMember("rowCount", .int(Int64(st.rows))), JSONMember("size", .int(Int64(st.bytes))), JSONMember("fileCount", .int(Int64(st.files))),
+                ]))])))
+            }
             return .object(m)
         }
         return .object([
@@ -110,6 +134,14 @@ extension OpenLineageRunEvent {
         func dataset(_ d: JSONValue) throws -> LineageDataset {
             guard let ns = d["namespace"]?.stringValue, let name = d["name"]?.stringValue else { throw bad("dataset namespace/name") }
             var out = LineageDataset(name: name, namespace: ns)
+            out.version = d["facets"]?["version"]?["datasetVersion"]?.stringValue
+            if let st = d["outputFacets"]?["outputStatistics"], let rows = st["rowCount"]?.int64Value {
+                out.statistics = OutputStatistics(rows: Int(rows), bytes: Int(st["size"]?.int64Value ?? 0), files: Int(st["fileCount"]?.int64Value ?? 0))
+            }
+            out.assertions = (d["inputFacets"]?["dataQualityAssertions"]?["assertions"]?.elements ?? []).compactMap { a in
+                guard let kind = a["assertion"]?.stringValue, let ok = a["success"]?.boolValue else { return nil }
+                return QualityAssertion(assertion: kind, success: ok, column: a["column"]?.stringValue)
+            }
             if let fields = d["facets"]?["schema"]?["fields"]?.elements {
                 out.fields = fields.compactMap { f in
                     f["name"]?.stringValue.map { LineageField(name: $0, type: f["type"]?.stringValue ?? "", description: f["description"]?.stringValue) }
@@ -153,6 +185,7 @@ extension OpenLineageRunEvent {
             if let n = p["job"]?["name"]?.stringValue { e.parentJobName = n }
         }
         if let producer = v["producer"]?.stringValue { e.producer = producer }
+        if let t = v["job"]?["facets"]?["jobType"]?["jobType"]?.stringValue { e.jobType = t }
         return e
     }
 }

@@ -76,15 +76,50 @@ public struct LineageField: Sendable, Hashable {
     }
 }
 
+/// Rows, bytes and files a commit wrote.
+public struct OutputStatistics: Sendable, Hashable {
+    public var rows: Int
+    public var bytes: Int
+    public var files: Int
+
+    public init(rows: Int, bytes: Int, files: Int) {
+        self.rows = rows
+        self.bytes = bytes
+        self.files = files
+    }
+}
+
+/// One data-quality check and whether it passed (no failing row).
+public struct QualityAssertion: Sendable, Hashable {
+    /// The check's kind: `not_null`, `unique`, `row_count`…
+    public var assertion: String
+    public var success: Bool
+    public var column: String?
+
+    public init(assertion: String, success: Bool, column: String? = nil) {
+        self.assertion = assertion
+        self.success = success
+        self.column = column
+    }
+}
+
 /// An input or output dataset of a run, with the facets Strata emits.
 public struct LineageDataset: Sendable, Hashable {
     public var namespace: String
-    /// The dataset's path relative to the project root (`datalake/silver/users`, `datalake/landing/users.csv`).
+    /// The dataset's absolute path (`/abs/project/datalake/silver/users`); events of earlier
+    /// versions held paths relative to the project root, which the graph still reads.
     public var name: String
     /// The schema facet, when known.
     public var fields: [LineageField]?
     /// Column lineage into this dataset (outputs only): per-column and dataset-wide edges.
     public var columnLineage: [ColumnLineageEdge]
+    /// The dataset's version as the event saw it: the Delta version read (inputs) or committed
+    /// (outputs); the `version` dataset facet.
+    public var version: String?
+    /// What a commit wrote (outputs only): the `outputStatistics` output facet.
+    public var statistics: OutputStatistics?
+    /// The pipeline's `expect` checks (on its first input): the `dataQualityAssertions` input facet.
+    public var assertions: [QualityAssertion] = []
 
     public init(name: String, fields: [LineageField]? = nil, columnLineage: [ColumnLineageEdge] = [],
                 namespace: String = LineageNames.fileNamespace) {
@@ -127,6 +162,9 @@ public struct OpenLineageRunEvent: Sendable, Hashable {
     public var parentJobName: String = "strata_run"
     /// The producer URI; `OpenLineageRunEvent.producer` unless read from elsewhere.
     public var producer: String
+    /// The `jobType` job facet's `jobType`: `JOB` for a pipeline, `DAG` for the `strata run` that
+    /// holds them (processing type BATCH, integration STRATA).
+    public var jobType: String = "JOB"
 
     public init(eventType: LineageEventType, eventTime: Int64, runId: String, jobName: String,
                 inputs: [LineageDataset] = [], outputs: [LineageDataset] = [], jobDescription: String? = nil,
@@ -146,6 +184,8 @@ public struct OpenLineageRunEvent: Sendable, Hashable {
     public static func == (a: OpenLineageRunEvent, b: OpenLineageRunEvent) -> Bool { a.json == b.json }
     public func hash(into h: inout Hasher) { h.combine(json) }
 
+    /// Strata's version, in the `processing_engine` run facet.
+    public static let engineVersion = "0.1.0"
     /// Strata's producer URI (stable per release).
     public static let producer = "https://github.com/strata-lake/strata/v0.1.0"
     public static let eventSchemaURL = "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent"
@@ -154,6 +194,11 @@ public struct OpenLineageRunEvent: Sendable, Hashable {
     static let errorMessageFacetURL = "https://openlineage.io/spec/facets/1-0-1/ErrorMessageRunFacet.json#/$defs/ErrorMessageRunFacet"
     static let documentationFacetURL = "https://openlineage.io/spec/facets/1-1-0/DocumentationJobFacet.json#/$defs/DocumentationJobFacet"
     static let parentFacetURL = "https://openlineage.io/spec/facets/1-2-0/ParentRunFacet.json#/$defs/ParentRunFacet"
+    static let versionFacetURL = "https://openlineage.io/spec/facets/1-0-1/DatasetVersionDatasetFacet.json#/$defs/DatasetVersionDatasetFacet"
+    static let outputStatisticsFacetURL = "https://openlineage.io/spec/facets/1-0-2/OutputStatisticsOutputDatasetFacet.json#/$defs/OutputStatisticsOutputDatasetFacet"
+    static let assertionsFacetURL = "https://openlineage.io/spec/facets/1-1-0/DataQualityAssertionsDatasetFacet.json#/$defs/DataQualityAssertionsDatasetFacet"
+    static let processingEngineFacetURL = "https://openlineage.io/spec/facets/1-1-1/ProcessingEngineRunFacet.json#/$defs/ProcessingEngineRunFacet"
+    static let jobTypeFacetURL = "https://openlineage.io/spec/facets/2-0-4/JobTypeJobFacet.json#/$defs/JobTypeJobFacet"
 }
 
 /// Naming conventions for lineage datasets and jobs.
@@ -163,23 +208,41 @@ public enum LineageNames {
     /// The namespace of Strata's jobs (pipelines).
     public static let jobNamespace = "strata"
 
-    /// `datalake/silver/users`: the table's folder relative to the project root (absolute when the
-    /// lake is outside the project).
-    public static func datasetName(table: TableRef, lakeRoot: String, projectRoot: String) -> String {
-        relative(lakeRoot + "/" + table.relativePath, to: projectRoot)
+    /// `/abs/project/datalake/silver/users`: the table's folder as an absolute path, as the spec's
+    /// naming convention for the `file` namespace says, so the same table has the same name from
+    /// every working folder and every tool.
+    public static func datasetName(table: TableRef, lakeRoot: String) -> String {
+        normalized(lakeRoot + "/" + table.relativePath)
     }
 
-    /// `path` relative to `root` when it is inside it, else `path` unchanged.
-    public static func relative(_ path: String, to root: String) -> String {
-        func norm(_ p: String) -> String {
-            var parts: [Substring] = []
-            for c in p.split(separator: "/") {
-                if c == "." { continue }
-                if c == "..", let last = parts.last, last != ".." { parts.removeLast(); continue }
-                parts.append(c)
-            }
-            return (p.hasPrefix("/") ? "/" : "") + parts.joined(separator: "/")
+    /// The dataset of a file source's paths (relative to `root`), absolute: a file is itself; a
+    /// glob is the folder its wildcards are in (`landing/transactions*.csv` → `/abs/landing`), the
+    /// dataset that grows as files arrive, never the raw pattern. Several paths join with `,`.
+    public static func fileDataset(_ paths: [String], root: String) -> String {
+        paths.map { p in
+            let abs = normalized(p.hasPrefix("/") ? p : root + "/" + p)
+            let parts = abs.split(separator: "/", omittingEmptySubsequences: false)
+            guard let wild = parts.firstIndex(where: { $0.contains { "*?[{".contains($0) } }) else { return abs }
+            let dir = parts[..<wild].joined(separator: "/")
+            return dir.isEmpty ? "/" : dir
+        }.joined(separator: ",")
+    }
+
+    /// `path` without `.`, `..` and doubled slashes.
+    public static func normalized(_ p: String) -> String {
+        var parts: [Substring] = []
+        for c in p.split(separator: "/") {
+            if c == "." { continue }
+            if c == "..", let last = parts.last, last != ".." { parts.removeLast(); continue }
+            parts.append(c)
         }
+        return (p.hasPrefix("/") ? "/" : "") + parts.joined(separator: "/")
+    }
+
+    /// `path` relative to `root` when it is inside it, else `path` unchanged (how exports show
+    /// file datasets).
+    public static func relative(_ path: String, to root: String) -> String {
+        let norm = normalized
         let p = norm(path), r = norm(root)
         if r.isEmpty || r == "." { return p }
         if p == r { return "." }

@@ -129,6 +129,19 @@ public struct Expect: TransformConfig {
 
     public var reads: [TableRef] { checks.compactMap(\.to) }
 
+    public var declaredChecks: [DeclaredCheck] {
+        checks.map { c in
+            let rule: String
+            switch c.kind {
+            case .unique: rule = "no two rows share \(c.column?.name ?? "the key")"
+            case .relationships: rule = "exists in \(c.to?.description ?? "?").\(c.field ?? c.column?.name ?? "?")"
+            case .row_count: rule = "rows " + [c.min.map { ">= \($0)" }, c.max.map { "<= \($0)" }].compactMap { $0 }.joined(separator: " and ")
+            default: rule = c.predicate?.text ?? c.name
+            }
+            return DeclaredCheck(name: c.name, kind: c.kind.rawValue, column: c.column?.name, action: c.action.rawValue, rule: rule)
+        }
+    }
+
     public func outputSchema(input: Schema, _ resolver: any SchemaResolver) throws -> Schema {
         for c in checks {
             if let col = c.column { _ = try col.index(in: input) }
@@ -267,7 +280,7 @@ final class ExpectOperator: BatchOperator {
                 let high = check.max.map { rows > $0 } ?? false
                 let message = low ? "\(rows) rows, fewer than \(check.min!)" : (high ? "\(rows) rows, more than \(check.max!)" : nil)
                 context.report(CheckResult(name: check.name, action: check.action.rawValue, checkedRows: rows,
-                                           failedRows: message == nil ? 0 : rows, message: message))
+                                           failedRows: message == nil ? 0 : rows, message: message, kind: check.kind.rawValue))
                 if let message, check.action == .fail {
                     throw StrataError(.runFailed, "check \(check.name) failed: \(message)", location: nil)
                 }
@@ -275,7 +288,8 @@ final class ExpectOperator: BatchOperator {
                 continue
             }
             context.report(CheckResult(name: check.name, action: check.action.rawValue, checkedRows: rows, failedRows: failed[ci],
-                                       message: failed[ci] > 0 ? "\(failed[ci]) of \(rows) rows failed" : nil))
+                                       message: failed[ci] > 0 ? "\(failed[ci]) of \(rows) rows failed" : nil,
+                                       kind: check.kind.rawValue, column: check.column?.name))
             if failed[ci] > 0 && check.action == .warn {
                 context.warn("check \(check.name): \(failed[ci]) of \(rows) rows failed")
             }
