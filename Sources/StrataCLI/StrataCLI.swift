@@ -46,6 +46,7 @@ public enum StrataCLI {
             case "checkpoint": return try CheckpointCommand.run(rest, env)
             case "audit": return try AuditCommand.run(rest, env)
             case "lineage": return try LineageCommand.run(rest, env)
+            case "docs": return try DocsCommand.run(rest, env)
             case "completion":
                 let a = try CommandTable.arguments(Array(rest.dropFirst()), "completion", rest.first)
                 guard a.positionals.isEmpty, let shell = rest.first.flatMap(Completion.Shell.init(rawValue:)) else {

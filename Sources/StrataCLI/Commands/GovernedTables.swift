@@ -28,4 +28,22 @@ enum GovernedTables {
         while wholeTable || !scanner.isSaturated, let b = try reader.next() { scanner.add(b) }
         return scanner.detections().filter { !policies.detection.ignores(table, $0.column) }
     }
+
+    /// What `policy audit` (and the docs site) decide from, per table: for one that exists, the
+    /// commits' records (which hold what the detector found when the data was written) rather
+    /// than a fresh sample, and the stored form reads deliver; else the gate's plan.
+    static func auditInputs(_ project: Project, governance: Governance) throws -> [AuditTableInput] {
+        let lake = Lake(root: project.lakeRoot)
+        return try all(project).map { t in
+            var input = AuditTableInput(table: t.table, schema: t.schema, exists: t.exists,
+                                        detections: try detect(t.table, lake: lake, policies: governance.policies, wholeTable: false))
+            if t.exists {
+                let g = try lake.governance(of: t.table)
+                if g.latest != nil { input.detections = [] }
+                input.propagated = g.tags
+                input.stored = StoredFormConformer.target(for: t.table, schema: t.schema, governance: g, policies: governance)
+            }
+            return input
+        }
+    }
 }

@@ -33,7 +33,10 @@ enum LineageCommand {
     /// policies declare now (the same tags `access explain` shows).
     static func graph(_ env: CommandEnvironment) throws -> (LineageGraph, Project) {
         let project = try env.loadProject()
-        let events = try LineageStore(projectRoot: project.root).events()
+        return (try graph(project, events: try LineageStore(projectRoot: project.root).events()), project)
+    }
+
+    static func graph(_ project: Project, events: [OpenLineageRunEvent]) throws -> LineageGraph {
         let lake = Lake(root: project.lakeRoot)
         let governance = try GovernedRead.governance(project)
         var tags: [TableRef: [String: [String]]] = [:]
@@ -43,7 +46,7 @@ enum LineageCommand {
             let all = governance.tags(table: t, schema: schema, propagated: recorded).filter { !$0.value.isEmpty }
             if !all.isEmpty { tags[t] = all.mapValues { $0.map(\.name).sorted() } }
         }
-        return (LineageGraph(events: events, tags: tags), project)
+        return LineageGraph(events: events, tags: tags, root: project.root)
     }
 
     /// Sends the outbox's events, oldest first, to the configured endpoint (or `--url`); exits 1

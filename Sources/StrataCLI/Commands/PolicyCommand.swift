@@ -67,20 +67,7 @@ enum PolicyCommand {
         }
         let project = try env.loadProject()
         let governance = try GovernedRead.governance(project)
-        let lake = Lake(root: project.lakeRoot)
-        let inputs = try GovernedTables.all(project).map { t in
-            var input = AuditTableInput(table: t.table, schema: t.schema, exists: t.exists,
-                                        detections: try GovernedTables.detect(t.table, lake: lake, policies: governance.policies, wholeTable: false))
-            if t.exists {
-                // The same inputs governed reads decide from: the commits' records (which hold what
-                // the detector found when the data was written), not a fresh sample.
-                let g = try lake.governance(of: t.table)
-                if g.latest != nil { input.detections = [] }
-                input.propagated = g.tags
-                input.stored = StoredFormConformer.target(for: t.table, schema: t.schema, governance: g, policies: governance)
-            }
-            return input
-        }
+        let inputs = try GovernedTables.auditInputs(project, governance: governance)
         Output.out(PolicyAudit.build(governance, tables: inputs).render(format))
         return 0
     }
