@@ -60,10 +60,14 @@ public protocol SourceConfig: Sendable {
     /// The paths a file source reads, as configured and comma-separated (`datalake/landing/users.csv`);
     /// lineage names the dataset by their absolute folder or file.
     var datasetName: String? { get }
+    /// A source that is not files (a database) names its lineage dataset itself, by the
+    /// OpenLineage naming conventions (`postgres://host:5432`, `shop.public.orders`).
+    var lineageDataset: (namespace: String, name: String)? { get }
 }
 
 extension SourceConfig {
     public var datasetName: String? { nil }
+    public var lineageDataset: (namespace: String, name: String)? { nil }
 }
 
 /// A streaming operator: batches in, batches out; state only where the operator needs it.

@@ -51,7 +51,7 @@ enum DocsCommand {
         let (fd, bound) = try DocsServer.listen(port: port)
         Output.out("serving the docs of \(summary(catalog)) at http://127.0.0.1:\(bound)/ (Ctrl-C stops; restart to see new runs)")
         let quiet = a.has("--quiet")
-        server.serve(fd) { line in
+        server.serve(fd, port: bound) { line in
             if !quiet { Output.err(line) }
         }
     }

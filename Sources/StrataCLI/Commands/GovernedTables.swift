@@ -34,16 +34,20 @@ enum GovernedTables {
     /// than a fresh sample, and the stored form reads deliver; else the gate's plan.
     static func auditInputs(_ project: Project, governance: Governance) throws -> [AuditTableInput] {
         let lake = Lake(root: project.lakeRoot)
-        return try all(project).map { t in
-            var input = AuditTableInput(table: t.table, schema: t.schema, exists: t.exists,
-                                        detections: try detect(t.table, lake: lake, policies: governance.policies, wholeTable: false))
-            if t.exists {
-                let g = try lake.governance(of: t.table)
-                if g.latest != nil { input.detections = [] }
-                input.propagated = g.tags
-                input.stored = StoredFormConformer.target(for: t.table, schema: t.schema, governance: g, policies: governance)
-            }
-            return input
+        return try all(project).map { try auditInput($0, lake: lake, governance: governance) }
+    }
+
+    static func auditInput(_ t: (table: TableRef, schema: Schema, exists: Bool), lake: Lake, governance: Governance) throws -> AuditTableInput {
+        var input = AuditTableInput(table: t.table, schema: t.schema, exists: t.exists)
+        let g = t.exists ? try lake.governance(of: t.table) : nil
+        // A sample only where no commit recorded what the detector found.
+        if g?.latest == nil {
+            input.detections = try detect(t.table, lake: lake, policies: governance.policies, wholeTable: false)
         }
+        if let g {
+            input.propagated = g.tags
+            input.stored = StoredFormConformer.target(for: t.table, schema: t.schema, governance: g, policies: governance)
+        }
+        return input
     }
 }

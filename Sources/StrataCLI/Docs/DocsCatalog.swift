@@ -9,9 +9,10 @@ import StrataGovernance
 /// types, tags, stored forms, what each role sees, versions, quarantine counts), the policy
 /// audit's findings and the lineage graph.
 ///
-/// Role visibility comes from the same decision `access explain` and governed reads make, so the
-/// site cannot show a role less than it reads. No row values are read, except the quarantine
-/// tables' `_reason` column (reasons carry no values).
+/// Columns and role visibility come from the same schema and decision `access explain` and
+/// governed reads use, so the site shows a role exactly what it reads. No row values are read,
+/// except the quarantine tables' `_reason` column (reasons carry no values) and, for a table no
+/// commit recorded detections for, the detector's sample (nothing of it reaches the site).
 enum DocsCatalog {
     /// The last commits listed per table.
     static let historyLimit = 50
@@ -21,16 +22,25 @@ enum DocsCatalog {
         let lake = Lake(root: project.lakeRoot)
         let events = try LineageStore(projectRoot: project.root).events()
         let graph = try LineageCommand.graph(project, events: events)
-        let audit = PolicyAudit.build(governance, tables: try GovernedTables.auditInputs(project, governance: governance))
+        let lakeTables = lake.tables()
+        var unreadable: [TableRef: String] = [:]
+        var inputs: [AuditTableInput] = []
+        for t in GovernedTables.all(project) {
+            // One table strata cannot read is shown with its error; the rest of the site is built.
+            do { inputs.append(try GovernedTables.auditInput(t, lake: lake, governance: governance)) } catch {
+                unreadable[t.table] = StrataError.wrap(error, .corruptData, "cannot read \(t.table)").description
+            }
+        }
+        let audit = PolicyAudit.build(governance, tables: inputs)
         let roles = governance.policies.roles
         let writers = Dictionary(project.pipelines.map { ($0.writes, $0) }, uniquingKeysWith: { a, _ in a })
         let jobs = Dictionary(graph.jobs.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-        let lastTerminal = latestTerminalEvents(events)
+        let terminal = terminalEvents(events)
 
         var pipelines: [JSONValue] = []
         var checksByPipeline: [String: JSONValue] = [:]
         for p in project.pipelines {
-            let checks = checkResults(p, last: lastTerminal[p.name])
+            let checks = checkResults(p, events: terminal[p.name] ?? [])
             checksByPipeline[p.name] = checks
             let job = jobs[p.name]
             pipelines.append(.object([
@@ -51,7 +61,7 @@ enum DocsCatalog {
         }
 
         var tableRefs = audit.tables.map(\.table)
-        for t in lake.tables() where !tableRefs.contains(t) { tableRefs.append(t) }
+        for t in lakeTables where !tableRefs.contains(t) { tableRefs.append(t) }
         // A table whose schema is only known once its pipeline ran (inferred from the data) is listed too.
         for p in project.pipelines where !tableRefs.contains(p.writes) { tableRefs.append(p.writes) }
         let auditByTable = Dictionary(audit.tables.map { ($0.table, $0) }, uniquingKeysWith: { a, _ in a })
@@ -67,12 +77,21 @@ enum DocsCatalog {
                 JSONMember("reads", .array((writer?.reads ?? []).map { .string($0.description) })),
                 JSONMember("read_by", .array(project.pipelines.filter { $0.reads.contains(t) }.map { .string($0.name) })),
             ]
-            m += try storage(t, lake: lake)
-            m.append(JSONMember("columns", try columns(t, audit: auditByTable[t], lake: lake, project: project, governance: governance, roles: roles)))
-            m.append(JSONMember("roles", try access(t, lake: lake, project: project, governance: governance, roles: roles)))
+            m += storage(t, lake: lake, error: unreadable[t])
+            var columnList: JSONValue = .array([]), access: JSONValue = .array([]), quarantined: JSONValue = .null
+            do {
+                let decisions = try roleDecisions(t, lake: lake, project: project, governance: governance, roles: roles)
+                columnList = columns(t, schema: decisions.schema, audit: auditByTable[t], decisions: decisions.byRole)
+                access = self.access(decisions.byRole)
+                quarantined = try quarantine(for: t, lake: lake)
+            } catch {
+                if unreadable[t] == nil { m.append(JSONMember("error", .string(StrataError.wrap(error, .corruptData, "cannot read \(t)").description))) }
+            }
+            m.append(JSONMember("columns", columnList))
+            m.append(JSONMember("roles", access))
             m.append(JSONMember("checks", writer.flatMap { checksByPipeline[$0.name] } ?? .array([])))
-            m.append(JSONMember("history", try history(t, lake: lake)))
-            m.append(JSONMember("quarantine", try quarantine(for: t, lake: lake)))
+            m.append(JSONMember("history", history(t, lake: lake)))
+            m.append(JSONMember("quarantine", quarantined))
             m.append(JSONMember("findings", .array(audit.findings.filter { subjectIs(t, $0.subject) }.map(finding))))
             tables.append(.object(m))
         }
@@ -122,101 +141,102 @@ enum DocsCatalog {
                  JSONMember("subject", .string(f.subject)), JSONMember("message", .string(f.message))])
     }
 
-    /// Per pipeline, its latest COMPLETE/FAIL/ABORT event (file order breaks ties of time).
-    static func latestTerminalEvents(_ events: [OpenLineageRunEvent]) -> [String: OpenLineageRunEvent] {
-        var out: [String: OpenLineageRunEvent] = [:]
-        for e in events where e.eventType.isTerminal && e.jobType != "DAG" {
-            if let old = out[e.jobName], old.eventTime > e.eventTime { continue }
-            out[e.jobName] = e
-        }
-        return out
+    /// Per pipeline, its COMPLETE/FAIL/ABORT events, oldest first (file order breaks ties of time).
+    static func terminalEvents(_ events: [OpenLineageRunEvent]) -> [String: [OpenLineageRunEvent]] {
+        var out: [String: [OpenLineageRunEvent]] = [:]
+        for e in events where e.eventType.isTerminal && e.jobType != "DAG" { out[e.jobName, default: []].append(e) }
+        return out.mapValues { list in list.enumerated().sorted { ($0.element.eventTime, $0.offset) < ($1.element.eventTime, $1.offset) }.map(\.element) }
     }
 
-    /// The pipeline's declared checks, each with the result its last run reported (the
-    /// data-quality assertions of its last terminal lineage event, matched by kind and column).
-    static func checkResults(_ p: PipelineSpec, last: OpenLineageRunEvent?) -> JSONValue {
-        var assertions = last?.inputs.first?.assertions ?? []
+    /// The pipeline's declared checks, each with the result of the latest run that reported it
+    /// (the data-quality assertions of its terminal lineage events, matched in order by kind and
+    /// column): a run that stopped at a failing check reports that check, an up-to-date run none.
+    static func checkResults(_ p: PipelineSpec, events: [OpenLineageRunEvent]) -> JSONValue {
         let declared = p.transforms.flatMap(\.declaredChecks)
-        return .array(declared.map { c in
-            var result: JSONValue = .null
-            if let i = assertions.firstIndex(where: { $0.assertion == c.kind && $0.column == c.column }) {
-                let a = assertions.remove(at: i)
-                result = .object([JSONMember("success", .bool(a.success)), JSONMember("time", .string(time(micros: last!.eventTime))),
-                                  JSONMember("run_id", .string(last!.runId)), JSONMember("run_status", .string(last!.eventType.rawValue))])
+        var last = [JSONValue](repeating: .null, count: declared.count)
+        for e in events {
+            var assertions = e.inputs.first?.assertions ?? []
+            for (i, c) in declared.enumerated() {
+                guard let k = assertions.firstIndex(where: { $0.assertion == c.kind && $0.column == c.column }) else { continue }
+                let a = assertions.remove(at: k)
+                last[i] = .object([JSONMember("success", .bool(a.success)), JSONMember("time", .string(time(micros: e.eventTime))),
+                                   JSONMember("run_id", .string(e.runId)), JSONMember("run_status", .string(e.eventType.rawValue))])
             }
-            return .object([
+        }
+        return .array(declared.enumerated().map { i, c in
+            .object([
                 JSONMember("name", .string(c.name)), JSONMember("kind", .string(c.kind)), JSONMember("column", str(c.column)),
-                JSONMember("action", .string(c.action)), JSONMember("rule", .string(c.rule)), JSONMember("last", result),
+                JSONMember("action", .string(c.action)), JSONMember("rule", .string(c.rule)), JSONMember("last", last[i]),
             ])
         })
     }
 
     /// Version, rows, files, bytes and partitioning of a table that exists.
-    static func storage(_ t: TableRef, lake: Lake) throws -> [JSONMember] {
+    static func storage(_ t: TableRef, lake: Lake, error known: String?) -> [JSONMember] {
         guard lake.exists(t) else { return [JSONMember("version", .null)] }
         let s: DeltaSnapshot
         do {
             s = try lake.snapshot(t)
         } catch {
-            // One unreadable table is shown as such; the rest of the site is still built.
-            return [JSONMember("version", .null), JSONMember("error", .string(StrataError.wrap(error, .corruptData, "cannot read \(t)").description))]
+            return [JSONMember("version", .null), JSONMember("error", .string(known ?? StrataError.wrap(error, .corruptData, "cannot read \(t)").description))]
         }
-        return [
+        var m: [JSONMember] = [
             JSONMember("version", .int(s.version)),
             JSONMember("rows", .int(Int64(s.files.reduce(0) { $0 + ($1.numRecords ?? 0) }))),
             JSONMember("files", .int(Int64(s.files.count))),
             JSONMember("bytes", .int(Int64(s.files.reduce(0) { $0 + $1.size }))),
             JSONMember("partition_by", .array(s.metadata.partitionColumns.map(JSONValue.string))),
         ]
+        if let known { m.append(JSONMember("error", .string(known))) }
+        return m
     }
 
-    /// Columns with type, tags by origin, stored form and, per role, what it sees and why.
-    static func columns(_ t: TableRef, audit: PolicyAuditReport.TableAudit?, lake: Lake, project: Project,
-                        governance: Governance, roles: [Role]) throws -> JSONValue {
-        let decisions = try roleDecisions(t, lake: lake, project: project, governance: governance, roles: roles)
-        let auditColumns = audit?.columns ?? []
-        var names = auditColumns.map(\.name)
-        if names.isEmpty, lake.exists(t), let schema = try? lake.snapshot(t).schema { names = schema.fields.map(\.name) } // unreadable: no columns listed
-        return .array(names.map { name in
-            let c = auditColumns.first { $0.name == name }
+    /// Columns of the schema reads deliver, with type, tags by origin, stored form and, per role,
+    /// what it sees and why (the decisions `access explain` prints).
+    static func columns(_ t: TableRef, schema: Schema?, audit: PolicyAuditReport.TableAudit?,
+                        decisions: [(String, AccessDecision)]) -> JSONValue {
+        guard let schema else { return .array([]) }
+        return .array(schema.fields.map { f in
+            let c = audit?.columns.first { $0.name == f.name }
+            // Tags and stored form of the decision (role-independent) where the audit has no such column.
+            let decided = decisions.first?.1.columns.first { $0.name == f.name }
             var sees: [JSONMember] = []
             for (role, d) in decisions {
                 // A denied table: every column is denied by the table's rule, not a column rule.
-                let row = d.isDenied ? nil : d.explain().first { $0.column == name }
+                let row = d.isDenied ? nil : d.explain().first { $0.column == f.name }
                 sees.append(JSONMember(role, .object([JSONMember("sees", .string(row?.sees ?? (d.isDenied ? "denied" : "hidden"))),
                                                       JSONMember("rule", str(row?.rule ?? d.rule?.description))])))
             }
             return .object([
-                JSONMember("name", .string(name)),
-                JSONMember("type", .string(c?.type.description ?? "")),
+                JSONMember("name", .string(f.name)),
+                JSONMember("type", .string(f.type.description)),
                 JSONMember("tags", .object([
-                    JSONMember("declared", .array((c?.declared ?? []).map { .string($0.name) })),
+                    JSONMember("declared", .array((c?.declared ?? decided?.tags ?? []).map { .string($0.name) })),
                     JSONMember("detected", .array((c?.detected ?? []).map { .string($0.tag.name) })),
                     JSONMember("propagated", .array((c?.propagated ?? []).map { .string($0.name) })),
                 ])),
-                JSONMember("stored", str(c?.stored)),
+                JSONMember("stored", str(c?.stored ?? decided.map { $0.stored.map { "\($0)" } ?? "raw" })),
                 JSONMember("access", .object(sees)),
             ])
         })
     }
 
-    /// Each role's decision on the table, from the schema reads deliver (stored, else planned).
+    /// The schema reads deliver (stored, else planned) and each role's decision on it.
     static func roleDecisions(_ t: TableRef, lake: Lake, project: Project, governance: Governance,
-                              roles: [Role]) throws -> [(String, AccessDecision)] {
+                              roles: [Role]) throws -> (schema: Schema?, byRole: [(String, AccessDecision)]) {
         let schema: Schema
         if lake.exists(t) {
-            guard let s = try? lake.snapshot(t).schema else { return [] } // unreadable: reported in the table's error
-            schema = s
+            schema = try lake.snapshot(t).schema
         } else if let planned = GovernedTables.all(project).first(where: { $0.table == t })?.schema {
             schema = planned
         } else {
-            return []
+            return (nil, [])
         }
-        return try roles.map { ($0.name, try GovernedRead.decide(t, role: $0.name, schema: schema, project: project, governance: governance)) }
+        return (schema, try roles.map { ($0.name, try GovernedRead.decide(t, role: $0.name, schema: schema, project: project, governance: governance)) })
     }
 
-    static func access(_ t: TableRef, lake: Lake, project: Project, governance: Governance, roles: [Role]) throws -> JSONValue {
-        .array(try roleDecisions(t, lake: lake, project: project, governance: governance, roles: roles).map { role, d in
+    static func access(_ decisions: [(String, AccessDecision)]) -> JSONValue {
+        .array(decisions.map { role, d in
             var m = [JSONMember("role", .string(role)), JSONMember("allowed", .bool(!d.isDenied)), JSONMember("rule", str(d.rule?.description))]
             if case .denied(let why) = d.outcome { m.append(JSONMember("reason", .string(why))) }
             m.append(JSONMember("row_filter", str(d.rowFilter?.text)))
@@ -224,7 +244,7 @@ enum DocsCatalog {
         })
     }
 
-    static func history(_ t: TableRef, lake: Lake) throws -> JSONValue {
+    static func history(_ t: TableRef, lake: Lake) -> JSONValue {
         guard lake.exists(t), let commits = try? lake.history(t) else { return .array([]) } // unreadable: reported in the table's error
         return .array(commits.prefix(historyLimit).map { c in
             .object([

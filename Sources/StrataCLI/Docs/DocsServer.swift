@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 import StrataCore
 
@@ -43,8 +44,8 @@ struct DocsServer {
         return (fd, Int(UInt16(bigEndian: out.sin_port)))
     }
 
-    /// Answers requests on `fd` forever (the process ends on SIGINT/SIGTERM).
-    func serve(_ fd: Int32, log: (String) -> Void) -> Never {
+    /// Answers requests on `fd` (bound to `port`) forever (the process ends on SIGINT/SIGTERM).
+    func serve(_ fd: Int32, port: Int, log: (String) -> Void) -> Never {
         signal(SIGPIPE, SIG_IGN)
         // Ctrl-C and `kill` end the server even when its parent started it with them blocked.
         var stop = sigset_t()
@@ -57,34 +58,55 @@ struct DocsServer {
         while true {
             let client = accept(fd, nil, nil)
             if client < 0 { continue }
-            handle(client, log: log)
+            handle(client, port: port, log: log)
             close(client)
         }
     }
 
-    func handle(_ client: Int32, log: (String) -> Void) {
-        // A client that sends nothing cannot hold the server: 5 s to send the request line.
-        var tv = timeval(tv_sec: 5, tv_usec: 0)
-        _ = setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size)) // best effort
+    /// A connection gets 3 s to send its request and 10 s to take the answer, whatever it does,
+    /// so an idle or slow client holds the server no longer than that.
+    static let requestSeconds = 3.0
+    static let sendSeconds = 10
+
+    func handle(_ client: Int32, port: Int, log: (String) -> Void) {
+        var tv = timeval(tv_sec: DocsServer.sendSeconds, tv_usec: 0)
+        _ = setsockopt(client, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size)) // best effort: a failed option leaves the default
         var request: [UInt8] = []
         var buf = [UInt8](repeating: 0, count: 4096)
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        let deadline = Double(now.tv_sec) + Double(now.tv_nsec) / 1e9 + DocsServer.requestSeconds
         while request.count < 16_384, !request.containsHeaderEnd {
+            clock_gettime(CLOCK_MONOTONIC, &now)
+            let left = deadline - (Double(now.tv_sec) + Double(now.tv_nsec) / 1e9)
+            guard left > 0 else { return }
+            var p = pollfd(fd: client, events: Int16(POLLIN), revents: 0)
+            guard poll(&p, 1, Int32(left * 1000) + 1) > 0 else { return }
             let n = recv(client, &buf, buf.count, 0)
             if n <= 0 { break }
             request += buf[0..<n]
         }
-        let line = String(decoding: request.prefix { $0 != 13 && $0 != 10 }, as: UTF8.self)
-        let parts = line.split(separator: " ")
+        let head = String(decoding: request, as: UTF8.self)
+        let lines = head.split(separator: "\r\n", omittingEmptySubsequences: false)
+        let parts = (lines.first ?? "").split(separator: " ")
         guard parts.count >= 2 else { return }
         let method = String(parts[0])
         var path = String(parts[1])
         if let q = path.firstIndex(where: { $0 == "?" || $0 == "#" }) { path = String(path[..<q]) }
+        // Only pages asked for as this machine: a web page whose name was made to point at
+        // 127.0.0.1 (DNS rebinding) sends its own Host and gets nothing.
+        let host = lines.dropFirst().first { $0.lowercased().hasPrefix("host:") }
+            .map { $0.dropFirst(5).trimmingCharacters(in: .whitespaces).lowercased() }
+        let allowed = ["127.0.0.1:\(port)", "localhost:\(port)"]
         let status: String
         var type = "text/plain; charset=utf-8"
         var body: [UInt8]
         if method != "GET" && method != "HEAD" {
             status = "405 Method Not Allowed"
             body = Array("only GET and HEAD\n".utf8)
+        } else if host.map({ !allowed.contains($0) }) ?? true {
+            status = "403 Forbidden"
+            body = Array("ask for http://127.0.0.1:\(port)/ (Host header \(host ?? "missing") refused)\n".utf8)
         } else if let f = files[path] {
             status = "200 OK"
             type = f.type
@@ -94,8 +116,8 @@ struct DocsServer {
             body = Array("not found: \(path)\n".utf8)
         }
         log("\(method) \(path) \(status.prefix(3))")
-        let head = "HTTP/1.0 \(status)\r\nContent-Type: \(type)\r\nContent-Length: \(body.count)\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n"
-        var out = Array(head.utf8)
+        let header = "HTTP/1.0 \(status)\r\nContent-Type: \(type)\r\nContent-Length: \(body.count)\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n"
+        var out = Array(header.utf8)
         if method != "HEAD" { out += body }
         var sent = 0
         while sent < out.count {

@@ -7,7 +7,7 @@ extension DocsSite {
       window.addEventListener("error", function (e) { document.body.setAttribute("data-error", String(e.message)); });
       var C = JSON.parse(document.getElementById("catalog").textContent);
       var main = document.getElementById("main"), nav = document.getElementById("nav");
-      var tables = {}, pipelines = {}, roles = {};
+      var tables = Object.create(null), pipelines = Object.create(null), roles = Object.create(null);
       C.tables.forEach(function (t) { tables[t.id] = t; });
       C.pipelines.forEach(function (p) { pipelines[p.name] = p; });
       C.roles.forEach(function (r) { roles[r.name] = r; });
@@ -268,8 +268,9 @@ extension DocsSite {
       function notFound(what) { add(main, [h("h1", { text: "Not found" }), h("p", { text: "There is no " + what + " in this catalog." }), link("#/", "Back to the overview")]); }
 
       function route() {
-        var hash = decodeURIComponent(location.hash.replace(/^#\/?/, ""));
-        var parts = hash.split("/");
+        var hash = location.hash.replace(/^#\/?/, "");
+        // Split first, then decode each part: a hand-typed `%` is text, not an error.
+        var parts = hash.split("/").map(function (p) { try { return decodeURIComponent(p); } catch (e) { return p; } });
         main.textContent = "";
         main.className = "";
         main.scrollTop = 0;

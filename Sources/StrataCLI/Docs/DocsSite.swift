@@ -16,8 +16,9 @@ enum DocsSite {
     }
 
     static func page(catalog: JSONValue) -> String {
-        // `</` cannot appear inside a <script> element; JSON allows `<\/`.
-        let data = catalog.serialized.replacingOccurrences(of: "</", with: "<\\/")
+        // No `<` at all inside the <script> element (`</script>`, `<!--` and `<script` would end or
+        // change it): in JSON it only occurs inside strings, where `\u003c` means the same.
+        let data = catalog.serialized.replacingOccurrences(of: "<", with: "\\u003c")
         let title = catalog["project"]?["name"]?.stringValue ?? "strata"
         return """
             <!DOCTYPE html>

@@ -187,8 +187,10 @@ final class RunRecorder: @unchecked Sendable {
     }
 
     /// The columnLineage edges of a pipeline's output, in terms of its input datasets.
-    func edges(_ lineage: ColumnLineage, sourceDataset: String, masks: [String: String]) -> [ColumnLineageEdge] {
+    func edges(_ lineage: ColumnLineage, sourceDataset: String, sourceNamespace: String = LineageNames.fileNamespace,
+               masks: [String: String]) -> [ColumnLineageEdge] {
         func name(_ ref: ColumnRef) -> String { ref.table.map(dataset) ?? sourceDataset }
+        func namespace(_ ref: ColumnRef) -> String { ref.table == nil ? sourceNamespace : LineageNames.fileNamespace }
         var out: [ColumnLineageEdge] = []
         for (column, edges) in lineage.direct.sorted(by: { $0.key < $1.key }) {
             for e in edges {
@@ -199,7 +201,8 @@ final class RunRecorder: @unchecked Sendable {
                 }
                 let description = masks[column].map { m in "masked: \(m)" + (e.description.map { "; \($0)" } ?? "") } ?? e.description
                 out.append(ColumnLineageEdge(outputColumn: column, inputDataset: name(e.input), inputColumn: e.input.column,
-                                             subtype: subtype, description: description, masking: masks[column] != nil))
+                                             subtype: subtype, description: description, masking: masks[column] != nil,
+                                             inputNamespace: namespace(e.input)))
             }
         }
         for i in lineage.indirect {
@@ -212,7 +215,7 @@ final class RunRecorder: @unchecked Sendable {
             case .conditional: .conditional
             }
             out.append(ColumnLineageEdge(outputColumn: nil, inputDataset: name(i.input), inputColumn: i.input.column,
-                                         subtype: subtype, description: nil, masking: false))
+                                         subtype: subtype, description: nil, masking: false, inputNamespace: namespace(i.input)))
         }
         return out
     }

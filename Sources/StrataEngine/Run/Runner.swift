@@ -88,7 +88,7 @@ public struct Runner: Sendable {
                 failed.insert(p.name)
                 continue
             }
-            var r = runPipeline(p, runId: runId, options: options, index: i, total: selected.count,
+            let r = runPipeline(p, runId: runId, options: options, index: i, total: selected.count,
                                 governance: governance, masker: masker, recorder: recorder, resolver: resolver)
             // Later pipelines plan against what this one actually stored (inferred schemas included).
             // A table strata cannot read (its pipeline failed on it) teaches the plan nothing.
@@ -136,6 +136,9 @@ public struct Runner: Sendable {
                                  startedAt: Temporal.nowMicros(), fullRefresh: options.fullRefresh,
                                  quarantine: quarantine, previousState: previous, governTableRead: reads.governor)
         var inputDatasets: [LineageDataset] = []
+        let sourceDataset = p.source.lineageDataset?.name
+            ?? p.source.datasetName.map { LineageNames.fileDataset($0.split(separator: ",").map(String.init), root: project.root) } ?? p.sourceType
+        let sourceNamespace = p.source.lineageDataset?.namespace ?? LineageNames.fileNamespace
         var started = false
         let ticker = options.progress.map { report in
             ProgressTicker(interval: 0.5) {
@@ -261,13 +264,16 @@ public struct Runner: Sendable {
             }
             for w in governed.findingWarnings { context.warn(w) }
             let s = sink!
-            let sourceDataset = p.source.datasetName.map { LineageNames.fileDataset($0.split(separator: ",").map(String.init), root: project.root) } ?? p.sourceType
             inputDatasets = try p.reads.map { t in
                 var d = LineageDataset(name: recorder.dataset(t), schema: try lake.snapshot(t).schema)
                 d.version = versions["input:\(t)"]
                 return d
             }
-            if p.source.reads.isEmpty { inputDatasets.insert(LineageDataset(name: sourceDataset, schema: reader.schema), at: 0) }
+            if p.source.reads.isEmpty {
+                var d = LineageDataset(name: sourceDataset, schema: reader.schema)
+                d.namespace = sourceNamespace
+                inputDatasets.insert(d, at: 0)
+            }
             // The pipeline's expect checks, as data-quality assertions on what it read.
             if !inputDatasets.isEmpty {
                 inputDatasets[0].assertions = context.checks.map { QualityAssertion(assertion: $0.kind ?? $0.name, success: $0.passed, column: $0.column) }
@@ -310,7 +316,7 @@ public struct Runner: Sendable {
             let stored = lake.exists(p.writes) ? try lake.snapshot(p.writes).schema : governed.storedSchema
             let masks = facts.masks
             var output = LineageDataset(name: recorder.dataset(p.writes), schema: stored,
-                                        columnLineage: recorder.edges(lineage, sourceDataset: sourceDataset, masks: masks))
+                                        columnLineage: recorder.edges(lineage, sourceDataset: sourceDataset, sourceNamespace: sourceNamespace, masks: masks))
             output.version = summary.version.map(String.init) ?? (try? lake.snapshot(p.writes)).map { String($0.version) } // unreadable: no version
             if summary.version != nil { output.statistics = OutputStatistics(rows: summary.rows, bytes: summary.bytes, files: summary.files) }
             outputs.insert(output, at: 0)
@@ -336,6 +342,14 @@ public struct Runner: Sendable {
             }
             if let auditFailure { result.error = auditFailure }
             if !started { recorder.started(p) }
+            // A check that stopped the run did so before the inputs were described: the FAIL
+            // event still carries the checks' results, on the pipeline's first input.
+            if inputDatasets.isEmpty, !context.checks.isEmpty {
+                var d = p.source.reads.isEmpty ? LineageDataset(name: sourceDataset, namespace: sourceNamespace)
+                    : LineageDataset(name: recorder.dataset(p.source.reads[0]))
+                d.assertions = context.checks.map { QualityAssertion(assertion: $0.kind ?? $0.name, success: $0.passed, column: $0.column) }
+                inputDatasets = [d]
+            }
             recorder.failedLineage(p, inputs: inputDatasets, error: e)
         }
         let input = context.input

@@ -7,8 +7,9 @@ extension LineageGraph {
     /// reports what was drawn: `data-rendered` (tables), `data-columns`, `data-edges`, and after a
     /// selection `data-selected`, `data-upstream`, `data-downstream`; a script error sets `data-error`.
     public func html() -> String {
-        // `</` cannot appear inside a <script> element; JSON allows `<\/`.
-        let data = graphJSON.serialized.replacingOccurrences(of: "</", with: "<\\/")
+        // No `<` at all inside the <script> element (`</script>`, `<!--` and `<script` would end or
+        // change it): in JSON it only occurs inside strings, where `\u003c` means the same.
+        let data = graphJSON.serialized.replacingOccurrences(of: "<", with: "\\u003c")
         return LineageGraph.htmlHead + "<script type=\"application/json\" id=\"lineage-data\">" + data + "</script>\n"
             + LineageGraph.htmlScript + "</body>\n</html>\n"
     }

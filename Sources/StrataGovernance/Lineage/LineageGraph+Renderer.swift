@@ -58,6 +58,15 @@ extension LineageGraph {
       function render(o) {
         var G = o.data, svg = o.svg, canvas = o.canvas;
         while (svg.firstChild) svg.removeChild(svg.firstChild);
+        if (!G.datasets.length) {
+          svg.setAttribute("viewBox", "0 0 460 60");
+          svg.setAttribute("width", "460");
+          svg.setAttribute("height", "60");
+          el("text", { x: 20, y: 34 }, svg).textContent = "No lineage yet: run `strata run` first.";
+          var nothing = function () { return []; }, none = function () {};
+          return { select: none, clear: none, search: nothing, zoom: none, fit: none, node: function () { return null; },
+                   counts: { tables: 0, columns: 0, edges: 0 } };
+        }
         var byLayer = {}, pos = {}, colY = {}, producers = {};
         G.datasets.forEach(function (d) { (byLayer[d.layer] = byLayer[d.layer] || []).push(d); });
         G.jobs.forEach(function (j) { j.outputs.forEach(function (out) { (producers[out] = producers[out] || []).push(j); }); });

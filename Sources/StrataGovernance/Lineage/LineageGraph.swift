@@ -93,11 +93,15 @@ public struct LineageGraph: Sendable {
             return name.split(separator: ",").map { $0.hasPrefix("/") ? LineageNames.normalized(String($0)) : LineageNames.normalized(root + "/" + $0) }
                 .joined(separator: ",")
         }
+        /// Files by their canonical path; other namespaces (databases) by `namespace/name`.
+        func key(_ d: LineageDataset) -> String {
+            d.namespace == LineageNames.fileNamespace ? canonical(d.name) : d.namespace + "/" + d.name
+        }
         func touch(_ d: LineageDataset) -> String {
-            let key = canonical(d.name)
-            let table = LineageNames.table(fromDatasetName: key)
+            let key = key(d)
+            let table = d.namespace == LineageNames.fileNamespace ? LineageNames.table(fromDatasetName: key) : nil
             if datasetsByName[key] == nil {
-                let shown = table?.description ?? root.map { r in key.split(separator: ",").map { LineageNames.relative(String($0), to: r) }.joined(separator: ",") } ?? key
+                let shown = table?.description ?? (d.namespace != LineageNames.fileNamespace ? key : nil) ?? root.map { r in key.split(separator: ",").map { LineageNames.relative(String($0), to: r) }.joined(separator: ",") } ?? key
                 datasetsByName[key] = Dataset(id: shown, namespace: d.namespace, name: key,
                                               table: table, fields: [], tags: table.flatMap { tags[$0] } ?? [:])
                 datasetOrder.append(key)
@@ -117,15 +121,18 @@ public struct LineageGraph: Sendable {
             let list = byJob[name]!
             guard let last = latest(list, { _ in true }) else { continue }
             let terminal = latest(list, { $0.eventType.isTerminal }) ?? last
-            let source = latest(list, { $0.eventType == .complete }) ?? terminal
+            // Edges and schemas come from the latest COMPLETE that described its outputs: an
+            // up-to-date run's COMPLETE names its datasets only, and must not erase the graph.
+            let source = latest(list, { $0.eventType == .complete && $0.outputs.contains { $0.fields != nil || !$0.columnLineage.isEmpty } })
+                ?? latest(list, { $0.eventType == .complete }) ?? terminal
             latestEvents += list.filter { $0.runId == terminal.runId }
             let ins = source.inputs.map(touch), outs = source.outputs.map(touch)
             jobs.append(Job(name: name, description: source.jobDescription ?? terminal.jobDescription, status: terminal.eventType,
                             runId: terminal.runId, time: terminal.eventTime, error: terminal.errorMessage, inputs: ins, outputs: outs))
             for i in ins { for o in outs { edges.append(Edge(from: i, to: o, job: name)) } }
-            for d in source.inputs { let k = canonical(d.name); if let f = d.fields, inputFields[k] == nil { inputFields[k] = f } }
+            for d in source.inputs { let k = key(d); if let f = d.fields, inputFields[k] == nil { inputFields[k] = f } }
             for d in source.outputs {
-                let k = canonical(d.name)
+                let k = key(d)
                 if let f = d.fields, (outputFields[k]?.time ?? .min) <= source.eventTime { outputFields[k] = (source.eventTime, f) }
                 for e in d.columnLineage {
                     let from = ColumnNode(dataset: touch(LineageDataset(name: e.inputDataset, namespace: e.inputNamespace)), column: e.inputColumn)

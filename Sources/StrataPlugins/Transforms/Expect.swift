@@ -249,6 +249,10 @@ final class ExpectOperator: BatchOperator {
             failed[ci] += bad.count
             switch check.action {
             case .fail:
+                // Reported before the run stops, so its result reaches lineage and the docs.
+                context.report(CheckResult(name: check.name, action: check.action.rawValue, checkedRows: rows,
+                                           failedRows: failed[ci], message: "\(bad.count) row(s) of a batch failed",
+                                           kind: check.kind.rawValue, column: check.column?.name))
                 throw StrataError(.runFailed, "check \(check.name) failed for \(bad.count) row(s) of a batch from \(batch.origin ?? "the input")",
                                   location: check.column?.location, path: check.column?.path,
                                   hint: "fix the data, or change the check's action to drop, quarantine or warn")
