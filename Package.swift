@@ -1,7 +1,9 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 // Strata: a governed data-lake pipeline host. No package dependencies by design:
 // the toolchain plus C system libraries from Debian's -dev packages (libyaml, zlib, libcrypto,
-// and the Parquet codecs snappy, zstd and lz4), installed by scripts/setup.
+// and the Parquet codecs snappy, zstd and lz4), installed by scripts/setup. Database connectors sit
+// behind package traits that are on by default (`Postgres`: libpq); build without one with
+// `swift build --disable-default-traits` (or `--traits` naming the ones to keep).
 import PackageDescription
 
 let package = Package(
@@ -9,6 +11,10 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "strata", targets: ["strata"]),
+    ],
+    traits: [
+        .trait(name: "Postgres", description: "The postgres source, through libpq (libpq-dev)."),
+        .default(enabledTraits: ["Postgres"]),
     ],
     targets: [
         .systemLibrary(name: "CYaml", path: "Sources/CYaml", pkgConfig: "yaml-0.1",
@@ -23,12 +29,15 @@ let package = Package(
                        providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CLz4", path: "Sources/CLz4", pkgConfig: "liblz4",
                        providers: [.apt(["liblz4-dev"])]),
+        .systemLibrary(name: "CPostgres", path: "Sources/CPostgres", pkgConfig: "libpq",
+                       providers: [.apt(["libpq-dev"])]),
 
         .target(name: "StrataCore"),
         .target(name: "StrataConfig", dependencies: ["StrataCore", "CYaml"]),
         .target(name: "StrataFormats", dependencies: ["StrataCore", "CZlib", "CSnappy", "CZstd", "CLz4"]),
         .target(name: "StrataGovernance", dependencies: ["StrataCore", "StrataConfig", "StrataFormats", "CCrypto"]),
-        .target(name: "StrataPlugins", dependencies: ["StrataCore", "StrataConfig", "StrataFormats"]),
+        .target(name: "StrataPlugins", dependencies: ["StrataCore", "StrataConfig", "StrataFormats",
+                                                      .target(name: "CPostgres", condition: .when(traits: ["Postgres"]))]),
         // The only module that writes Delta log versions. Plugins do not depend on it, so a sink
         // cannot commit (or skip the audit record) by construction: it stages, the engine commits.
         .target(name: "StrataCommit", dependencies: ["StrataCore", "StrataFormats"]),

@@ -69,7 +69,7 @@ extension CommandTable {
         ]),
         CommandSpec("docs", "A browsable docs site of the lake: `docs generate [--out DIR]`, `docs serve [--port N]`.", [
             CommandForm("strata docs generate [--out DIR]",
-                        "Writes a static, self-contained site (`index.html` opens from disk, no network; `catalog.json` holds the same data) into DIR (default `docs/site/` of the project): every table with its description, columns, types, tags and stored forms, what each role sees (the decision `access explain` makes), row filters, the expectations before it with their last results, its versions, quarantine counts by reason, the policy findings, and the lineage graph with search, zoom and column highlighting. Reads no rows except the quarantine tables' reasons."),
+                        "Writes a static, self-contained site (`index.html` opens from disk, no network; `catalog.json` holds the same data) into DIR (default `docs/site/` of the project): every table with its description, columns, types, tags and stored forms, what each role sees (the decision `access explain` makes), row filters, the expectations before it with their last results, its versions, quarantine counts by reason, the policy findings, and the lineage graph with search, zoom and column highlighting. Shows no row values (it reads only the quarantine tables' reasons)."),
             CommandForm("strata docs serve [--port N] [--quiet]",
                         "Builds the same site from the lake as it is now and serves it on http://127.0.0.1:N/ (default 8580; 0 picks a free port; only localhost), logging each request on stderr unless `--quiet`, until Ctrl-C."),
         ]),

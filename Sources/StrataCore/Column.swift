@@ -42,6 +42,13 @@ public struct ByteArrays: Sendable, Hashable {
 
     public mutating func appendEmpty() { offsets.append(Int32(bytes.count)) }
 
+    /// Takes back the last value.
+    public mutating func removeLast() {
+        guard offsets.count > 1 else { return }
+        offsets.removeLast()
+        bytes.removeSubrange(Int(offsets.last!)...)
+    }
+
     public mutating func reserve(values: Int, bytes n: Int) {
         offsets.reserveCapacity(values + 1)
         bytes.reserveCapacity(n)

@@ -36,6 +36,19 @@ public struct ColumnBuilder: Sendable {
         }
     }
 
+    /// Takes back the last value appended (a row found bad after some of its columns were added).
+    public mutating func removeLast() {
+        guard count > 0 else { return }
+        count -= 1
+        if validity != nil { validity!.removeLast() }
+        switch type {
+        case .bool: bools.removeLast()
+        case .double: doubles.removeLast()
+        case .string: bytes.removeLast()
+        default: ints.removeLast()
+        }
+    }
+
     public mutating func append(_ v: Bool) { bools.append(v); markValid() }
     public mutating func append(_ v: Int64) { ints.append(v); markValid() }
     public mutating func append(_ v: Double) { doubles.append(v); markValid() }

@@ -3,7 +3,18 @@
 /// A custom build of Strata adds its own plugins by passing `BuiltinPlugins.all + [MyPlugin.descriptor]`
 /// to `PluginRegistry.init`; nothing registers itself behind the scenes.
 public enum BuiltinPlugins {
-    public static let all: [PluginDescriptor] = [
+    public static let all: [PluginDescriptor] = (core + connectors).sorted { ($0.kind.rawValue, $0.name) < ($1.kind.rawValue, $1.name) }
+
+    /// The database connectors compiled in (package traits, on by default).
+    static var connectors: [PluginDescriptor] {
+        var list: [PluginDescriptor] = []
+        #if Postgres
+        list.append(PostgresSource.descriptor)
+        #endif
+        return list
+    }
+
+    static let core: [PluginDescriptor] = [
         // sinks
         TableSink.descriptor,
         // sources

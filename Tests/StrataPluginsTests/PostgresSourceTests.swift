@@ -1,0 +1,82 @@
+#if Postgres
+import Foundation
+import StrataConfig
+import StrataCore
+@testable import StrataPlugins
+import Testing
+
+/// The `postgres` source without a server: config checks, the type mapping and text decoding.
+/// (Reading from a real server: `PostgresEndToEndTests`.)
+@Suite struct PostgresSourceTests {
+    @Test func aTableSourceNamesItsLineageDatasetByTheConventions() throws {
+        let s = try source("type: postgres\ndsn: host=db.internal port=6432 dbname=shop user=etl\ntable: sales.orders\n")
+        let d = try #require(s.lineageDataset)
+        #expect(d.namespace == "postgres://db.internal:6432" && d.name == "shop.sales.orders")
+        let unqualified = try source("type: postgres\ndsn: postgresql://etl@db/shop\ntable: orders\n")
+        #expect(unqualified.lineageDataset?.name == "shop.public.orders")
+        #expect(unqualified.lineageDataset?.namespace == "postgres://db:5432")
+        // A query gets a stable name from its text.
+        let q1 = try source("type: postgres\ndsn: dbname=shop\nquery: SELECT 1\n"), q2 = try source("type: postgres\ndsn: dbname=shop\nquery: SELECT 1\n")
+        #expect(q1.lineageDataset?.name == q2.lineageDataset?.name && q1.lineageDataset?.name.hasPrefix("shop.query_") == true)
+        #expect(try s.outputSchema(Tables()) == nil, "the schema comes from the server at run time")
+    }
+
+    @Test func aPasswordInTheDsnIsRefusedWithoutBeingEchoed() {
+        for dsn in ["host=db dbname=shop password=s3cr3t-value", "postgresql://etl:s3cr3t-value@db/shop"] {
+            let e = #expect(throws: StrataError.self) { try source("type: postgres\ndsn: \(dsn)\ntable: t\n") }
+            #expect(e?.description.contains("the dsn holds a password") == true)
+            #expect(e?.description.contains("s3cr3t-value") == false)
+            #expect(e?.hint?.contains("password_env") == true)
+        }
+    }
+
+    @Test func configMistakesSayWhat() {
+        let both = #expect(throws: StrataError.self) { try source("type: postgres\ndsn: dbname=x\ntable: t\nquery: SELECT 1\n") }
+        #expect(both?.description.contains("one `table` or one `query`") == true)
+        let neither = #expect(throws: StrataError.self) { try source("type: postgres\ndsn: dbname=x\n") }
+        #expect(neither?.description.contains("one `table` or one `query`") == true)
+        let badDsn = #expect(throws: StrataError.self) { try source("type: postgres\ndsn: 'host=db nonsense'\ntable: t\n") }
+        #expect(badDsn?.description.contains("not a PostgreSQL connection string") == true)
+        let twoSecrets = #expect(throws: StrataError.self) {
+            try source("type: postgres\ndsn: dbname=x\ntable: t\npassword_env: A\npassword_file: b\n")
+        }
+        #expect(twoSecrets?.path == "source.password_file")
+        let cursor = #expect(throws: StrataError.self) {
+            try source("type: postgres\ndsn: dbname=x\ntable: t\nschema: {id: int64}\nincremental: {cursor: updated_at}\n")
+        }
+        #expect(cursor?.description.contains("'updated_at' is not in the declared schema") == true)
+        let typo = #expect(throws: StrataError.self) { try source("type: postgres\ndsn: dbname=x\ntable: t\nincremental: {cursr: id}\n") }
+        #expect(typo?.description.contains("did you mean 'cursor'?") == true)
+    }
+
+    @Test func typesMapByOidAndModifier() {
+        #expect(PostgresTypes.map(oid: 23, typmod: -1) == .type(.int64))
+        #expect(PostgresTypes.map(oid: 1184, typmod: -1) == .type(.timestamp))
+        #expect(PostgresTypes.map(oid: 1700, typmod: (12 << 16 | 2) + 4) == .type(.decimal(precision: 12, scale: 2)))
+        if case .unsupported(let why) = PostgresTypes.map(oid: 1700, typmod: -1) { #expect(why.contains("numeric without a precision")) } else { Issue.record("numeric") }
+        if case .unsupported(let why) = PostgresTypes.map(oid: 1700, typmod: (38 << 16 | 4) + 4) { #expect(why.contains("numeric(38,4)")) } else { Issue.record("numeric(38,4)") }
+        #expect(PostgresTypes.map(oid: 3802, typmod: -1) == .type(.string))
+        #expect(PostgresTypes.map(oid: 1007, typmod: -1) == .lookUp)
+        if case .unsupported(let why) = PostgresTypes.map(category: "A", name: "_int4") { #expect(why.contains("array")) } else { Issue.record("array") }
+        #expect(PostgresTypes.map(category: "E", name: "mood") == .type(.string))
+    }
+
+    @Test func textDecodesExactlyOrNotAtAll() {
+        func decode(_ text: String, _ type: DataType) -> Value? {
+            var b = ColumnBuilder(type: type, capacity: 1)
+            let ok = Array(text.utf8).withUnsafeBufferPointer { PostgresTypes.append($0, as: type, to: &b) }
+            return ok ? b.finish().value(0) : nil
+        }
+        #expect(decode("-9223372036854775808", .int64) == .int(.min))
+        #expect(decode("9223372036854775808", .int64) == nil)
+        #expect(decode("12a", .int64) == nil)
+        #expect(decode("t", .bool) == .bool(true) && decode("f", .bool) == .bool(false) && decode("true", .bool) == nil)
+        #expect(decode("-1234.50", .decimal(precision: 10, scale: 2)) == .decimal(-123450, scale: 2))
+        #expect(decode("2024-02-29", .date) == .date(Int32(Temporal.days(year: 2024, month: 2, day: 29))))
+        #expect(decode("infinity", .date) == nil, "±infinity has no Strata value: quarantined")
+        #expect(decode("2024-03-01 01:00:00+00", .timestamp) == Temporal.parseTimestamp("2024-03-01T01:00:00Z").map(Value.timestamp))
+        #expect(decode("NaN", .double).map { if case .double(let d) = $0 { return d.isNaN } else { return false } } == true)
+        #expect(PostgresTypes.quotedName("sales.odd\"name") == "\"sales\".\"odd\"\"name\"")
+    }
+}
+#endif
