@@ -2,7 +2,8 @@
 // Strata: a governed data-lake pipeline host. No package dependencies by design:
 // the toolchain plus C system libraries from Debian's -dev packages (libyaml, zlib, libcrypto,
 // and the Parquet codecs snappy, zstd and lz4), installed by scripts/setup. Database connectors sit
-// behind package traits that are on by default (`Postgres`: libpq); build without one with
+// behind package traits that are on by default (`Postgres`: libpq; `MySQL`: MariaDB Connector/C,
+// which speaks to MySQL too); build without one with
 // `swift build --disable-default-traits` (or `--traits` naming the ones to keep).
 import PackageDescription
 
@@ -14,7 +15,8 @@ let package = Package(
     ],
     traits: [
         .trait(name: "Postgres", description: "The postgres source, through libpq (libpq-dev)."),
-        .default(enabledTraits: ["Postgres"]),
+        .trait(name: "MySQL", description: "The mysql source (MySQL and MariaDB), through MariaDB Connector/C (libmariadb-dev)."),
+        .default(enabledTraits: ["Postgres", "MySQL"]),
     ],
     targets: [
         .systemLibrary(name: "CYaml", path: "Sources/CYaml", pkgConfig: "yaml-0.1",
@@ -31,13 +33,16 @@ let package = Package(
                        providers: [.apt(["liblz4-dev"])]),
         .systemLibrary(name: "CPostgres", path: "Sources/CPostgres", pkgConfig: "libpq",
                        providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CMariaDB", path: "Sources/CMariaDB", pkgConfig: "libmariadb",
+                       providers: [.apt(["libmariadb-dev"])]),
 
         .target(name: "StrataCore"),
         .target(name: "StrataConfig", dependencies: ["StrataCore", "CYaml"]),
         .target(name: "StrataFormats", dependencies: ["StrataCore", "CZlib", "CSnappy", "CZstd", "CLz4"]),
         .target(name: "StrataGovernance", dependencies: ["StrataCore", "StrataConfig", "StrataFormats", "CCrypto"]),
         .target(name: "StrataPlugins", dependencies: ["StrataCore", "StrataConfig", "StrataFormats",
-                                                      .target(name: "CPostgres", condition: .when(traits: ["Postgres"]))]),
+                                                      .target(name: "CPostgres", condition: .when(traits: ["Postgres"])),
+                                                      .target(name: "CMariaDB", condition: .when(traits: ["MySQL"]))]),
         // The only module that writes Delta log versions. Plugins do not depend on it, so a sink
         // cannot commit (or skip the audit record) by construction: it stages, the engine commits.
         .target(name: "StrataCommit", dependencies: ["StrataCore", "StrataFormats"]),

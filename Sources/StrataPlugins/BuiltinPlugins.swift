@@ -11,6 +11,9 @@ public enum BuiltinPlugins {
         #if Postgres
         list.append(PostgresSource.descriptor)
         #endif
+        #if MySQL
+        list.append(MySQLSource.descriptor)
+        #endif
         return list
     }
 

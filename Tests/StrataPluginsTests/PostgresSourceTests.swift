@@ -64,7 +64,7 @@ import Testing
     @Test func textDecodesExactlyOrNotAtAll() {
         func decode(_ text: String, _ type: DataType) -> Value? {
             var b = ColumnBuilder(type: type, capacity: 1)
-            let ok = Array(text.utf8).withUnsafeBufferPointer { PostgresTypes.append($0, as: type, to: &b) }
+            let ok = Array(text.utf8).withUnsafeBufferPointer { TextValues.append($0, as: type, to: &b) }
             return ok ? b.finish().value(0) : nil
         }
         #expect(decode("-9223372036854775808", .int64) == .int(.min))

@@ -11,7 +11,7 @@ public struct PostgresSource: SourceConfig {
         name: "postgres", kind: .source,
         summary: "Read a PostgreSQL table or query (libpq), in one consistent snapshot, optionally incrementally.",
         doc: """
-        Rows stream through a server-side cursor (`fetch_rows` at a time, so memory stays flat) inside \
+        Rows stream through a server-side cursor (`fetch_rows` at a time: the source holds one fetch, whatever the table's size) inside \
         one `REPEATABLE READ READ ONLY` transaction: the run reads one consistent snapshot. Types map \
         from the columns' own: smallint/integer/bigint → int64, real/double → double, numeric(p,s) with \
         p ≤ 18 → decimal(p,s), boolean, date, timestamp and timestamptz (in UTC) → timestamp; text, \
@@ -26,16 +26,8 @@ public struct PostgresSource: SourceConfig {
         put in lineage. A value that does not parse as its type goes to quarantine with the column's \
         name as the reason. Lineage names the dataset `postgres://HOST:PORT` / `DB.SCHEMA.TABLE`.
         """,
-        keys: [
-            ConfigKey("dsn", "string", required: true, "A libpq connection string or URI without the password: `host=127.0.0.1 port=5432 dbname=shop user=etl` or `postgresql://etl@db:5432/shop`."),
-            ConfigKey("password_env", "string", "The environment variable holding the password."),
-            ConfigKey("password_file", "string", "A file (relative to pipelines.yaml) whose first line is the password."),
-            ConfigKey("table", "string", "The table (or view) to read: `orders` or `sales.orders`. One of `table` and `query`."),
-            ConfigKey("query", "string", "A SELECT to read instead of a table."),
-            FileInput.schemaKey("Declared column types (a subset of the columns, in this order), e.g. `amount: decimal(12,2)`; without it the columns' own types are mapped."),
-            ConfigKey("incremental", "map", "`cursor: COLUMN` (a number, date or timestamp that grows with each insert or update): read only rows past the last committed run's largest value."),
-            ConfigKey("fetch_rows", "int", default: "10000", "Rows fetched from the server at a time (1 to 1,000,000)."),
-        ],
+        keys: [ConfigKey("dsn", "string", required: true, "A libpq connection string or URI without the password: `host=127.0.0.1 port=5432 dbname=shop user=etl` or `postgresql://etl@db:5432/shop`.")]
+            + DatabaseInput.keys(tableExample: "`orders` or `sales.orders`"),
         example: """
         source:
           type: postgres
@@ -46,17 +38,8 @@ public struct PostgresSource: SourceConfig {
         """,
         make: { m in .source(try PostgresSource(m)) })
 
-    static let incrementalKeys = [ConfigKey("cursor", "string", required: true, "The cursor column.")]
-
     let dsn: String
-    let passwordEnv: String?
-    let passwordFile: String?
-    let table: String?
-    let query: String?
-    let declared: Schema?
-    let cursor: String?
-    let fetchRows: Int
-    let location: String
+    let input: DatabaseInput
     let endpoint: (host: String, port: String, dbname: String)
 
     public init(_ m: ConfigMap) throws {
@@ -66,167 +49,83 @@ public struct PostgresSource: SourceConfig {
             throw m.error("dsn", .invalidConfig, "not a PostgreSQL connection string: \(e.message)",
                           hint: "e.g. `host=127.0.0.1 port=5432 dbname=shop user=etl`")
         case .success(let p):
-            if p.hasPassword {
-                throw m.error("dsn", .invalidConfig, "the dsn holds a password; it would end up in logs and config history",
-                              hint: "remove it and set `password_env: VAR` (or `password_file: PATH`)")
-            }
+            if p.hasPassword { throw DatabaseInput.passwordInDSN(m) }
             endpoint = (p.host, p.port, p.dbname)
         }
-        passwordEnv = try m.string("password_env")
-        passwordFile = try m.string("password_file")
-        if passwordEnv != nil && passwordFile != nil {
-            throw m.error("password_file", .invalidConfig, "give the password by password_env or by password_file, not both")
-        }
-        table = try m.string("table")
-        query = try m.string("query")
-        if (table == nil) == (query == nil) {
-            throw m.error(table == nil ? "table" : "query", .invalidConfig, "a postgres source reads one `table` or one `query`")
-        }
-        declared = try DeclaredSchema.parse(try m.stringMap("schema"), file: m.location.file, path: m.keyPath("schema"))
-        cursor = try m.map("incremental", keys: Self.incrementalKeys).map { try $0.requiredString("cursor") }
-        if let cursor, let declared, declared.index(of: cursor) == nil {
-            throw m.error("incremental", .invalidConfig, "the cursor column '\(cursor)' is not in the declared schema")
-        }
-        fetchRows = try m.int("fetch_rows", default: 10_000, range: 1...1_000_000)
-        location = m.path
+        input = try DatabaseInput(m)
     }
 
     public var reads: [TableRef] { [] }
 
-    public func outputSchema(_ resolver: any SchemaResolver) throws -> Schema? { declared }
+    public func outputSchema(_ resolver: any SchemaResolver) throws -> Schema? { input.declared }
 
     public var lineageDataset: (namespace: String, name: String)? {
         let name: String
-        if let table {
-            let parts = table.split(separator: ".")
-            name = endpoint.dbname + "." + (parts.count == 1 ? "public." + table : table)
+        if let table = input.table {
+            name = endpoint.dbname + "." + (table.contains(".") ? table : "public." + table)
         } else {
-            // A query has no table name: a stable name from its text (FNV-1a), so reruns meet in one dataset.
-            var h: UInt64 = 0xcbf2_9ce4_8422_2325
-            for b in (query ?? "").utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-            name = endpoint.dbname + ".query_" + String(h, radix: 16)
+            name = endpoint.dbname + "." + input.queryName
         }
         return ("postgres://\(endpoint.host):\(endpoint.port)", name)
     }
 
-    var stateKey: String? { cursor.map { "postgres:cursor:\($0)" } }
-
-    func password(_ context: RunContext) throws -> String? {
-        if let v = passwordEnv {
-            guard let p = ProcessInfo.processInfo.environment[v] else {
-                throw StrataError(.invalidConfig, "\(location): the environment variable \(v) (password_env) is not set")
-            }
-            return p
-        }
-        if let f = passwordFile {
-            let path = context.resolve(f)
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { // the message below says what failed; the file's text is never shown
-                throw StrataError(.io, "\(location): cannot read the password file \(path)")
-            }
-            return String(text.split(separator: "\n", omittingEmptySubsequences: false).first ?? "")
-        }
-        return nil
-    }
-
     public func open(_ context: RunContext) throws -> any BatchReader {
-        let what = table.map { "table \($0)" } ?? "query"
-        let conn = try PostgresConnection(dsn: dsn, password: try password(context), context: location)
-        try conn.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", context: location)
-        var sql = table.map { "SELECT * FROM " + PostgresTypes.quotedName($0) } ?? query!
+        let conn = try PostgresConnection(dsn: dsn, password: try input.password(context), context: input.location)
+        try conn.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", context: input.location)
+        var sql = input.table.map { "SELECT * FROM " + PostgresTypes.quotedName($0) } ?? input.query!
         var params: [String] = []
-        if let cursor, let key = stateKey, !context.fullRefresh, let mark = context.previousState[key] {
+        if let cursor = input.cursor, let mark = input.mark("postgres", context) {
             sql = "SELECT * FROM (\(sql)) AS strata_source WHERE \(PostgresTypes.quoted(cursor)) > $1"
             params = [mark]
         }
-        try conn.exec("DECLARE strata_cursor NO SCROLL CURSOR FOR " + sql, params, context: location)
-        return try PostgresReader(connection: conn, source: self, what: what, context: context)
+        try conn.exec("DECLARE strata_cursor NO SCROLL CURSOR FOR " + sql, params, context: input.location)
+        return try PostgresReader(connection: conn, source: self, context: context)
     }
 }
 
 /// Fetches `fetch_rows` rows at a time from the cursor and types them.
 final class PostgresReader: BatchReader {
-    let schema: Schema
+    var schema: Schema { batcher.schema }
     private let conn: PostgresConnection
-    private let source: PostgresSource
+    private let input: DatabaseInput
     private let context: RunContext
-    private let dataset: String
-    /// Result column of each output column.
-    private let sourceColumn: [Int]
+    private var batcher: RowBatcher
     private var pending: PostgresResult?
-    private var rowNumber = 0
-    private let cursorIndex: Int?
-    private var mark: (value: Int64, text: String)?
     private var done = false
 
-    init(connection: PostgresConnection, source: PostgresSource, what: String, context: RunContext) throws {
+    init(connection: PostgresConnection, source: PostgresSource, context: RunContext) throws {
         conn = connection
-        self.source = source
+        input = source.input
         self.context = context
-        let ds = source.lineageDataset!
-        dataset = ds.namespace + "/" + ds.name
-        let first = try conn.exec("FETCH FORWARD \(source.fetchRows) FROM strata_cursor", context: source.location)
+        let first = try connection.exec("FETCH FORWARD \(source.input.fetchRows) FROM strata_cursor", context: source.input.location)
         let names = (0..<first.columns).map(first.name)
-        if let declared = source.declared {
-            var map: [Int] = []
-            for f in declared.fields {
-                guard let i = names.firstIndex(of: f.name) else {
-                    throw StrataError(.schemaMismatch, "\(source.location): the \(what) has no column '\(f.name)' (declared in schema)",
-                                      hint: Suggest.hint(for: f.name, in: names) ?? "columns: " + names.joined(separator: ", "))
-                }
-                map.append(i)
-            }
-            schema = declared
-            sourceColumn = map
-        } else {
-            var fields: [Field] = []
-            var unknown: [UInt32] = []
-            var mapped: [PostgresTypes.Mapping] = []
-            for c in 0..<first.columns {
-                let m = PostgresTypes.map(oid: first.type(c), typmod: first.modifier(c))
-                if m == .lookUp { unknown.append(first.type(c)) }
-                mapped.append(m)
-            }
+        var mapped = (0..<first.columns).map { PostgresTypes.map(oid: first.type($0), typmod: first.modifier($0)) }
+        let unknown = (0..<first.columns).filter { mapped[$0] == .lookUp }.map { first.type($0) }
+        if !unknown.isEmpty, input.declared == nil {
+            // Types this reader does not know by OID (arrays, enums, domains…) by their category.
+            let r = try conn.exec("SELECT oid::int8, typname::text, typcategory::text FROM pg_type WHERE oid = ANY($1::oid[])",
+                                  ["{" + unknown.map(String.init).joined(separator: ",") + "}"], context: input.location)
             var categories: [UInt32: (String, String)] = [:]
-            if !unknown.isEmpty {
-                let r = try conn.exec("SELECT oid::int8, typname::text, typcategory::text FROM pg_type WHERE oid = ANY($1::oid[])",
-                                      ["{" + unknown.map(String.init).joined(separator: ",") + "}"], context: source.location)
-                for i in 0..<r.rows { if let oid = UInt32(r.string(i, 0)) { categories[oid] = (r.string(i, 2), r.string(i, 1)) } }
+            for i in 0..<r.rows { if let oid = UInt32(r.string(i, 0)) { categories[oid] = (r.string(i, 2), r.string(i, 1)) } }
+            for c in mapped.indices where mapped[c] == .lookUp {
+                let (cat, name) = categories[first.type(c)] ?? ("X", "type \(first.type(c))")
+                mapped[c] = PostgresTypes.map(category: cat, name: name)
             }
-            for c in 0..<first.columns {
-                var m = mapped[c]
-                if m == .lookUp {
-                    let (cat, name) = categories[first.type(c)] ?? ("X", "type \(first.type(c))")
-                    m = PostgresTypes.map(category: cat, name: name)
-                }
-                switch m {
-                case .type(let t): fields.append(Field(names[c], t))
-                case .unsupported(let why): throw StrataError(.schemaMismatch, "\(source.location): column '\(names[c])' of the \(what): \(why)")
-                case .lookUp: fields.append(Field(names[c], .string))
-                }
-            }
-            guard Set(names).count == names.count else {
-                throw StrataError(.schemaMismatch, "\(source.location): the \(what) returns two columns of one name; alias them in the query")
-            }
-            schema = Schema(fields)
-            sourceColumn = Array(0..<first.columns)
         }
-        if let cursor = source.cursor {
-            guard let i = schema.index(of: cursor) else {
-                throw StrataError(.schemaMismatch, "\(source.location): the cursor column '\(cursor)' is not a column of the \(what)",
-                                  hint: Suggest.hint(for: cursor, in: schema.names) ?? "columns: " + schema.names.joined(separator: ", "))
+        let types = mapped.map { m -> Result<DataType, StrataError> in
+            switch m {
+            case .type(let t): return .success(t)
+            case .unsupported(let why): return .failure(StrataError(.schemaMismatch, why))
+            case .lookUp: return .success(.string)
             }
-            switch schema.fields[i].type {
-            case .int64, .date, .timestamp, .decimal: break
-            default:
-                throw StrataError(.schemaMismatch, "\(source.location): the cursor column '\(cursor)' is \(schema.fields[i].type); it must be a number, date or timestamp",
-                                  hint: "text sorts by the database's collation, which this reader cannot compare exactly")
-            }
-            cursorIndex = i
-        } else {
-            cursorIndex = nil
         }
+        let settled = try input.settle(names: names, types: types)
+        let ds = source.lineageDataset!
+        batcher = RowBatcher(schema: settled.schema, columns: settled.columns, cursor: settled.cursor, dataset: ds.namespace + "/" + ds.name)
         pending = first
     }
+
+    private var fetch: String { "FETCH FORWARD \(input.fetchRows) FROM strata_cursor" }
 
     func next() throws -> Batch? {
         while !done, let r = pending {
@@ -234,9 +133,14 @@ final class PostgresReader: BatchReader {
                 try finish()
                 return nil
             }
-            let batch = convert(r)
+            batcher.reset(capacity: r.rows)
+            for row in 0..<r.rows {
+                batcher.add({ c in r.isNull(row, c) ? nil : r.bytes(row, c) }, quarantine: context.quarantine)
+            }
+            context.addInput(rows: r.rows, bytes: batcher.bytes)
+            let batch = batcher.take()
             CrashPoint.reach("postgres-fetch") // a kill mid-extraction, for the exactly-once tests
-            pending = r.rows < source.fetchRows ? nil : try conn.exec("FETCH FORWARD \(source.fetchRows) FROM strata_cursor", context: source.location)
+            pending = r.rows < input.fetchRows ? nil : try conn.exec(fetch, context: input.location)
             if pending == nil { try finish() }
             if batch.rowCount > 0 { return batch }
         }
@@ -247,51 +151,9 @@ final class PostgresReader: BatchReader {
         guard !done else { return }
         done = true
         pending = nil
-        try conn.exec("COMMIT", context: source.location)
+        try conn.exec("COMMIT", context: input.location)
         conn.close()
-        if let key = source.stateKey, let mark { context.recordState(key, mark.text) }
-    }
-
-    private func convert(_ r: PostgresResult) -> Batch {
-        var builders = schema.fields.map { ColumnBuilder(type: $0.type, capacity: r.rows) }
-        var bytes = 0
-        for row in 0..<r.rows {
-            rowNumber += 1
-            // Each value parsed once, straight into its column; a value that is not its type takes
-            // the row's earlier values back out and sends the row to quarantine.
-            var bad: Int?
-            for (o, c) in sourceColumn.enumerated() {
-                if r.isNull(row, c) { builders[o].appendNull(); continue }
-                let b = r.bytes(row, c)
-                bytes += b.count
-                if !PostgresTypes.append(b, as: schema.fields[o].type, to: &builders[o]) { bad = o; break }
-            }
-            if let bad {
-                for o in 0..<bad { builders[o].removeLast() }
-                let raw = sourceColumn.map { r.isNull(row, $0) ? "" : r.string(row, $0) }.joined(separator: ",")
-                context.quarantine.quarantine(QuarantineRecord(sourceFile: dataset, line: rowNumber,
-                                                               reason: "column '\(schema.fields[bad].name)': expected \(schema.fields[bad].type)", raw: raw))
-                continue
-            }
-            if let ci = cursorIndex, !r.isNull(row, sourceColumn[ci]) {
-                let v = PostgresReader.cursorValue(r.bytes(row, sourceColumn[ci]), schema.fields[ci].type)
-                if let v, mark == nil || v > mark!.value { mark = (v, r.string(row, sourceColumn[ci])) }
-            }
-        }
-        context.addInput(rows: r.rows, bytes: bytes)
-        return Batch(schema: schema, columns: builders.map { $0.finish() })
-    }
-
-    /// The cursor's value as an ordered number: int64, decimal (at the column's one scale), date
-    /// or timestamp; nil when the text is not one (that row was quarantined).
-    static func cursorValue(_ b: UnsafeBufferPointer<UInt8>, _ type: DataType) -> Int64? {
-        switch type {
-        case .int64: return PostgresTypes.integer(b)
-        case let .decimal(p, s): return Decimal64.parse(b, precision: p, scale: s)
-        case .date: return Temporal.parseDate(b).map(Int64.init)
-        case .timestamp: return Temporal.parseTimestamp(b)
-        default: return nil
-        }
+        if let key = input.stateKey("postgres"), let mark = batcher.mark { context.recordState(key, mark.text) }
     }
 }
 #endif
