@@ -35,35 +35,10 @@ struct MySQLEndToEndTests {
     }
 
     static func project(_ name: String, dsn: String, source: String) throws -> StrataProject {
-        let p = try StrataProject(name)
-        try p.write("policies/roles.yaml", "roles:\n  analyst:\n    grants:\n      - tables: ['*.*']\n")
-        try p.write("pipelines.yaml", """
-            version: 1
-            pipelines:
-              extract:
-                source:
-                  type: mysql
-                  dsn: \(dsn)
-                  password_env: SHOP_DB_PASSWORD
-            \(source.split(separator: "\n").map { "      " + $0 }.joined(separator: "\n"))
-                sink: {type: table, table: bronze.extract}
-            """)
-        return p
+        try DatabaseFixtures.project(name, type: "mysql", dsn: dsn, source: source)
     }
 
-    static func rows(_ p: StrataProject) throws -> [[String: Any]] {
-        let script = #"""
-import json, sys, datetime, decimal
-from deltalake import DeltaTable
-t = DeltaTable(sys.argv[1] + "/datalake/bronze/extract").to_pyarrow_table()
-def plain(v):
-    if isinstance(v, (datetime.datetime, datetime.date)): return v.isoformat()
-    if isinstance(v, decimal.Decimal): return str(v)
-    return v
-print(json.dumps([{k: plain(v) for k, v in r.items() if not k.startswith("_")} for r in t.to_pylist()]))
-"""#
-        return try #require(try p.pythonJSON(script) as? [[String: Any]])
-    }
+    static func rows(_ p: StrataProject) throws -> [[String: Any]] { try DatabaseFixtures.rows(p) }
 
     @Test(.enabled(if: usable)) func typesRoundTripAndBadValuesAreQuarantined() throws {
         let db = try Self.database("strata_types")
@@ -95,10 +70,11 @@ print(json.dumps([{k: plain(v) for k, v in r.items() if not k.startswith("_")} f
         #expect(a["t"] as? String == "naïve café" && a["c"] as? String == "ab")
         #expect(a["j"] as? String == "{\"a\": [1, 2]}" && a["e"] as? String == "b" && a["tm"] as? String == "12:34:56")
         #expect(rows[1]["n"] is NSNull && rows[1]["t"] as? String == "")
+        let types = try DatabaseFixtures.types(p)
+        #expect(types == "id=int64 ti=int64 si=int64 mi=int64 bi=int64 ub=int64 yr=int64 f=double d=double n=decimal128(12, 2) un=decimal128(5, 1) day=date32[day] dt=timestamp[us, tz=UTC] ts=timestamp[us, tz=UTC] t=string v=string c=string j=string e=string tm=string", "\(types)")
         let q = try p.strata("show", "quarantine.bronze_extract", "--format", "json", "--columns", "_reason")
         #expect(q.status == 0 && q.stdout.contains("column 'ub': expected int64"), "\(q.stdout)\(q.stderr)")
-        let events = try FileManager.default.contentsOfDirectory(atPath: p.root + "/lineage/events")
-        let text = try events.map { try String(contentsOfFile: p.root + "/lineage/events/" + $0, encoding: .utf8) }.joined()
+        let text = try DatabaseFixtures.lineageText(p)
         #expect(text.contains("\"namespace\":\"mysql://127.0.0.1:\(try Self.port())\",\"name\":\"strata_types.kinds\""))
     }
 

@@ -33,20 +33,7 @@ struct PostgresEndToEndTests {
     }
 
     static func project(_ name: String, dsn: String, source: String) throws -> StrataProject {
-        let p = try StrataProject(name)
-        try p.write("policies/roles.yaml", "roles:\n  analyst:\n    grants:\n      - tables: ['*.*']\n")
-        try p.write("pipelines.yaml", """
-            version: 1
-            pipelines:
-              extract:
-                source:
-                  type: postgres
-                  dsn: \(dsn)
-                  password_env: SHOP_DB_PASSWORD
-            \(source.split(separator: "\n").map { "      " + $0 }.joined(separator: "\n"))
-                sink: {type: table, table: bronze.extract}
-            """)
-        return p
+        try DatabaseFixtures.project(name, type: "postgres", dsn: dsn, source: source)
     }
 
     static let env: [String: String] = ["SHOP_DB_PASSWORD": password]
@@ -54,20 +41,7 @@ struct PostgresEndToEndTests {
     struct PSQLFailure: Error, CustomStringConvertible { var description: String }
 
     /// The bronze table's rows as pyarrow (through deltalake) reads them, without Strata's columns.
-    static func rows(_ p: StrataProject) throws -> [[String: Any]] {
-        let script = #"""
-import json, sys, datetime, decimal
-from deltalake import DeltaTable
-t = DeltaTable(sys.argv[1] + "/datalake/bronze/extract").to_pyarrow_table()
-def plain(v):
-    if isinstance(v, (datetime.datetime, datetime.date)): return v.isoformat()
-    if isinstance(v, decimal.Decimal): return str(v)
-    if isinstance(v, float) and v != v: return "NaN"
-    return v
-print(json.dumps([{k: plain(v) for k, v in r.items() if not k.startswith("_")} for r in t.to_pylist()]))
-"""#
-        return try #require(try p.pythonJSON(script) as? [[String: Any]])
-    }
+    static func rows(_ p: StrataProject) throws -> [[String: Any]] { try DatabaseFixtures.rows(p) }
 
     @Test(.enabled(if: usable)) func everyTypeRoundTripsAndLineageNamesTheDatabase() throws {
         let db = try Self.database("strata_types")
@@ -104,14 +78,11 @@ print(json.dumps([{k: plain(v) for k, v in r.items() if not k.startswith("_")} f
         let b = rows[1]
         #expect(b["s"] is NSNull && b["n"] is NSNull && b["tz"] is NSNull && b["u"] is NSNull)
         #expect(b["d"] as? String == "NaN" && b["t"] as? String == "")
-        // The schema as mapped from the columns' types.
-        let schema = try p.strata("show", "bronze.extract", "--limit", "0", "--format", "csv")
-        #expect(schema.status == 0)
-        let described = try p.strata("tables", "--json")
-        #expect(described.status == 0)
+        // The schema as mapped from the columns' types, as pyarrow reads the Delta table.
+        let types = try DatabaseFixtures.types(p)
+        #expect(types == "id=int64 s=int64 i=int64 b=int64 r=double d=double n=decimal128(12, 2) f=bool day=date32[day] ts=timestamp[us, tz=UTC] tz=timestamp[us, tz=UTC] t=string v=string c=string j=string jb=string u=string bin=string", "\(types)")
         // Lineage names the database dataset by the OpenLineage conventions.
-        let events = try FileManager.default.contentsOfDirectory(atPath: p.root + "/lineage/events")
-        let text = try events.map { try String(contentsOfFile: p.root + "/lineage/events/" + $0, encoding: .utf8) }.joined()
+        let text = try DatabaseFixtures.lineageText(p)
         let port = try #require(db.range(of: "port=[0-9]+", options: .regularExpression).map { String(db[$0].dropFirst(5)) })
         #expect(text.contains("\"namespace\":\"postgres://127.0.0.1:\(port)\",\"name\":\"strata_types.public.kinds\""), "lineage dataset")
         let up = try p.strata("lineage", "upstream", "bronze.extract.n")
@@ -165,6 +136,33 @@ print(json.dumps([{k: plain(v) for k, v in r.items() if not k.startswith("_")} f
         // --full-refresh reads the whole table again, into a rebuilt table.
         #expect(try p.strata("run", "--full-refresh", "--quiet", env: Self.env).status == 0)
         #expect(try Self.rows(p).count == db2.count)
+    }
+
+    @Test(.enabled(if: usable)) func tiesAtTheMarkNullCursorsAndWrappedQueriesLoseNothing() throws {
+        let db = try Self.database("strata_ties")
+        try Self.psql(db, """
+            CREATE TABLE events (id int PRIMARY KEY, day date);
+            INSERT INTO events VALUES (1, '2026-01-01'), (2, '2026-01-02'), (3, '2026-01-02'), (4, NULL);
+            """)
+        // A coarse (date) cursor, a query with a trailing comment and semicolon.
+        let p = try Self.project("pg-ties", dsn: db, source: "query: |\n  SELECT id, day FROM events -- all of them\n  ;\nincremental: {cursor: day}")
+        let first = try p.strata("run", env: Self.env)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stderr.contains("1 row(s) read with a null day"), "\(first.stderr)")
+        #expect(try Self.rows(p).count == 4)
+        // Rows that tie with the mark (2026-01-02) arrive after the run: they are read, the old ones are not read again.
+        try Self.psql(db, "INSERT INTO events VALUES (5, '2026-01-02'), (6, '2026-01-03'), (7, NULL)")
+        let second = try p.strata("run", "--quiet", env: Self.env)
+        #expect(second.status == 0, "\(second.stderr)")
+        let ids = try Self.rows(p).compactMap { $0["id"] as? Int }.sorted()
+        #expect(ids == [1, 2, 3, 4, 5, 6], "row 5 ties with the mark; row 7's cursor is null (read only by a full refresh): \(ids)")
+        let idle = try p.strata("run", env: Self.env)
+        #expect(idle.status == 0 && idle.stdout.contains("up-to-date"), "\(idle.stdout)")
+        #expect(try Self.rows(p).count == 6)
+        // A declared cursor type that differs from the server's is refused (it would compare differently).
+        let declared = try Self.project("pg-declared-cursor", dsn: db, source: "table: events\nschema: {id: int64, day: timestamp}\nincremental: {cursor: day}")
+        let d = try declared.strata("run", env: Self.env)
+        #expect(d.status != 0 && d.stderr.contains("is date on the server but declared timestamp"), "\(d.stderr)")
     }
 
     @Test(.enabled(if: usable)) func secretsStayOutAndBadServersAndConfigsSayWhy() throws {

@@ -20,7 +20,7 @@ import Testing
     }
 
     @Test func passwordsBadKeysAndMissingDatabasesAreRefused() {
-        for dsn in ["host=db dbname=shop password=s3cr3t-value", "mysql://etl:s3cr3t-value@db/shop"] {
+        for dsn in ["host=db dbname=shop password=s3cr3t-value", "mysql://etl:s3cr3t-value@db/shop", "'host=db password=s3cr3t value dbname=x'"] {
             let e = #expect(throws: StrataError.self) { try source("type: mysql\ndsn: \(dsn)\ntable: t\n") }
             #expect(e?.description.contains("the dsn holds a password") == true && e?.description.contains("s3cr3t-value") == false)
         }
@@ -28,6 +28,8 @@ import Testing
         #expect(typo?.description.contains("unknown key 'databse'") == true)
         let port = #expect(throws: StrataError.self) { try source("type: mysql\ndsn: host=db port=x dbname=s\ntable: t\n") }
         #expect(port?.description.contains("the port is not a number") == true)
+        let range = #expect(throws: StrataError.self) { try source("type: mysql\ndsn: host=db port=99999999999 dbname=s\ntable: t\n") }
+        #expect(range?.description.contains("from 1 to 65535") == true)
         let nodb = #expect(throws: StrataError.self) { try source("type: mysql\ndsn: host=db\ntable: t\n") }
         #expect(nodb?.description.contains("no database to read from") == true)
     }

@@ -22,7 +22,9 @@ import Testing
     }
 
     @Test func aPasswordInTheDsnIsRefusedWithoutBeingEchoed() {
-        for dsn in ["host=db dbname=shop password=s3cr3t-value", "postgresql://etl:s3cr3t-value@db/shop"] {
+        // Also where libpq's own parser would fail first and quote a piece of the dsn.
+        for dsn in ["host=db dbname=shop password=s3cr3t-value", "postgresql://etl:s3cr3t-value@db/shop",
+                    "'host=db password=s3cr3t value'", "postgresql://u:s3cr3t-value%zz@h/db", "host=db sslpassword=s3cr3t-value"] {
             let e = #expect(throws: StrataError.self) { try source("type: postgres\ndsn: \(dsn)\ntable: t\n") }
             #expect(e?.description.contains("the dsn holds a password") == true)
             #expect(e?.description.contains("s3cr3t-value") == false)
@@ -45,6 +47,10 @@ import Testing
             try source("type: postgres\ndsn: dbname=x\ntable: t\nschema: {id: int64}\nincremental: {cursor: updated_at}\n")
         }
         #expect(cursor?.description.contains("'updated_at' is not in the declared schema") == true)
+        let limited = #expect(throws: StrataError.self) {
+            try source("type: postgres\ndsn: dbname=x\nquery: SELECT * FROM t ORDER BY id LIMIT 100\nincremental: {cursor: id}\n")
+        }
+        #expect(limited?.description.contains("cannot LIMIT, OFFSET or FETCH") == true)
         let typo = #expect(throws: StrataError.self) { try source("type: postgres\ndsn: dbname=x\ntable: t\nincremental: {cursr: id}\n") }
         #expect(typo?.description.contains("did you mean 'cursor'?") == true)
     }
@@ -55,10 +61,26 @@ import Testing
         #expect(PostgresTypes.map(oid: 1700, typmod: (12 << 16 | 2) + 4) == .type(.decimal(precision: 12, scale: 2)))
         if case .unsupported(let why) = PostgresTypes.map(oid: 1700, typmod: -1) { #expect(why.contains("numeric without a precision")) } else { Issue.record("numeric") }
         if case .unsupported(let why) = PostgresTypes.map(oid: 1700, typmod: (38 << 16 | 4) + 4) { #expect(why.contains("numeric(38,4)")) } else { Issue.record("numeric(38,4)") }
+        if case .unsupported(let why) = PostgresTypes.map(oid: 1700, typmod: (10 << 16 | (-2 & 0x7FF)) + 4) { #expect(why.contains("numeric(10,-2)")) } else { Issue.record("numeric(10,-2)") }
+        if case .unsupported(let why) = PostgresTypes.map(oid: 1700, typmod: (5 << 16 | 30) + 4) { #expect(why.contains("numeric(5,30)")) } else { Issue.record("numeric(5,30)") }
         #expect(PostgresTypes.map(oid: 3802, typmod: -1) == .type(.string))
         #expect(PostgresTypes.map(oid: 1007, typmod: -1) == .lookUp)
         if case .unsupported(let why) = PostgresTypes.map(category: "A", name: "_int4") { #expect(why.contains("array")) } else { Issue.record("array") }
         #expect(PostgresTypes.map(category: "E", name: "mood") == .type(.string))
+    }
+
+    @Test func copyTextRowsSplitOnTabsAndUndoEscapes() {
+        func fields(_ line: String) -> [String?] {
+            var row = CopyTextRow()
+            Array(line.utf8).withUnsafeBufferPointer { row.parse($0) }
+            return row.fields.map { r in r.map { String(decoding: row.scratch[$0], as: UTF8.self) } }
+        }
+        #expect(fields("1\tabc\t\\N\t") == ["1", "abc", nil, ""], "\\N alone is null; an empty last field is empty")
+        #expect(fields("a\\tb\\nc\\\\d\t\\x41\\101\\N") == ["a\tb\nc\\d", "AAN"], "hex and octal escapes; \\N inside a field is just N")
+        #expect(fields("\\\\x00ff") == ["\\x00ff"], "bytea's hex text arrives with its backslash doubled")
+        #expect(fields("") == [""])
+        #expect(fields("\\N") == [nil])
+        #expect(fields("naïve café\t{\"a\": 1}") == ["naïve café", "{\"a\": 1}"])
     }
 
     @Test func textDecodesExactlyOrNotAtAll() {

@@ -25,6 +25,9 @@ final class MySQLConnection {
     /// `host=… port=… dbname=… user=… socket=…` or `mysql://user@host:port/db` (also `mariadb://`).
     static func parse(_ dsn: String) -> Result<Endpoint, ParseError> {
         var e = Endpoint()
+        // A password anywhere (a key, or user:password@ in a URI) is found before anything else
+        // is parsed, so no message can quote a piece of it.
+        if dsn.lowercased().contains("password") { e.hasPassword = true; return .success(e) }
         if let scheme = ["mysql://", "mariadb://"].first(where: { dsn.hasPrefix($0) }) {
             var rest = Substring(dsn.dropFirst(scheme.count))
             if let slash = rest.firstIndex(of: "/") {
@@ -39,7 +42,7 @@ final class MySQLConnection {
                 rest = rest[rest.index(after: at)...]
             }
             if let colon = rest.lastIndex(of: ":") {
-                guard let p = Int(rest[rest.index(after: colon)...]) else { return .failure(.init(message: "the port is not a number")) }
+                guard let p = Int(rest[rest.index(after: colon)...]), (1...65535).contains(p) else { return .failure(.init(message: "the port is not a number from 1 to 65535")) }
                 e.port = p
                 rest = rest[..<colon]
             }
@@ -47,12 +50,13 @@ final class MySQLConnection {
             return .success(e)
         }
         for part in dsn.split(separator: " ", omittingEmptySubsequences: true) {
-            guard let eq = part.firstIndex(of: "=") else { return .failure(.init(message: "'\(part.prefix(20))' is not key=value")) }
+            // No part of the dsn is echoed: it could be a piece of a password.
+            guard let eq = part.firstIndex(of: "=") else { return .failure(.init(message: "a part of it is not key=value (values cannot hold spaces)")) }
             let k = part[..<eq].lowercased(), v = String(part[part.index(after: eq)...])
             switch k {
             case "host": e.host = v
             case "port":
-                guard let p = Int(v) else { return .failure(.init(message: "the port is not a number")) }
+                guard let p = Int(v), (1...65535).contains(p) else { return .failure(.init(message: "the port is not a number from 1 to 65535")) }
                 e.port = p
             case "user": e.user = v
             case "dbname", "database": e.dbname = v
@@ -106,6 +110,21 @@ final class MySQLConnection {
         return MySQLResult(r, handle: conn, connection: self)
     }
 
+    /// The result columns of `sql` (run with `LIMIT 0` around it: no rows sent).
+    func fields(_ sql: String) throws -> [MySQLResult.Field] {
+        guard let conn else { throw StrataError(.io, "\(context): the MySQL connection is closed") }
+        let probe = "SELECT * FROM (\(sql)) AS strata_columns LIMIT 0"
+        guard mysql_real_query(conn, probe, UInt(probe.utf8.count)) == 0, let r = mysql_store_result(conn) else { throw error() }
+        defer { mysql_free_result(r) }
+        return MySQLResult.fields(of: r)
+    }
+
+    /// Stops a streamed result the reader no longer wants: the server stops sending, instead of
+    /// the client reading every remaining row when the result is freed.
+    func cancel() {
+        if let conn { _ = mariadb_cancel(conn) } // best effort: closing the connection follows
+    }
+
     /// `'text'` escaped for this connection's character set.
     func literal(_ text: String) -> String {
         guard let conn else { return "''" }
@@ -143,15 +162,20 @@ final class MySQLResult {
     private let r: UnsafeMutablePointer<MYSQL_RES>
     private let handle: UnsafeMutablePointer<MYSQL>
     private let connection: MySQLConnection
-    let fields: [(name: String, type: enum_field_types, length: Int, decimals: Int, unsigned: Bool, binary: Bool)]
+    typealias Field = (name: String, type: enum_field_types, length: Int, decimals: Int, unsigned: Bool, binary: Bool)
+    let fields: [Field]
 
     init(_ r: UnsafeMutablePointer<MYSQL_RES>, handle: UnsafeMutablePointer<MYSQL>, connection: MySQLConnection) {
         self.r = r
         self.handle = handle
         self.connection = connection
+        fields = MySQLResult.fields(of: r)
+    }
+
+    static func fields(of r: UnsafeMutablePointer<MYSQL_RES>) -> [Field] {
         let n = Int(mysql_num_fields(r))
-        let f = mysql_fetch_fields(r)!
-        fields = (0..<n).map { i in
+        guard n > 0, let f = mysql_fetch_fields(r) else { return [] }
+        return (0..<n).map { i in
             (String(cString: f[i].name), f[i].type, Int(f[i].length), Int(f[i].decimals), f[i].flags & 32 != 0, f[i].charsetnr == 63)
         }
     }
@@ -160,13 +184,13 @@ final class MySQLResult {
 
     /// Calls `row` with an accessor of each column's bytes (nil for null) for the next row; false
     /// at the end. Throws when the stream broke (a lost connection).
-    func next(_ row: ((Int) -> UnsafeBufferPointer<UInt8>?) -> Void) throws -> Bool {
+    func next(_ row: ((Int) -> UnsafeBufferPointer<UInt8>?) throws -> Void) throws -> Bool {
         guard let values = mysql_fetch_row(r) else {
             if mysql_errno(handle) != 0 { throw connection.error() }
             return false
         }
         let lengths = mysql_fetch_lengths(r)!
-        row { c in
+        try row { c in
             guard let p = values[c] else { return nil }
             return p.withMemoryRebound(to: UInt8.self, capacity: Int(lengths[c])) { UnsafeBufferPointer(start: $0, count: Int(lengths[c])) }
         }

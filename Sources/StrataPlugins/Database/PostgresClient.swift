@@ -12,9 +12,12 @@ final class PostgresConnection {
     private var conn: OpaquePointer?
     /// `host:port/db` as connected, for messages.
     let target: String
+    /// The source's config path, for messages.
+    let context: String
 
     /// Connects with `dsn` (a libpq connection string or URI, without a password) and `password`.
     init(dsn: String, password: String?, context: String) throws {
+        self.context = context
         var keys = ["dbname", "application_name", "connect_timeout"]
         var values = [dsn, "strata", "10"]
         if let password { keys.append("password"); values.append(password) }
@@ -41,6 +44,8 @@ final class PostgresConnection {
     deinit { close() }
 
     func close() {
+        if let copyBuffer { PQfreemem(copyBuffer) }
+        copyBuffer = nil
         if let conn { PQfinish(conn) }
         conn = nil
     }
@@ -62,15 +67,68 @@ final class PostgresConnection {
         }
         let status = PQresultStatus(r)
         guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else {
-            let state = PQresultErrorField(r, Int32(UInt8(ascii: "C"))).map { String(cString: $0) } ?? "?"
-            var message = PQresultErrorField(r, Int32(UInt8(ascii: "M"))).map { String(cString: $0) } ?? PostgresConnection.firstLine(String(cString: PQerrorMessage(conn)))
-            if state.hasPrefix("22"), let colon = message.range(of: ": ", options: .backwards) {
-                message = String(message[..<colon.lowerBound]) + ": (value not shown)"
-            }
+            let e = resultError(r)
             PQclear(r)
-            throw StrataError(.io, "\(context): PostgreSQL at \(target) refused the query: \(message) (SQLSTATE \(state))")
+            throw e
         }
         return PostgresResult(r)
+    }
+
+    /// `text` as a string literal of this connection (PQescapeLiteral), for statements that take
+    /// no parameters (COPY).
+    func literal(_ text: String) throws -> String {
+        guard let conn, let p = PQescapeLiteral(conn, text, text.utf8.count) else {
+            throw StrataError(.io, "\(context): cannot quote a value for PostgreSQL at \(target)")
+        }
+        defer { PQfreemem(p) }
+        return String(cString: p)
+    }
+
+    /// Starts `COPY (…) TO STDOUT` (text format): rows then come from `copyRow`.
+    func startCopy(_ sql: String) throws {
+        guard let conn else { throw StrataError(.io, "\(context): the PostgreSQL connection is closed") }
+        guard let r = PQexec(conn, sql) else {
+            throw StrataError(.io, "\(context): PostgreSQL at \(target) did not answer", cause: PostgresConnection.firstLine(String(cString: PQerrorMessage(conn))))
+        }
+        defer { PQclear(r) }
+        guard PQresultStatus(r) == PGRES_COPY_OUT else { throw resultError(r) }
+    }
+
+    /// The next COPY row (its bytes without the newline, valid until the next call), or nil at
+    /// the end; throws when the server reported an error.
+    func copyRow() throws -> UnsafeBufferPointer<UInt8>? {
+        guard let conn else { throw StrataError(.io, "\(context): the PostgreSQL connection is closed") }
+        if let copyBuffer { PQfreemem(copyBuffer); self.copyBuffer = nil }
+        var buf: UnsafeMutablePointer<CChar>?
+        let n = PQgetCopyData(conn, &buf, 0)
+        if n > 0, let buf {
+            copyBuffer = buf
+            let len = Int(n) - (buf[Int(n) - 1] == 10 ? 1 : 0)
+            return buf.withMemoryRebound(to: UInt8.self, capacity: Int(n)) { UnsafeBufferPointer(start: $0, count: len) }
+        }
+        // The end (-1) or an error (-2): the final result says which.
+        var failure: StrataError?
+        while let r = PQgetResult(conn) {
+            if PQresultStatus(r) != PGRES_COMMAND_OK && failure == nil { failure = resultError(r) }
+            PQclear(r)
+        }
+        if let failure { throw failure }
+        if n == -2 { throw StrataError(.io, "\(context): the COPY from PostgreSQL at \(target) broke", cause: PostgresConnection.firstLine(String(cString: PQerrorMessage(conn)))) }
+        return nil
+    }
+
+    private var copyBuffer: UnsafeMutablePointer<CChar>?
+
+    /// The error of a failed result: SQLSTATE and primary message (data exceptions without the value).
+    private func resultError(_ r: OpaquePointer) -> StrataError {
+        let state = PQresultErrorField(r, Int32(UInt8(ascii: "C"))).map { String(cString: $0) } ?? "?"
+        var message = PQresultErrorField(r, Int32(UInt8(ascii: "M"))).map { String(cString: $0) }
+            ?? conn.map { PostgresConnection.firstLine(String(cString: PQerrorMessage($0))) } ?? "?"
+        // Data exceptions quote the value (`invalid input syntax for type integer: "…"`): cut at its quote.
+        if state.hasPrefix("22"), let quote = message.firstIndex(of: "\"") {
+            message = String(message[..<quote]) + "(value not shown)"
+        }
+        return StrataError(.io, "\(context): PostgreSQL at \(target) refused the query: \(message) (SQLSTATE \(state))")
     }
 
     static func firstLine(_ s: String) -> String {
@@ -96,6 +154,14 @@ final class PostgresConnection {
     /// The host, port and database a connection string names (libpq's own parser and defaults;
     /// no I/O), or the parse error.
     static func parse(_ dsn: String) -> Result<(host: String, port: String, dbname: String, hasPassword: Bool), ParseError> {
+        // A password anywhere (`password=`, `sslpassword=`, `user:password@` in a URI) is found
+        // before libpq parses, so no parse error can quote a piece of it.
+        let lower = dsn.lowercased()
+        if lower.contains("password") { return .success(("", "", "", true)) }
+        if let scheme = ["postgresql://", "postgres://"].first(where: { lower.hasPrefix($0) }),
+           let at = dsn.dropFirst(scheme.count).firstIndex(of: "@"), dsn[dsn.index(dsn.startIndex, offsetBy: scheme.count)..<at].contains(":") {
+            return .success(("", "", "", true))
+        }
         var err: UnsafeMutablePointer<CChar>?
         guard let opts = PQconninfoParse(dsn, &err) else {
             let why = err.map { String(cString: $0) } ?? "not a connection string"

@@ -19,7 +19,9 @@ enum PostgresTypes {
         case 1700:
             // numeric(p,s): typmod = ((p << 16) | s) + 4; -1 when unconstrained.
             guard typmod >= 4 else { return .unsupported("numeric without a precision: declare its type in `schema:` (e.g. decimal(18,4)) or cast it in a `query`") }
-            let p = Int((typmod - 4) >> 16), s = Int((typmod - 4) & 0xFFFF)
+            // The scale is a signed 11-bit field (PostgreSQL 15 allows numeric(10,-2), numeric(5,30)).
+            let p = Int((typmod - 4) >> 16), s = (Int((typmod - 4) & 0x7FF) ^ 1024) - 1024
+            guard s >= 0, s <= p else { return .unsupported("numeric(\(p),\(s)) has a scale outside 0…\(p): cast it in a `query` (to numeric(\(p),0) or text)") }
             guard p <= 18 else { return .unsupported("numeric(\(p),\(s)) has more than 18 digits: cast it in a `query` (to numeric(18,\(min(s, 18))) or text)") }
             return .type(.decimal(precision: p, scale: s))
         case 1082: return .type(.date)

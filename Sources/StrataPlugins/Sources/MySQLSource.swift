@@ -69,11 +69,25 @@ public struct MySQLSource: SourceConfig {
         // server must not drop the connection meanwhile (its default gives up after 60 s).
         for s in ["SET time_zone = '+00:00'", "SET SESSION net_write_timeout = 3600", "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ",
                   "START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY"] { try conn.exec(s) }
-        var sql = input.table.map { "SELECT * FROM " + MySQLConnection.quotedName($0) } ?? input.query!
-        if let cursor = input.cursor, let mark = input.mark("mysql", context) {
-            sql = "SELECT * FROM (\(sql)) AS strata_source WHERE \(MySQLConnection.quoted(cursor)) > \(conn.literal(mark))"
+        var sql = input.table.map { "SELECT * FROM " + MySQLConnection.quotedName($0) } ?? input.wrappable!
+        let fields = try conn.fields(sql)
+        let settled = try input.settle(names: fields.map(\.name), types: fields.map(MySQLSource.map))
+        var previous: CursorMark?
+        if let ci = settled.cursor, let cursor = input.cursor, let text = input.markText("mysql", context) {
+            let type = settled.schema.fields[ci].type
+            previous = input.mark("mysql", context, type: type)
+            guard previous != nil else {
+                throw StrataError(.corruptData, "\(input.location): the last run's mark of \(cursor) is not a \(type) any more", hint: "rebuild with `strata run --full-refresh`")
+            }
+            // Numbers unquoted (checked digits): a quoted one compares as DOUBLE, not exactly.
+            let literal = type == .date || type == .timestamp ? conn.literal(text) : text
+            // `>=`: rows that tie with the mark are read, those the last run read are skipped.
+            sql = "SELECT * FROM (\(sql)) AS strata_source WHERE \(MySQLConnection.quoted(cursor)) >= \(literal)"
         }
-        return try MySQLReader(connection: conn, result: try conn.stream(sql), source: self, context: context)
+        let ds = lineageDataset!
+        let batcher = RowBatcher(schema: settled.schema, columns: settled.columns, cursor: settled.cursor,
+                                 dataset: ds.namespace + "/" + ds.name, previous: previous)
+        return MySQLReader(connection: conn, result: try conn.stream(sql), batcher: batcher, input: input, context: context)
     }
 
     /// The type of a result column.
@@ -110,14 +124,21 @@ final class MySQLReader: BatchReader {
     private var batcher: RowBatcher
     private var done = false
 
-    init(connection: MySQLConnection, result: MySQLResult, source: MySQLSource, context: RunContext) throws {
+    init(connection: MySQLConnection, result: MySQLResult, batcher: RowBatcher, input: DatabaseInput, context: RunContext) {
         conn = connection
         self.result = result
-        input = source.input
+        self.batcher = batcher
+        self.input = input
         self.context = context
-        let settled = try source.input.settle(names: result.fields.map(\.name), types: result.fields.map(MySQLSource.map))
-        let ds = source.lineageDataset!
-        batcher = RowBatcher(schema: settled.schema, columns: settled.columns, cursor: settled.cursor, dataset: ds.namespace + "/" + ds.name)
+        width = result.fields.count
+    }
+
+    /// Columns of the server's rows.
+    private let width: Int
+
+    deinit {
+        // Left before the end (a failed check, a restart): stop the stream, do not drain it.
+        if !done { conn.cancel() }
     }
 
     func next() throws -> Batch? {
@@ -126,7 +147,7 @@ final class MySQLReader: BatchReader {
             var rows = 0
             var more = true
             while rows < input.fetchRows {
-                more = try result?.next { value in batcher.add(value, quarantine: context.quarantine) } ?? false
+                more = try result?.next { value in try batcher.add(value, width: width, quarantine: context.quarantine) } ?? false
                 if !more { break }
                 rows += 1
             }
@@ -145,7 +166,7 @@ final class MySQLReader: BatchReader {
         result = nil // the stream is freed before the next statement
         try conn.exec("COMMIT")
         conn.close()
-        if let key = input.stateKey("mysql"), let mark = batcher.mark { context.recordState(key, mark.text) }
+        batcher.finish(stateKey: input.stateKey("mysql"), context: context)
     }
 }
 #endif

@@ -4,24 +4,25 @@ public import StrataConfig
 import Foundation
 
 /// `type: postgres` source: a table or query of a PostgreSQL database, streamed through a
-/// server-side cursor inside one REPEATABLE READ READ ONLY transaction (one consistent snapshot per
+/// COPY inside one REPEATABLE READ READ ONLY transaction (one consistent snapshot per
 /// run), optionally incremental on a cursor column whose high-water mark is kept in the commit.
 public struct PostgresSource: SourceConfig {
     public static let descriptor = PluginDescriptor(
         name: "postgres", kind: .source,
         summary: "Read a PostgreSQL table or query (libpq), in one consistent snapshot, optionally incrementally.",
         doc: """
-        Rows stream through a server-side cursor (`fetch_rows` at a time: the source holds one fetch, whatever the table's size) inside \
+        Rows stream with `COPY (…) TO STDOUT` (typed `fetch_rows` at a time: the source holds one batch, whatever the table's size) inside \
         one `REPEATABLE READ READ ONLY` transaction: the run reads one consistent snapshot. Types map \
         from the columns' own: smallint/integer/bigint → int64, real/double → double, numeric(p,s) with \
         p ≤ 18 → decimal(p,s), boolean, date, timestamp and timestamptz (in UTC) → timestamp; text, \
         varchar, char, json/jsonb, uuid, enums, time, interval, inet and bytea (as `\\x…` hex) → string. \
         Arrays, composite types, unconstrained numeric and numeric beyond 18 digits are errors naming \
         the column (cast them in a `query`, or declare the type in `schema:`). With \
-        `incremental: {cursor: updated_at}` a run reads only rows whose cursor is greater than the \
-        largest one the last committed run read; that mark is stored in the same Delta commit as the \
-        rows, so a crash at any point re-reads exactly what was not committed (rows updated without \
-        moving the cursor, and deletes, are not seen). The password comes only from `password_env` \
+        `incremental: {cursor: updated_at}` a run reads only rows at or past the largest cursor value \
+        the last committed run read, skipping the rows it read at that value; the mark is stored in \
+        the same Delta commit as the rows, so a crash at any point re-reads exactly what was not \
+        committed (rows with a null cursor after the first run, rows updated without moving the \
+        cursor, and deletes, are not seen; see the README's Databases section). The password comes only from `password_env` \
         or `password_file` (a `password` in the dsn is refused) and is never printed, audited or \
         put in lineage. A value that does not parse as its type goes to quarantine with the column's \
         name as the reason. Lineage names the dataset `postgres://HOST:PORT` / `DB.SCHEMA.TABLE`.
@@ -72,32 +73,35 @@ public struct PostgresSource: SourceConfig {
     public func open(_ context: RunContext) throws -> any BatchReader {
         let conn = try PostgresConnection(dsn: dsn, password: try input.password(context), context: input.location)
         try conn.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", context: input.location)
-        var sql = input.table.map { "SELECT * FROM " + PostgresTypes.quotedName($0) } ?? input.query!
-        var params: [String] = []
-        if let cursor = input.cursor, let mark = input.mark("postgres", context) {
-            sql = "SELECT * FROM (\(sql)) AS strata_source WHERE \(PostgresTypes.quoted(cursor)) > $1"
-            params = [mark]
+        var sql = input.table.map { "SELECT * FROM " + PostgresTypes.quotedName($0) } ?? input.wrappable!
+        if let cursor = input.cursor, let mark = input.markText("postgres", context) {
+            // COPY takes no parameters: the mark (the server's own text of a value) as a literal.
+            // `>=`: rows that tie with the mark are read, those the last run read are skipped.
+            sql = "SELECT * FROM (\(sql)) AS strata_source WHERE \(PostgresTypes.quoted(cursor)) >= \(try conn.literal(mark))"
         }
-        try conn.exec("DECLARE strata_cursor NO SCROLL CURSOR FOR " + sql, params, context: input.location)
-        return try PostgresReader(connection: conn, source: self, context: context)
+        return try PostgresReader(connection: conn, sql: sql, source: self, context: context)
     }
 }
 
-/// Fetches `fetch_rows` rows at a time from the cursor and types them.
+/// Streams the rows with `COPY (…) TO STDOUT` inside the run's transaction (the query's column
+/// types come from a `LIMIT 0` of the same query, in the same snapshot) and types them
+/// `fetch_rows` at a time.
 final class PostgresReader: BatchReader {
     var schema: Schema { batcher.schema }
     private let conn: PostgresConnection
     private let input: DatabaseInput
     private let context: RunContext
     private var batcher: RowBatcher
-    private var pending: PostgresResult?
+    private var row = CopyTextRow()
     private var done = false
+    /// Columns of the server's rows.
+    private let width: Int
 
-    init(connection: PostgresConnection, source: PostgresSource, context: RunContext) throws {
+    init(connection: PostgresConnection, sql: String, source: PostgresSource, context: RunContext) throws {
         conn = connection
         input = source.input
         self.context = context
-        let first = try connection.exec("FETCH FORWARD \(source.input.fetchRows) FROM strata_cursor", context: source.input.location)
+        let first = try connection.exec("SELECT * FROM (\(sql)) AS strata_columns LIMIT 0", context: source.input.location)
         let names = (0..<first.columns).map(first.name)
         var mapped = (0..<first.columns).map { PostgresTypes.map(oid: first.type($0), typmod: first.modifier($0)) }
         let unknown = (0..<first.columns).filter { mapped[$0] == .lookUp }.map { first.type($0) }
@@ -121,27 +125,34 @@ final class PostgresReader: BatchReader {
         }
         let settled = try input.settle(names: names, types: types)
         let ds = source.lineageDataset!
-        batcher = RowBatcher(schema: settled.schema, columns: settled.columns, cursor: settled.cursor, dataset: ds.namespace + "/" + ds.name)
-        pending = first
+        width = first.columns
+        batcher = RowBatcher(schema: settled.schema, columns: settled.columns, cursor: settled.cursor, dataset: ds.namespace + "/" + ds.name,
+                             previous: settled.cursor.flatMap { source.input.mark("postgres", context, type: settled.schema.fields[$0].type) })
+        try conn.startCopy("COPY (\(sql)) TO STDOUT")
     }
 
-    private var fetch: String { "FETCH FORWARD \(input.fetchRows) FROM strata_cursor" }
-
     func next() throws -> Batch? {
-        while !done, let r = pending {
-            if r.rows == 0 {
-                try finish()
-                return nil
+        while !done {
+            batcher.reset(capacity: min(input.fetchRows, 65_536))
+            var rows = 0
+            while rows < input.fetchRows {
+                guard let line = try conn.copyRow() else {
+                    try finish()
+                    break
+                }
+                row.parse(line)
+                let fields = row.fields
+                try row.scratch.withUnsafeBufferPointer { base in
+                    try batcher.add({ c in
+                        guard c < fields.count, let r = fields[c] else { return nil }
+                        return UnsafeBufferPointer(rebasing: base[r])
+                    }, width: width, quarantine: context.quarantine)
+                }
+                rows += 1
             }
-            batcher.reset(capacity: r.rows)
-            for row in 0..<r.rows {
-                batcher.add({ c in r.isNull(row, c) ? nil : r.bytes(row, c) }, quarantine: context.quarantine)
-            }
-            context.addInput(rows: r.rows, bytes: batcher.bytes)
+            context.addInput(rows: rows, bytes: batcher.bytes)
             let batch = batcher.take()
             CrashPoint.reach("postgres-fetch") // a kill mid-extraction, for the exactly-once tests
-            pending = r.rows < input.fetchRows ? nil : try conn.exec(fetch, context: input.location)
-            if pending == nil { try finish() }
             if batch.rowCount > 0 { return batch }
         }
         return nil
@@ -150,10 +161,9 @@ final class PostgresReader: BatchReader {
     private func finish() throws {
         guard !done else { return }
         done = true
-        pending = nil
         try conn.exec("COMMIT", context: input.location)
         conn.close()
-        if let key = input.stateKey("postgres"), let mark = batcher.mark { context.recordState(key, mark.text) }
+        batcher.finish(stateKey: input.stateKey("postgres"), context: context)
     }
 }
 #endif
