@@ -54,4 +54,27 @@ print(" ".join(f"{f.name}={f.type}" for f in DeltaTable(sys.argv[1] + "/datalake
         let events = try FileManager.default.contentsOfDirectory(atPath: p.root + "/lineage/events")
         return try events.map { try String(contentsOfFile: p.root + "/lineage/events/" + $0, encoding: .utf8) }.joined()
     }
+
+    /// Runs the project killed at `crash`, then again: afterwards the bronze table holds exactly
+    /// `expected` rows and no (id, updated_at) row version twice.
+    static func killThenRerun(_ p: StrataProject, crash: String, env: [String: String], expected: Int) throws {
+        var killing = env
+        killing["STRATA_CRASH_AT"] = crash
+        #expect(try p.strata(args: ["run", "--quiet"], env: killing).status != 0, "\(crash): the run should have been killed")
+        let rerun = try p.strata(args: ["run", "--quiet"], env: env)
+        #expect(rerun.status == 0, "\(crash): \(rerun.stderr)")
+        let rows = try DatabaseFixtures.rows(p)
+        #expect(rows.count == expected, "after a kill at \(crash): \(rows.count) rows, expected \(expected)")
+        let pairs = rows.map { "\($0["id"] ?? "")|\($0["updated_at"] ?? "")" }
+        #expect(Set(pairs).count == pairs.count, "after a kill at \(crash): duplicated row versions")
+    }
+
+    /// The latest version of every row (the newest `updated_at` per id) as `id|amount`, by id:
+    /// what the database's `SELECT id, amount … ORDER BY id` says when nothing was lost.
+    static func latestAmounts(_ p: StrataProject) throws -> [String] {
+        let latest = Dictionary(try rows(p).map { ($0["id"] as? Int ?? 0, $0) }, uniquingKeysWith: { a, b in
+            (a["updated_at"] as? String ?? "") >= (b["updated_at"] as? String ?? "") ? a : b
+        })
+        return latest.keys.sorted().map { "\($0)|\(latest[$0]!["amount"] as? String ?? "")" }
+    }
 }

@@ -23,6 +23,25 @@ struct DocsEndToEndTests {
         return (p, dir)
     }
 
+    /// A project whose one pipeline `orders` reads `csv` through `expect` with `checks` into bronze.orders.
+    static func checkedOrders(_ name: String, csv: String, description: String? = nil, checks: [String]) throws -> StrataProject {
+        let p = try StrataProject(name)
+        try p.write("landing/orders.csv", csv)
+        try p.write("policies/roles.yaml", "roles:\n  analyst:\n    grants:\n      - tables: ['*.*']\n")
+        try p.write("pipelines.yaml", """
+            version: 1
+            pipelines:
+              orders:
+            \(description.map { "    description: \($0)\n" } ?? "")    source: {type: csv, path: landing/orders.csv}
+                transforms:
+                  - type: expect
+                    checks:
+            \(checks.map { "          - " + $0 }.joined(separator: "\n"))
+                sink: {type: table, table: bronze.orders}
+            """)
+        return p
+    }
+
     static func catalog(_ dir: String) throws -> [String: Any] {
         let data = try Data(contentsOf: URL(fileURLWithPath: dir + "/docs/site/catalog.json"))
         return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
@@ -120,23 +139,12 @@ struct DocsEndToEndTests {
     }
 
     @Test func expectationsShowTheirLastResultAndQuarantineCountsByReason() throws {
-        let p = try StrataProject("docs-checks")
-        try p.write("landing/orders.csv", "order_id,amount,status\n1,10.5,paid\n2,,paid\n3,7,lost\n4,3,paid\n")
-        try p.write("policies/roles.yaml", "roles:\n  analyst:\n    grants:\n      - tables: ['*.*']\n")
-        try p.write("pipelines.yaml", """
-            version: 1
-            pipelines:
-              orders:
-                description: Orders with checked amounts.
-                source: {type: csv, path: landing/orders.csv}
-                transforms:
-                  - type: expect
-                    checks:
-                      - {check: not_null, column: amount, action: quarantine}
-                      - {check: accepted_values, column: status, values: [paid], action: quarantine}
-                      - {check: range, column: order_id, min: 1, action: warn}
-                sink: {type: table, table: bronze.orders}
-            """)
+        let p = try Self.checkedOrders("docs-checks", csv: "order_id,amount,status\n1,10.5,paid\n2,,paid\n3,7,lost\n4,3,paid\n",
+                                       description: "Orders with checked amounts.", checks: [
+                                           "{check: not_null, column: amount, action: quarantine}",
+                                           "{check: accepted_values, column: status, values: [paid], action: quarantine}",
+                                           "{check: range, column: order_id, min: 1, action: warn}",
+                                       ])
         #expect(try p.strata("docs", "generate", "--out", "site").status == 0, "a project never run still documents")
         let before = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: p.root + "/site/catalog.json"))) as? [String: Any])
         let planned = try Self.table(before, "bronze.orders")
@@ -275,20 +283,8 @@ struct DocsEndToEndTests {
     }
 
     @Test func aCheckThatStopsTheRunShowsAsFailed() throws {
-        let p = try StrataProject("docs-fail")
-        try p.write("landing/orders.csv", "order_id,amount\n1,10\n2,-5\n")
-        try p.write("policies/roles.yaml", "roles:\n  analyst:\n    grants:\n      - tables: ['*.*']\n")
-        try p.write("pipelines.yaml", """
-            version: 1
-            pipelines:
-              orders:
-                source: {type: csv, path: landing/orders.csv}
-                transforms:
-                  - type: expect
-                    checks:
-                      - {check: range, column: amount, min: 0, action: fail}
-                sink: {type: table, table: bronze.orders}
-            """)
+        let p = try Self.checkedOrders("docs-fail", csv: "order_id,amount\n1,10\n2,-5\n",
+                                       checks: ["{check: range, column: amount, min: 0, action: fail}"])
         let run = try p.strata("run", "--quiet")
         #expect(run.status == 1, "\(run.stderr)")
         #expect(try p.strata("docs", "generate", "--out", "site").status == 0)

@@ -99,21 +99,10 @@ struct MySQLEndToEndTests {
                 """, db: "strata_incremental")
             expected += Int(try Self.sql("SELECT count(*) FROM orders WHERE updated_at >= \(day)", db: "strata_incremental")
                 .trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
-            var env = Self.env
-            env["STRATA_CRASH_AT"] = crash
-            #expect(try p.strata("run", "--quiet", env: env).status != 0, "\(crash): the run should have been killed")
-            let rerun = try p.strata("run", "--quiet", env: Self.env)
-            #expect(rerun.status == 0, "\(crash): \(rerun.stderr)")
-            let rows = try Self.rows(p)
-            #expect(rows.count == expected, "after a kill at \(crash): \(rows.count) rows, expected \(expected)")
-            let pairs = rows.map { "\($0["id"] ?? "")|\($0["updated_at"] ?? "")" }
-            #expect(Set(pairs).count == pairs.count, "after a kill at \(crash): duplicated row versions")
+            try DatabaseFixtures.killThenRerun(p, crash: crash, env: Self.env, expected: expected)
         }
-        let latest = Dictionary(try Self.rows(p).map { ($0["id"] as? Int ?? 0, $0) }, uniquingKeysWith: { a, b in
-            (a["updated_at"] as? String ?? "") >= (b["updated_at"] as? String ?? "") ? a : b
-        })
         let inDB = try Self.sql("SELECT CONCAT(id, '|', amount) FROM orders ORDER BY id", db: "strata_incremental").split(separator: "\n").map(String.init)
-        #expect(inDB == latest.keys.sorted().map { "\($0)|\(latest[$0]!["amount"] as? String ?? "")" })
+        #expect(inDB == (try DatabaseFixtures.latestAmounts(p)), "the latest version of every row equals the database")
         #expect(try p.strata("audit", "verify").status == 0)
     }
 

@@ -113,25 +113,11 @@ struct PostgresEndToEndTests {
             let changed = Int(try Self.psql(db, "SELECT count(*) FROM orders WHERE updated_at >= timestamptz '2026-02-01' + \(round) * interval '1 day'")
                 .trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
             expected += changed
-            var env = Self.env
-            env["STRATA_CRASH_AT"] = crash
-            let killed = try p.strata("run", "--quiet", env: env)
-            #expect(killed.status != 0, "\(crash): the run should have been killed")
-            let rerun = try p.strata("run", "--quiet", env: Self.env)
-            #expect(rerun.status == 0, "\(crash): \(rerun.stderr)")
-            let rows = try Self.rows(p)
-            #expect(rows.count == expected, "after a kill at \(crash): \(rows.count) rows, expected \(expected)")
-            // Exactly once: no (id, updated_at) pair twice.
-            let pairs = rows.map { "\($0["id"] ?? "")|\($0["updated_at"] ?? "")" }
-            #expect(Set(pairs).count == pairs.count, "after a kill at \(crash): duplicated row versions")
+            try DatabaseFixtures.killThenRerun(p, crash: crash, env: Self.env, expected: expected)
         }
         // The latest version of every row equals the database.
-        let latest = Dictionary(try Self.rows(p).map { ($0["id"] as? Int ?? 0, $0) }, uniquingKeysWith: { a, b in
-            (a["updated_at"] as? String ?? "") >= (b["updated_at"] as? String ?? "") ? a : b
-        })
         let db2 = try Self.psql(db, "SELECT id || '|' || amount FROM orders ORDER BY id").split(separator: "\n").map(String.init)
-        #expect(db2.count == latest.count)
-        #expect(db2 == latest.keys.sorted().map { "\($0)|\(latest[$0]!["amount"] as? String ?? "")" })
+        #expect(db2 == (try DatabaseFixtures.latestAmounts(p)))
         #expect(try p.strata("audit", "verify").status == 0)
         // --full-refresh reads the whole table again, into a rebuilt table.
         #expect(try p.strata("run", "--full-refresh", "--quiet", env: Self.env).status == 0)

@@ -3,7 +3,8 @@ extension LineageGraph {
     /// SVG, left to right by layer (files, bronze, silver, gold, quarantine), tables as boxes
     /// listing their columns, and highlights a clicked table's or column's upstream and downstream.
     ///
-    /// For tests and links, `page.html#select=gold.sales.total` selects a node on load. The body
+    /// A search box marks matching tables and columns (`data-matches`), Enter selects the first;
+    /// buttons and Ctrl+wheel zoom. For tests and links, `page.html#select=gold.sales.total` selects a node on load. The body
     /// reports what was drawn: `data-rendered` (tables), `data-columns`, `data-edges`, and after a
     /// selection `data-selected`, `data-upstream`, `data-downstream`; a script error sets `data-error`.
     public func html() -> String {

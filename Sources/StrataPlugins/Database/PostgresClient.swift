@@ -37,7 +37,7 @@ final class PostgresConnection {
         }
         // Text output the reader parses exactly: ISO dates, UTC timestamps, round-trip floats.
         for s in ["SET TIME ZONE 'UTC'", "SET DateStyle = 'ISO, YMD'", "SET extra_float_digits = 3", "SET IntervalStyle = 'iso_8601'"] {
-            try exec(s, context: context).clear()
+            try exec(s, context: context)
         }
     }
 
@@ -188,7 +188,6 @@ final class PostgresResult {
 
     init(_ r: OpaquePointer) { self.r = r }
     deinit { PQclear(r) }
-    func clear() {}
 
     var rows: Int { Int(PQntuples(r)) }
     var columns: Int { Int(PQnfields(r)) }
