@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "StrataConfig", dependencies: ["StrataCore", "CYaml"]),
         .target(name: "StrataFormats", dependencies: ["StrataCore", "CZlib", "CSnappy", "CZstd", "CLz4"]),
         .target(name: "StrataGovernance", dependencies: ["StrataCore", "StrataConfig", "StrataFormats", "CCrypto"]),
-        .target(name: "StrataPlugins", dependencies: ["StrataCore", "StrataConfig", "StrataFormats",
+        .target(name: "StrataPlugins", dependencies: ["StrataCore", "StrataConfig", "StrataFormats", "CCrypto",
                                                       .target(name: "CPostgres", condition: .when(traits: ["Postgres"])),
                                                       .target(name: "CMariaDB", condition: .when(traits: ["MySQL"]))]),
         // The only module that writes Delta log versions. Plugins do not depend on it, so a sink

@@ -63,11 +63,15 @@ public protocol SourceConfig: Sendable {
     /// A source that is not files (a database) names its lineage dataset itself, by the
     /// OpenLineage naming conventions (`postgres://host:5432`, `shop.public.orders`).
     var lineageDataset: (namespace: String, name: String)? { get }
+    /// True when a run reads only what is new since the last committed run (new files, table
+    /// versions, rows past a cursor), so one run's rows are not the whole input.
+    var readsIncrementally: Bool { get }
 }
 
 extension SourceConfig {
     public var datasetName: String? { nil }
     public var lineageDataset: (namespace: String, name: String)? { nil }
+    public var readsIncrementally: Bool { false }
 }
 
 /// A streaming operator: batches in, batches out; state only where the operator needs it.

@@ -8,14 +8,30 @@ public enum Layer: String, Sendable, Hashable, CaseIterable, Comparable {
 }
 
 /// A table name: `layer.name`, e.g. `bronze.users`. Names are lower-case letters, digits and `_`.
+///
+/// A table outside the lake that a sink serves (a database table) is a ref too, so plans, audit
+/// records and lineage name it like any other: `external` is its full name
+/// (`postgres://127.0.0.1:5432/shop.public.daily_revenue`) and `layer` the governance layer its
+/// rows are stored under. No config parses to one, so no pipeline can read it back, and the lake
+/// never holds it.
 public struct TableRef: Sendable, Hashable, Comparable, CustomStringConvertible {
     public var layer: Layer
     public var name: String
+    public var external: String?
 
     public init(layer: Layer, name: String) {
         self.layer = layer
         self.name = name
     }
+
+    /// A served table outside the lake, governed as `layer`.
+    public init(external: String, layer: Layer, name: String) {
+        self.layer = layer
+        self.name = name
+        self.external = external
+    }
+
+    public var isExternal: Bool { external != nil }
 
     /// Parses `bronze.users`; throws with the accepted forms.
     public init(parsing text: String, location: SourceLocation? = nil, path: String? = nil) throws {
@@ -42,10 +58,13 @@ public struct TableRef: Sendable, Hashable, Comparable, CustomStringConvertible 
         return s.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 95 }
     }
 
-    public var description: String { "\(layer.rawValue).\(name)" }
+    public var description: String { external ?? "\(layer.rawValue).\(name)" }
 
-    /// The table's folder relative to the lake root: `bronze/users`.
-    public var relativePath: String { "\(layer.rawValue)/\(name)" }
+    /// The table's folder relative to the lake root: `bronze/users`. An external table has none
+    /// (a folder name no layer uses, which never holds a log).
+    public var relativePath: String { external == nil ? "\(layer.rawValue)/\(name)" : "_external/\(layer.rawValue)/\(name)" }
 
-    public static func < (a: TableRef, b: TableRef) -> Bool { (a.layer, a.name) < (b.layer, b.name) }
+    public static func < (a: TableRef, b: TableRef) -> Bool {
+        (a.external ?? "", a.layer, a.name) < (b.external ?? "", b.layer, b.name)
+    }
 }

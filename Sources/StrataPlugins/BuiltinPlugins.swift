@@ -10,6 +10,7 @@ public enum BuiltinPlugins {
         var list: [PluginDescriptor] = []
         #if Postgres
         list.append(PostgresSource.descriptor)
+        list.append(PostgresSink.descriptor)
         #endif
         #if MySQL
         list.append(MySQLSource.descriptor)

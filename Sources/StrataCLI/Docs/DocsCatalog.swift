@@ -70,7 +70,9 @@ enum DocsCatalog {
             let writer = writers[t]
             var m: [JSONMember] = [
                 JSONMember("id", .string(t.description)),
-                JSONMember("layer", .string(t.layer.rawValue)),
+                // A table a sink serves outside the lake is listed apart, governed as its layer.
+                JSONMember("layer", .string(t.isExternal ? "served" : t.layer.rawValue)),
+                JSONMember("governed_as", str(t.isExternal ? t.layer.rawValue : nil)),
                 JSONMember("exists", .bool(lake.exists(t))),
                 JSONMember("description", str(writer?.description ?? (t.layer == .quarantine ? "Rows rejected by the pipeline that writes \(quarantineTarget(t)), with the reason." : nil))),
                 JSONMember("pipeline", str(writer?.name)),

@@ -11,7 +11,7 @@ extension DocsSite {
       C.tables.forEach(function (t) { tables[t.id] = t; });
       C.pipelines.forEach(function (p) { pipelines[p.name] = p; });
       C.roles.forEach(function (r) { roles[r.name] = r; });
-      var LAYERS = ["bronze", "silver", "gold", "quarantine"];
+      var LAYERS = ["bronze", "silver", "gold", "quarantine", "served"];
 
       function h(tag, attrs) {
         var e = document.createElement(tag);
@@ -136,7 +136,7 @@ extension DocsSite {
             t.read_by.length ? ["; read by ", t.read_by.map(function (r, i) { return [i ? ", " : "", pipelineLink(r)]; })] : null,
             " \u00b7 ", link("#/lineage/" + enc(t.id), "lineage")),
           t.error ? h("p", { "class": "bad", text: t.error }) : null,
-          h("div", { "class": "stats" }, stat(t.version == null ? "\u2014" : "v" + t.version, t.exists ? "version" : "not written yet"),
+          h("div", { "class": "stats" }, stat(t.version == null ? "\u2014" : "v" + t.version, t.governed_as ? "served outside the lake, governed as " + t.governed_as : t.exists ? "version" : "not written yet"),
             stat(number(t.rows) || "\u2014", "rows"), stat(t.files == null ? "\u2014" : t.files, "files"), stat(bytes(t.bytes) || "\u2014", "size"),
             stat((t.partition_by || []).join(", ") || "none", "partitioned by"),
             t.quarantine ? stat(number(t.quarantine.rows), "quarantined rows") : null),

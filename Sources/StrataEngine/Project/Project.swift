@@ -172,6 +172,7 @@ public struct Project: Sendable {
                                   hint: "each table has exactly one writing pipeline")
             }
             writers[sink.target] = name
+            if let served = sink as? any ExternalSinkConfig { try served.check(source: source) }
             var declassifications: [Declassification] = []
             for (i, d) in (try m.list("declassify") ?? []).enumerated() {
                 let dm = try ConfigMap(d, keys: declassifyKeys, path: "\(path).declassify[\(i)]")

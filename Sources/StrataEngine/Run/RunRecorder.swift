@@ -1,6 +1,7 @@
 import Foundation
 import StrataCommit
 import StrataCore
+import StrataFormats
 import StrataGovernance
 
 /// The records every run leaves: audit records around every commit, refusal and failure, and
@@ -77,10 +78,27 @@ final class RunRecorder: @unchecked Sendable {
         return orphans.count
     }
 
+    /// Crash recovery for a pipeline that publishes outside the lake: its publish records that the
+    /// target does not hold (the run was killed between the record and the target's commit) get a
+    /// `failed` record of their own run. Returns how many were voided.
+    func voidPublishesThatNeverLanded(table: TableRef, pipeline: String, landed: PublishedState?) throws -> Int {
+        let orphans = try audit.orphanPublishRecords(resource: table.description, pipeline: pipeline,
+                                                     landed: landed?.version, landedHash: landed?.auditHash)
+        guard !orphans.isEmpty else { return 0 }
+        _ = try audit.append(orphans.map { o in
+            AuditEvent(actor: actor, action: .publish, resource: o.event.resource, tableVersion: o.event.tableVersion,
+                       pipeline: o.event.pipeline, runId: o.event.runId, configDigest: configDigest, policyDigest: policyDigest,
+                       result: .failed, reason: "the publish never landed: \(o.event.resource) does not hold publish \(o.event.tableVersion ?? -1) (run \(o.event.runId ?? "?") was killed before its transaction committed)",
+                       details: ["voids": String(o.seq), "voided_by_run": runId])
+        })
+        return orphans.count
+    }
+
     /// The hook every commit of a pipeline goes through.
     func commitHook(pipeline: String, columns: @escaping @Sendable () -> [String], masks: @escaping @Sendable () -> [String: String]) -> CommitHook {
         { [self] pending in
-            let action: AuditAction = Runner.purgeOperations.contains(pending.operation) ? .remask : pending.table.layer == .quarantine ? .quarantine : .commit
+            let action: AuditAction = pending.table.isExternal ? .publish
+                : Runner.purgeOperations.contains(pending.operation) ? .remask : pending.table.layer == .quarantine ? .quarantine : .commit
             var e = event(action, resource: pending.table.description,
                           pipeline: pipeline, version: pending.version)
             e.rows = Int64(pending.rows)
@@ -112,7 +130,7 @@ final class RunRecorder: @unchecked Sendable {
 
     /// After a failed commit attempt: the record that cancels its `commit` record.
     func commitFailed(table: TableRef, version: Int64, pipeline: String, error: StrataError) throws {
-        _ = try audit.append([event(.commit, resource: table.description, pipeline: pipeline, version: version,
+        _ = try audit.append([event(table.isExternal ? .publish : .commit, resource: table.description, pipeline: pipeline, version: version,
                                      result: .failed, reason: error.description)])
     }
 

@@ -119,9 +119,19 @@ public struct Runner: Sendable {
         var result = PipelineResult(pipeline: p.name, table: p.writes, status: .failed)
         let quarantine = QuarantineCollector()
         // The state of the last commit: unreadable state fails the pipeline (re-reading from scratch would duplicate rows).
+        // A sink serving a table outside the lake keeps it in its target, with the rows.
+        let external = p.sink as? any ExternalSinkConfig
         let previous: [String: String]
+        var published: PublishedState?
+        var voidedPublishes = 0
         do {
-            previous = options.fullRefresh ? [:] : try lake.lastState(of: p.writes, pipeline: p.name)
+            if let external {
+                published = try external.lastPublish(pipeline: p.name, projectRoot: project.root)
+                voidedPublishes = try recorder.voidPublishesThatNeverLanded(table: p.writes, pipeline: p.name, landed: published)
+                previous = options.fullRefresh ? [:] : published?.state ?? [:]
+            } else {
+                previous = options.fullRefresh ? [:] : try lake.lastState(of: p.writes, pipeline: p.name)
+            }
         } catch {
             result.error = StrataError.wrap(error, .runFailed, "cannot read the incremental state of \(p.writes)")
             result.error = recorder.recordFailure { try recorder.failed(table: p.writes, pipeline: p.name, error: result.error!) } ?? result.error
@@ -135,6 +145,9 @@ public struct Runner: Sendable {
         let context = RunContext(projectRoot: project.root, lakeRoot: project.lakeRoot, runId: runId, pipeline: p.name,
                                  startedAt: Temporal.nowMicros(), fullRefresh: options.fullRefresh,
                                  quarantine: quarantine, previousState: previous, governTableRead: reads.governor)
+        if voidedPublishes > 0 {
+            context.warn("voided \(voidedPublishes) audit record(s) of publishes to \(p.writes) that never landed (an earlier run was killed before its transaction committed)")
+        }
         var inputDatasets: [LineageDataset] = []
         let sourceDataset = p.source.lineageDataset?.name
             ?? p.source.datasetName.map { LineageNames.fileDataset($0.split(separator: ",").map(String.init), root: project.root) } ?? p.sourceType
@@ -153,8 +166,9 @@ public struct Runner: Sendable {
             // A pipeline that reads only tables, none of which changed since its last commit, has nothing to do.
             var versions: [String: String] = [:]
             for t in p.reads where lake.exists(t) { versions["input:\(t)"] = String(try lake.snapshot(t).version) }
+            let written = external != nil ? published != nil : lake.exists(p.writes)
             if !options.fullRefresh, !p.source.reads.isEmpty,
-               versions.count == p.reads.count, lake.exists(p.writes), versions.allSatisfy({ previous[$0.key] == $0.value }) {
+               versions.count == p.reads.count, written, versions.allSatisfy({ previous[$0.key] == $0.value }) {
                 // Lineage still hears of it: a run that read nothing new and left its table as it was.
                 recorder.started(p)
                 recorder.completed(p, inputs: p.reads.map { t in
@@ -162,8 +176,9 @@ public struct Runner: Sendable {
                     d.version = versions["input:\(t)"]
                     return d
                 }, outputs: [{
-                    var d = LineageDataset(name: recorder.dataset(p.writes))
-                    d.version = (try? lake.snapshot(p.writes)).map { String($0.version) } // unreadable: the event says no version
+                    var d = outputDataset(p)
+                    d.version = external != nil ? published.map { String($0.version) }
+                        : (try? lake.snapshot(p.writes)).map { String($0.version) } // unreadable: the event says no version
                     return d
                 }()])
                 result.status = .upToDate
@@ -293,8 +308,14 @@ public struct Runner: Sendable {
                 outputs.append(rejects)
                 CrashPoint.reach("after-quarantine-commit")
             }
-            let summary = try commit(try s.stage(), pipeline: p.name, context: context, governance: try governed.annotations(),
+            let summary: CommitSummary
+            if let served = s as? any ExternalBatchSink {
+                summary = try publish(served, table: p.writes, pipeline: p.name, context: context,
+                                      version: (published?.version ?? -1) + 1, hook: hook)
+            } else {
+                summary = try commit(try s.stage(), pipeline: p.name, context: context, governance: try governed.annotations(),
                                      txnBase: txnBase, hook: hook)
+            }
             facts.committed()
             for w in summary.warnings { context.warn(w) }
             sink = nil
@@ -303,7 +324,7 @@ public struct Runner: Sendable {
             // Its failure (audited) does not undo the pipeline's commit: reads stay masked file by file,
             // and the next run re-masks.
             do {
-                if let n = try remask(p.writes, governance: governance, masker: masker, recorder: recorder) {
+                if !p.writes.isExternal, let n = try remask(p.writes, governance: governance, masker: masker, recorder: recorder) {
                     context.warn("re-masked after this commit: " + n.doneSummary)
                 }
             } catch {
@@ -315,9 +336,11 @@ public struct Runner: Sendable {
             }
             let stored = lake.exists(p.writes) ? try lake.snapshot(p.writes).schema : governed.storedSchema
             let masks = facts.masks
-            var output = LineageDataset(name: recorder.dataset(p.writes), schema: stored,
-                                        columnLineage: recorder.edges(lineage, sourceDataset: sourceDataset, sourceNamespace: sourceNamespace, masks: masks))
-            output.version = summary.version.map(String.init) ?? (try? lake.snapshot(p.writes)).map { String($0.version) } // unreadable: no version
+            var output = outputDataset(p)
+            output.fields = stored.fields.map { LineageField(name: $0.name, type: $0.type.description) }
+            output.columnLineage = recorder.edges(lineage, sourceDataset: sourceDataset, sourceNamespace: sourceNamespace, masks: masks)
+            output.version = summary.version.map(String.init) ?? (external != nil ? published.map { String($0.version) }
+                : (try? lake.snapshot(p.writes)).map { String($0.version) }) // unreadable: no version
             if summary.version != nil { output.statistics = OutputStatistics(rows: summary.rows, bytes: summary.bytes, files: summary.files) }
             outputs.insert(output, at: 0)
             recorder.completed(p, inputs: inputDatasets, outputs: outputs)
@@ -360,6 +383,18 @@ public struct Runner: Sendable {
         result.checks = context.checks
         result.seconds = Date().timeIntervalSince(t0)
         return result
+    }
+}
+
+extension Runner {
+    /// The pipeline's output as a lineage dataset: its lake table, or the table its sink serves.
+    func outputDataset(_ p: PipelineSpec) -> LineageDataset {
+        guard let external = p.sink as? any ExternalSinkConfig else {
+            return LineageDataset(name: LineageNames.datasetName(table: p.writes, lakeRoot: project.lakeRoot))
+        }
+        var d = LineageDataset(name: external.lineageDataset.name)
+        d.namespace = external.lineageDataset.namespace
+        return d
     }
 }
 

@@ -25,6 +25,9 @@ public enum AuditAction: String, Sendable, Hashable, CaseIterable {
     /// A policy change re-masked a table's stored files (a rewrite commit) and purged the files
     /// that held what the policy now forbids.
     case remask
+    /// Rows published to a table outside the lake (a database table a sink serves): recorded
+    /// before the publish commits, voided by a `failed` record of the same run when it never landed.
+    case publish
 }
 
 /// The outcome recorded for an event.

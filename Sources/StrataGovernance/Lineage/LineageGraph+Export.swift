@@ -75,11 +75,11 @@ extension LineageGraph {
             s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
                 .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
         }
-        let headColor = ["source": "#ececec", "bronze": "#f1dcc7", "silver": "#e4e6ec", "gold": "#f6e7b0", "quarantine": "#f4cccc"]
+        let headColor = ["source": "#ececec", "bronze": "#f1dcc7", "silver": "#e4e6ec", "gold": "#f6e7b0", "quarantine": "#f4cccc", "served": "#d5ead8"]
         var lines = ["digraph lineage {", "  rankdir=LR;", "  node [fontname=\"Helvetica\", fontsize=10];",
                      "  edge [fontname=\"Helvetica\", fontsize=8];"]
         var port: [ColumnNode: String] = [:]
-        let layers = ["source"] + Layer.allCases.map(\.rawValue)
+        let layers = ["source"] + Layer.allCases.map(\.rawValue) + ["served"]
         for layer in layers {
             let ds = datasets.filter { $0.layer == layer }
             guard !ds.isEmpty else { continue }

@@ -15,6 +15,7 @@ extension LineageGraph {
     .lin-svg .layer-silver .head rect { fill: #e4e6ec; }
     .lin-svg .layer-gold .head rect { fill: #f6e7b0; }
     .lin-svg .layer-quarantine .head rect { fill: #f4cccc; }
+    .lin-svg .layer-served .head rect { fill: #d5ead8; }
     .lin-svg .col rect { fill: transparent; cursor: pointer; }
     .lin-svg .col:hover rect { fill: #eef3ff; }
     .lin-svg .type { fill: #888; }
@@ -35,7 +36,7 @@ extension LineageGraph {
     """#
 
     /// The lineage drawing: `StrataLineage.render({svg, canvas, data, onSelect, onClear})` draws the
-    /// graph as SVG, left to right by layer (files, bronze, silver, gold, quarantine), tables as
+    /// graph as SVG, left to right by layer (files, bronze, silver, gold, quarantine, tables served outside the lake), tables as
     /// boxes listing their columns (tags on a line of their own under the name), and returns
     /// `{select(node), clear(), search(text), zoom(factor), fit(), node(name), counts}`. A click on
     /// a table or column selects it: its upstream and downstream are highlighted (the same impact
@@ -45,7 +46,7 @@ extension LineageGraph {
     window.StrataLineage = (function () {
       "use strict";
       var NS = "http://www.w3.org/2000/svg";
-      var LAYERS = ["source", "bronze", "silver", "gold", "quarantine"];
+      var LAYERS = ["source", "bronze", "silver", "gold", "quarantine", "served"];
       var W = 224, ROW = 20, TAGROW = 13, HEAD = 26, GAPX = 76, GAPY = 24, PAD = 20, TOP = 44;
       function el(tag, attrs, parent) {
         var e = document.createElementNS(NS, tag);

@@ -18,9 +18,13 @@ public struct LineageGraph: Sendable {
         /// Column → tags (from the caller's classification).
         public var tags: [String: [String]]
 
-        /// `source` for files, else the table's layer.
-        public var layer: String { table?.layer.rawValue ?? "source" }
-        var layerRank: Int { table.map { Layer.allCases.firstIndex(of: $0.layer)! + 1 } ?? 0 }
+        /// A dataset outside the lake that a pipeline writes (a database table a sink serves).
+        public var served = false
+
+        /// `source` for files and databases read, `served` for tables served outside the lake,
+        /// else the table's layer.
+        public var layer: String { table?.layer.rawValue ?? (served ? "served" : "source") }
+        var layerRank: Int { table.map { Layer.allCases.firstIndex(of: $0.layer)! + 1 } ?? (served ? Layer.allCases.count + 1 : 0) }
     }
 
     /// A pipeline and its last run.
@@ -141,8 +145,10 @@ public struct LineageGraph: Sendable {
                 }
             }
         }
+        let written = Set(jobs.flatMap(\.outputs))
         for name in datasetOrder {
             var d = datasetsByName[name]!
+            d.served = d.table == nil && written.contains(name)
             d.fields = outputFields[name]?.fields ?? inputFields[name] ?? []
             // Columns only seen in edges (a file source without a schema facet).
             for e in columnEdges where e.from.dataset == name {

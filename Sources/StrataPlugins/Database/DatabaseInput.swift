@@ -5,8 +5,7 @@ import StrataCore
 /// What every database source's config shares: where the password comes from, the table or
 /// query, a declared schema, the incremental cursor and the fetch size. Validated without I/O.
 struct DatabaseInput: Sendable {
-    let passwordEnv: String?
-    let passwordFile: String?
+    let login: DatabaseLogin
     let table: String?
     let query: String?
     let declared: Schema?
@@ -17,9 +16,7 @@ struct DatabaseInput: Sendable {
 
     /// The shared keys, after the dsn; `example` names a table the way this database writes one.
     static func keys(tableExample: String) -> [ConfigKey] {
-        [
-            ConfigKey("password_env", "string", "The environment variable holding the password."),
-            ConfigKey("password_file", "string", "A file (relative to pipelines.yaml) whose first line is the password."),
+        DatabaseLogin.keys + [
             ConfigKey("table", "string", "The table (or view) to read: \(tableExample). One of `table` and `query`."),
             ConfigKey("query", "string", "A SELECT to read instead of a table."),
             FileInput.schemaKey("Declared column types (a subset of the columns, in this order), e.g. `amount: decimal(12,2)`; without it the columns' own types are mapped."),
@@ -31,11 +28,7 @@ struct DatabaseInput: Sendable {
     static let incrementalKeys = [ConfigKey("cursor", "string", required: true, "The cursor column.")]
 
     init(_ m: ConfigMap) throws {
-        passwordEnv = try m.string("password_env")
-        passwordFile = try m.string("password_file")
-        if passwordEnv != nil && passwordFile != nil {
-            throw m.error("password_file", .invalidConfig, "give the password by password_env or by password_file, not both")
-        }
+        login = try DatabaseLogin(m)
         table = try m.string("table")
         query = try m.string("query")
         if (table == nil) == (query == nil) {
@@ -54,12 +47,6 @@ struct DatabaseInput: Sendable {
             throw m.error("query", .invalidConfig, "an incremental query cannot LIMIT, OFFSET or FETCH its rows: the cursor filter is applied around it, so every run would take the same first rows",
                           hint: "remove the LIMIT (each run reads what is past the mark), or drop `incremental`")
         }
-    }
-
-    /// The error for a dsn that holds a password.
-    static func passwordInDSN(_ m: ConfigMap) -> StrataError {
-        m.error("dsn", .invalidConfig, "the dsn holds a password; it would end up in logs and config history",
-                hint: "remove it and set `password_env: VAR` (or `password_file: PATH`)")
     }
 
     /// `what` for messages: `table sales.orders` or `query`.
@@ -98,23 +85,7 @@ struct DatabaseInput: Sendable {
     }
 
     /// The password, from the environment or the file; never part of a message.
-    func password(_ context: RunContext) throws -> String? {
-        if let v = passwordEnv {
-            guard let p = ProcessInfo.processInfo.environment[v] else {
-                throw StrataError(.invalidConfig, "\(location): the environment variable \(v) (password_env) is not set")
-            }
-            return p
-        }
-        if let f = passwordFile {
-            let path = context.resolve(f)
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { // the message below says what failed; the file's text is never shown
-                throw StrataError(.io, "\(location): cannot read the password file \(path)")
-            }
-            // The first line, however it ends (`\r\n` from Windows is one newline too).
-            return String(text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).first ?? "")
-        }
-        return nil
-    }
+    func password(_ context: RunContext) throws -> String? { try login.password(projectRoot: context.projectRoot) }
 
     /// The output schema from the result's column names and their mapped types (nil where the
     /// server's type cannot be mapped, with why), or the declared schema; and, per output column,

@@ -36,7 +36,8 @@ final class PostgresConnection {
             throw StrataError(.io, "\(context): cannot connect to PostgreSQL at \(target)", hint: PostgresConnection.hint(why), cause: why)
         }
         // Text output the reader parses exactly: ISO dates, UTC timestamps, round-trip floats.
-        for s in ["SET TIME ZONE 'UTC'", "SET DateStyle = 'ISO, YMD'", "SET extra_float_digits = 3", "SET IntervalStyle = 'iso_8601'"] {
+        // Server notices (`table … does not exist, skipping`) are not the user's business.
+        for s in ["SET client_min_messages = warning", "SET TIME ZONE 'UTC'", "SET DateStyle = 'ISO, YMD'", "SET extra_float_digits = 3", "SET IntervalStyle = 'iso_8601'"] {
             try exec(s, context: context)
         }
     }
@@ -118,6 +119,48 @@ final class PostgresConnection {
     }
 
     private var copyBuffer: UnsafeMutablePointer<CChar>?
+
+    /// Starts `COPY … FROM STDIN` (text format): rows then go in with `putCopy`, and `endCopy`
+    /// finishes it.
+    func startCopyIn(_ sql: String) throws {
+        guard let conn else { throw StrataError(.io, "\(context): the PostgreSQL connection is closed") }
+        guard let r = PQexec(conn, sql) else {
+            throw StrataError(.io, "\(context): PostgreSQL at \(target) did not answer", cause: PostgresConnection.firstLine(String(cString: PQerrorMessage(conn))))
+        }
+        defer { PQclear(r) }
+        guard PQresultStatus(r) == PGRES_COPY_IN else { throw resultError(r) }
+    }
+
+    /// Sends COPY data (whole rows, each ending in a newline).
+    func putCopy(_ bytes: UnsafeBufferPointer<UInt8>) throws {
+        guard let conn else { throw StrataError(.io, "\(context): the PostgreSQL connection is closed") }
+        guard bytes.count > 0 else { return }
+        let sent = bytes.withMemoryRebound(to: CChar.self) { PQputCopyData(conn, $0.baseAddress, Int32(bytes.count)) }
+        guard sent == 1 else {
+            throw StrataError(.io, "\(context): the COPY to PostgreSQL at \(target) broke", cause: PostgresConnection.firstLine(String(cString: PQerrorMessage(conn))))
+        }
+    }
+
+    /// Ends the COPY; returns the rows the server stored, or throws its error (a row it refused).
+    @discardableResult
+    func endCopy() throws -> Int {
+        guard let conn else { throw StrataError(.io, "\(context): the PostgreSQL connection is closed") }
+        guard PQputCopyEnd(conn, nil) == 1 else {
+            throw StrataError(.io, "\(context): the COPY to PostgreSQL at \(target) broke", cause: PostgresConnection.firstLine(String(cString: PQerrorMessage(conn))))
+        }
+        var failure: StrataError?
+        var rows = 0
+        while let r = PQgetResult(conn) {
+            if PQresultStatus(r) != PGRES_COMMAND_OK {
+                if failure == nil { failure = resultError(r) }
+            } else {
+                rows = Int(String(cString: PQcmdTuples(r))) ?? 0
+            }
+            PQclear(r)
+        }
+        if let failure { throw failure }
+        return rows
+    }
 
     /// The error of a failed result: SQLSTATE and primary message (data exceptions without the value).
     private func resultError(_ r: OpaquePointer) -> StrataError {
@@ -203,5 +246,8 @@ final class PostgresResult {
     }
 
     func string(_ row: Int, _ c: Int) -> String { String(decoding: bytes(row, c), as: UTF8.self) }
+
+    /// The rows an INSERT, UPDATE or COPY affected.
+    var affected: Int { Int(String(cString: PQcmdTuples(r))) ?? 0 }
 }
 #endif

@@ -4,6 +4,9 @@ import StrataFormats
 
 /// `type: csv` source: RFC 4180 files, one or more globs, declared or inferred schema.
 public struct CSVSource: SourceConfig {
+    /// Each run reads the files that are new or changed.
+    public var readsIncrementally: Bool { true }
+
     public static let descriptor = PluginDescriptor(
         name: "csv", kind: .source,
         summary: "Read CSV files (RFC 4180) matched by paths or globs.",

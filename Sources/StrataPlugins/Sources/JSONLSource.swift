@@ -4,6 +4,9 @@ import StrataFormats
 
 /// `type: jsonl` source: one JSON object per line, schema inferred across all files.
 public struct JSONLSource: SourceConfig {
+    /// Each run reads the files that are new or changed.
+    public var readsIncrementally: Bool { true }
+
     public static let descriptor = PluginDescriptor(
         name: "jsonl", kind: .source,
         summary: "Read JSON Lines files (one object per line) matched by paths or globs.",

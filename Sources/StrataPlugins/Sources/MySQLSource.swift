@@ -44,7 +44,7 @@ public struct MySQLSource: SourceConfig {
         case .failure(let e):
             throw m.error("dsn", .invalidConfig, "not a MySQL dsn: \(e.message)", hint: "e.g. `host=127.0.0.1 port=3306 dbname=shop user=etl`")
         case .success(let e):
-            if e.hasPassword { throw DatabaseInput.passwordInDSN(m) }
+            if e.hasPassword { throw DatabaseLogin.passwordInDSN(m) }
             endpoint = e
         }
         input = try DatabaseInput(m)
@@ -52,6 +52,8 @@ public struct MySQLSource: SourceConfig {
             throw m.error("dsn", .invalidConfig, "no database to read from", hint: "add dbname=… to the dsn, or name the table as db.table")
         }
     }
+
+    public var readsIncrementally: Bool { input.cursor != nil }
 
     public var reads: [TableRef] { [] }
 

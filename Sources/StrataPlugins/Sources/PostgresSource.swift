@@ -50,11 +50,13 @@ public struct PostgresSource: SourceConfig {
             throw m.error("dsn", .invalidConfig, "not a PostgreSQL connection string: \(e.message)",
                           hint: "e.g. `host=127.0.0.1 port=5432 dbname=shop user=etl`")
         case .success(let p):
-            if p.hasPassword { throw DatabaseInput.passwordInDSN(m) }
+            if p.hasPassword { throw DatabaseLogin.passwordInDSN(m) }
             endpoint = (p.host, p.port, p.dbname)
         }
         input = try DatabaseInput(m)
     }
+
+    public var readsIncrementally: Bool { input.cursor != nil }
 
     public var reads: [TableRef] { [] }
 

@@ -34,6 +34,7 @@ public struct TableSource: SourceConfig {
     public let columns: [String]?
     public let version: Int64?
     public let incremental: Bool
+    public var readsIncrementally: Bool { incremental }
 
     public init(_ m: ConfigMap) throws {
         table = try TableRef(parsing: try m.requiredString("table"), location: m.node("table")?.location, path: m.keyPath("table"))

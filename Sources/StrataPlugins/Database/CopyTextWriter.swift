@@ -1,0 +1,71 @@
+import StrataCore
+
+/// Encodes rows as PostgreSQL `COPY … FROM STDIN` text: columns separated by tabs, `\N` for
+/// null, backslash escapes for backslash, tab, newline and carriage return; decimals at their
+/// scale, dates `YYYY-MM-DD`, timestamps ISO 8601 in UTC, doubles round-tripping (`NaN`,
+/// `Infinity`).
+enum CopyTextWriter {
+    /// Appends row `r` of `batch` to `out`; returns the name of a column whose value the text
+    /// format cannot carry (a NUL character in a string), leaving `out` as it was.
+    static func append(_ batch: Batch, row r: Int, to out: inout [UInt8]) -> String? {
+        let start = out.count
+        for (c, column) in batch.columns.enumerated() {
+            if c > 0 { out.append(9) }
+            if column.isNull(r) {
+                out.append(92); out.append(78) // \N
+                continue
+            }
+            switch (column.values, column.type) {
+            case (.bool(let v), _):
+                out.append(v[r] ? 116 : 102)
+            case (.double(let v), _):
+                out.append(contentsOf: Temporal.formatDouble(v[r]).utf8)
+            case (.int64(let v), .date):
+                out.append(contentsOf: Temporal.formatDate(days: Int32(truncatingIfNeeded: v[r])).utf8)
+            case (.int64(let v), .timestamp):
+                out.append(contentsOf: Temporal.formatTimestamp(micros: v[r]).utf8)
+            case (.int64(let v), .decimal(_, let s)):
+                out.append(contentsOf: Decimal64.format(v[r], scale: s).utf8)
+            case (.int64(let v), _):
+                appendInteger(v[r], to: &out)
+            case (.bytes(let b), _):
+                let ok = b.withValue(r) { appendEscaped($0, to: &out) }
+                if !ok {
+                    out.removeSubrange(start...)
+                    return batch.schema[c].name
+                }
+            }
+        }
+        out.append(10)
+        return nil
+    }
+
+    static func appendInteger(_ v: Int64, to out: inout [UInt8]) {
+        if v == 0 { out.append(48); return }
+        var m = v.magnitude
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var n = 0
+        withUnsafeMutableBytes(of: &digits) { d in
+            while m > 0 { d[n] = UInt8(48 + m % 10); m /= 10; n += 1 }
+            if v < 0 { out.append(45) }
+            for i in stride(from: n - 1, through: 0, by: -1) { out.append(d[i]) }
+        }
+    }
+
+    /// Appends text with COPY's escapes; false when it holds a NUL (which PostgreSQL text cannot store).
+    static func appendEscaped(_ b: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) -> Bool {
+        for byte in b {
+            switch byte {
+            case 0: return false
+            case 92: out.append(92); out.append(92)
+            case 9: out.append(92); out.append(116)
+            case 10: out.append(92); out.append(110)
+            case 13: out.append(92); out.append(114)
+            default: out.append(byte)
+            }
+        }
+        return true
+    }
+}

@@ -1,0 +1,335 @@
+#if Postgres
+public import StrataCore
+public import StrataConfig
+public import StrataFormats
+import Foundation
+
+/// `type: postgres` sink: serves a pipeline's rows (a gold or silver table, masked as that layer's
+/// policies say) from a PostgreSQL table, in one transaction per run.
+public struct PostgresSink: ExternalSinkConfig {
+    public static let descriptor = PluginDescriptor(
+        name: "postgres", kind: .sink,
+        summary: "Serve the pipeline's rows from a PostgreSQL table (libpq, COPY), in one transaction that also keeps the pipeline's state.",
+        doc: """
+        The rows stream into PostgreSQL with `COPY … FROM STDIN` inside one transaction, which commits \
+        only when the whole run succeeded. `mode: overwrite` copies into a new table and, at the end, \
+        drops the old one and renames the new one in its place: readers see the old rows or the new \
+        ones, never a mix or an empty table; it needs a source that reads its whole input every run \
+        (`incremental: false` on a table source), and refuses an incremental one. `mode: merge` copies into a temporary table and upserts \
+        with `INSERT … ON CONFLICT (keys) DO UPDATE` (the last incoming row of a key wins; rows that \
+        did not change are not rewritten; a null key goes to quarantine), creating the table with a \
+        primary key on `keys` when it does not exist yet; a full refresh, or an upstream table that was \
+        rewritten, replaces the rows as overwrite does. Columns map to boolean, bigint, double precision, \
+        numeric(p,s), text, date and timestamptz (UTC). The rows are governed as `layer`'s: the engine \
+        masks them as that layer's policies say before they leave the process, audits the publish \
+        (action `publish`) before it commits, and emits a lineage event whose output dataset is \
+        `postgres://HOST:PORT` / `DB.SCHEMA.TABLE`. The pipeline's incremental state (what its \
+        sources read) is kept in `SCHEMA._strata_state`, in the same transaction as the rows: a crash \
+        at any point publishes exactly once on the next run, and a run whose inputs did not change \
+        publishes nothing. The password comes only from `password_env` or `password_file`.
+        """,
+        keys: [
+            ConfigKey("dsn", "string", required: true, "A libpq connection string or URI without the password: `host=127.0.0.1 port=5432 dbname=serving user=bi_writer`."),
+        ] + DatabaseLogin.keys + [
+            ConfigKey("table", "string", required: true, "The table to serve: `daily_revenue` (schema public) or `analytics.daily_revenue`."),
+            ConfigKey("mode", "overwrite | merge", default: "overwrite", "overwrite replaces the table's rows (new table, then rename, in one transaction); merge upserts on keys."),
+            ConfigKey("keys", "[string]", "Key columns: merge upserts on them; both modes create the table with them as its primary key."),
+            ConfigKey("layer", "silver | gold", default: "gold", "The layer whose governance the served rows get (its policies' masks and gate)."),
+        ],
+        example: """
+        sink:
+          type: postgres
+          dsn: host=127.0.0.1 port=5432 dbname=serving user=bi_writer
+          password_env: SERVING_DB_PASSWORD
+          table: analytics.daily_revenue
+          mode: merge
+          keys: [day, country]
+        """,
+        make: { m in .sink(try PostgresSink(m)) })
+
+    /// How rows land in the table.
+    public enum Mode: String, CaseIterable, Sendable { case overwrite, merge }
+
+    let dsn: String
+    let login: DatabaseLogin
+    let endpoint: (host: String, port: String, dbname: String)
+    /// The target's schema and table name, unquoted.
+    let schemaName: String
+    let tableName: String
+    let mode: Mode
+    let keys: [String]
+    public let target: TableRef
+    let overwriteOfIncremental: StrataError
+
+    public init(_ m: ConfigMap) throws {
+        dsn = try m.requiredString("dsn")
+        switch PostgresConnection.parse(dsn) {
+        case .failure(let e):
+            throw m.error("dsn", .invalidConfig, "not a PostgreSQL connection string: \(e.message)",
+                          hint: "e.g. `host=127.0.0.1 port=5432 dbname=serving user=bi_writer`")
+        case .success(let p):
+            if p.hasPassword { throw DatabaseLogin.passwordInDSN(m) }
+            endpoint = (p.host, p.port, p.dbname)
+        }
+        login = try DatabaseLogin(m)
+        let table = try m.requiredString("table")
+        let parts = table.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        guard (1...2).contains(parts.count), parts.allSatisfy({ !$0.isEmpty && $0.utf8.count <= 63 }) else {
+            throw m.error("table", .invalidConfig, "'\(table)' is not a PostgreSQL table name",
+                          hint: "write `table` or `schema.table` (each at most 63 bytes)")
+        }
+        schemaName = parts.count == 2 ? parts[0] : "public"
+        tableName = parts.last!
+        guard tableName != "_strata_state" else {
+            throw m.error("table", .invalidConfig, "_strata_state is where the sink keeps pipelines' state")
+        }
+        mode = try m.choice("mode", default: Mode.overwrite)
+        overwriteOfIncremental = m.error(m.has("mode") ? "mode" : "table", .invalidConfig,
+                                         "mode overwrite replaces the served table with each run's rows, but this pipeline's source reads only what is new since its last run: the table would hold only the latest rows",
+                                         hint: "read the whole input (`incremental: false` on a table source), or use `mode: merge` with `keys:`")
+        keys = try m.stringList("keys") ?? []
+        if mode == .merge && keys.isEmpty {
+            throw m.error("keys", .missingKey, "mode merge needs key columns", hint: "add `keys: [id]`")
+        }
+        if Set(keys).count != keys.count { throw m.error("keys", .invalidConfig, "a key column is named twice") }
+        let layerName = try m.string("layer", default: "gold")
+        guard let layer = Layer(rawValue: layerName), layer == .silver || layer == .gold else {
+            throw m.error("layer", .invalidConfig, "'\(layerName)' is not a layer a database table can serve",
+                          hint: Suggest.hint(for: layerName, in: ["silver", "gold"]) ?? "write silver or gold")
+        }
+        let full = "\(endpoint.dbname).\(schemaName).\(tableName)"
+        let safe = String(full.lowercased().map { ($0.isASCII && ($0.isLetter || $0.isNumber)) ? $0 : "_" })
+        target = TableRef(external: "postgres://\(endpoint.host):\(endpoint.port)/\(full)", layer: layer, name: "pg_" + safe)
+    }
+
+    /// `"schema"."table"`.
+    var quotedTarget: String { PostgresTypes.quoted(schemaName) + "." + PostgresTypes.quoted(tableName) }
+    var quotedStateTable: String { PostgresTypes.quoted(schemaName) + "." + PostgresTypes.quoted("_strata_state") }
+    /// The config path of the sink, for messages.
+    var location: String { login.location }
+
+    public var lineageDataset: (namespace: String, name: String) {
+        ("postgres://\(endpoint.host):\(endpoint.port)", "\(endpoint.dbname).\(schemaName).\(tableName)")
+    }
+
+    public func check(source: any SourceConfig) throws {
+        if mode == .overwrite && source.readsIncrementally { throw overwriteOfIncremental }
+    }
+
+    public func outputSchema(input: Schema) throws -> Schema {
+        if input.count == 0 { return input }
+        for k in keys { _ = try input.require(k, path: "sink.keys", table: "the pipeline's output") }
+        return input
+    }
+
+    func connect(projectRoot: String) throws -> PostgresConnection {
+        try PostgresConnection(dsn: dsn, password: try login.password(projectRoot: projectRoot), context: location)
+    }
+
+    public func lastPublish(pipeline: String, projectRoot: String) throws -> PublishedState? {
+        let conn = try connect(projectRoot: projectRoot)
+        defer { conn.close() }
+        let exists = try conn.exec("SELECT to_regclass($1) IS NOT NULL", [quotedStateTable], context: location)
+        guard exists.rows == 1, exists.string(0, 0) == "t" else { return nil }
+        let r = try conn.exec("SELECT version, state, audit_hash FROM \(quotedStateTable) WHERE pipeline = $1 AND target = $2",
+                              [pipeline, tableName], context: location)
+        guard r.rows == 1 else { return nil }
+        guard let version = Int64(r.string(0, 0)),
+              let obj = (try? JSONSerialization.jsonObject(with: Data(r.string(0, 1).utf8))) as? [String: String] else { // the error below says what is wrong
+            throw StrataError(.corruptData, "\(location): the state of pipeline '\(pipeline)' in \(quotedStateTable) is not readable",
+                              hint: "rebuild with `strata run --full-refresh \(pipeline)`")
+        }
+        return PublishedState(version: version, state: obj, auditHash: r.string(0, 2))
+    }
+
+    public func open(input: Schema, _ context: RunContext) throws -> any BatchSink {
+        try PostgresBatchSink(config: self, schema: try outputSchema(input: input), context: context)
+    }
+
+    /// `name` cut to at most `bytes` UTF-8 bytes, at a character boundary (identifiers are at most 63).
+    static func truncated(_ name: String, to bytes: Int) -> String {
+        var out = ""
+        for ch in name {
+            guard out.utf8.count + ch.utf8.count <= bytes else { break }
+            out.append(ch)
+        }
+        return out
+    }
+
+    /// The column's type in PostgreSQL.
+    static func sqlType(_ t: DataType) -> String {
+        switch t {
+        case .bool: return "boolean"
+        case .int64: return "bigint"
+        case .double: return "double precision"
+        case let .decimal(p, s): return "numeric(\(p),\(s))"
+        case .string: return "text"
+        case .date: return "date"
+        case .timestamp: return "timestamptz"
+        }
+    }
+}
+
+/// The runtime half of `PostgresSink`: one connection and one transaction for the run. Rows
+/// stream into the new table (overwrite) or a temporary one (merge) as they come; `publish`
+/// finishes the COPY, swaps or upserts, stores the state and commits.
+final class PostgresBatchSink: ExternalBatchSink {
+    let config: PostgresSink
+    let schema: Schema
+    let context: RunContext
+    let conn: PostgresConnection
+    /// Replace the rows (overwrite mode, a first publish, a full refresh or a rebuild).
+    let replacing: Bool
+    /// The table the rows are copied into: the new table, or a temporary one when there are keys.
+    let copyTable: String
+    /// The table that replaces the target (quoted, and its bare name), when replacing.
+    let newTable: String?
+    let newTableName: String?
+    let digest: StreamDigest
+    let keyColumns: [Int]
+    private var buffer: [UInt8] = []
+    private var bytesSent = 0
+
+    init(config: PostgresSink, schema: Schema, context: RunContext) throws {
+        self.config = config
+        self.schema = schema
+        self.context = context
+        digest = try StreamDigest()
+        keyColumns = try config.keys.map { try schema.require($0, path: "sink.keys", table: "the pipeline's output") }
+        conn = try config.connect(projectRoot: context.projectRoot)
+        let where_ = config.location
+        try conn.exec("BEGIN", context: where_)
+        let exists = try conn.exec("SELECT to_regclass($1) IS NOT NULL", [config.quotedTarget], context: where_)
+        let targetExists = exists.rows == 1 && exists.string(0, 0) == "t"
+        replacing = config.mode == .overwrite || context.fullRefresh || context.rebuild != nil || !targetExists
+        let columns = schema.fields.map { PostgresTypes.quoted($0.name) + " " + PostgresSink.sqlType($0.type) }
+        if replacing {
+            // A new table beside the old one; the swap at the end is the only moment readers wait.
+            // Its name and its key's (`…_pk`) stay within PostgreSQL's 63 bytes.
+            let name = PostgresSink.truncated(config.tableName, to: 44) + "_strata_" + context.runId.prefix(8)
+            newTable = PostgresTypes.quoted(config.schemaName) + "." + PostgresTypes.quoted(name)
+            newTableName = name
+            var ddl = columns
+            if !config.keys.isEmpty {
+                ddl.append("CONSTRAINT \(PostgresTypes.quoted(name + "_pk")) PRIMARY KEY (" + config.keys.map(PostgresTypes.quoted).joined(separator: ", ") + ")")
+            }
+            try conn.exec("CREATE TABLE \(newTable!) (" + ddl.joined(separator: ", ") + ")", context: where_)
+        } else {
+            try PostgresBatchSink.requireSameColumns(conn, config: config, schema: schema)
+            newTable = nil
+            newTableName = nil
+        }
+        // Keyed rows go through a temporary table first: one row per key (the last one in) is
+        // taken from it, as ON CONFLICT and a primary key need. Unkeyed rows go straight in.
+        if config.keys.isEmpty {
+            copyTable = newTable!
+        } else {
+            copyTable = PostgresTypes.quoted("strata_incoming")
+            try conn.exec("CREATE TEMP TABLE \(copyTable) (" + (columns + ["strata_seq bigserial"]).joined(separator: ", ") + ") ON COMMIT DROP", context: where_)
+        }
+        try conn.startCopyIn("COPY \(copyTable) (" + schema.names.map(PostgresTypes.quoted).joined(separator: ", ") + ") FROM STDIN")
+    }
+
+    /// A merge into an existing table needs the same columns (by name); anything else is a rebuild.
+    static func requireSameColumns(_ conn: PostgresConnection, config: PostgresSink, schema: Schema) throws {
+        let r = try conn.exec("SELECT attname FROM pg_attribute WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
+                              [config.quotedTarget], context: config.location)
+        let existing = (0..<r.rows).map { r.string($0, 0) }
+        let missing = schema.names.filter { !existing.contains($0) }
+        let extra = existing.filter { !schema.names.contains($0) }
+        guard missing.isEmpty && extra.isEmpty else {
+            var why: [String] = []
+            if !missing.isEmpty { why.append("it has no column " + missing.map { "'\($0)'" }.joined(separator: ", ")) }
+            if !extra.isEmpty { why.append("the pipeline produces no column " + extra.map { "'\($0)'" }.joined(separator: ", ")) }
+            throw StrataError(.schemaMismatch, "\(config.location): cannot merge into \(config.quotedTarget): " + why.joined(separator: "; "),
+                              hint: "rebuild it with `strata run --full-refresh` (the table is replaced by the pipeline's columns)")
+        }
+    }
+
+    func write(_ batch: Batch) throws {
+        var rejected: [Int] = []
+        var reasons: [String] = []
+        let keys = keyColumns.map { batch.columns[$0] }
+        for r in 0..<batch.rowCount {
+            if let k = keys.firstIndex(where: { $0.isNull(r) }) {
+                rejected.append(r)
+                reasons.append("key column '\(config.keys[k])' is null; a served table's key cannot be")
+                continue
+            }
+            if let column = CopyTextWriter.append(batch, row: r, to: &buffer) {
+                rejected.append(r)
+                reasons.append("column '\(column)' holds a NUL character, which PostgreSQL text cannot store")
+            }
+            if buffer.count >= 1 << 20 { try flush() }
+        }
+        if !rejected.isEmpty { RowQuarantine.send(batch, rows: rejected, reasons: reasons, context: context) }
+    }
+
+    private func flush() throws {
+        try buffer.withUnsafeBufferPointer { b in
+            digest.update(b)
+            try conn.putCopy(b)
+        }
+        bytesSent += buffer.count
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    func publish(_ request: PublishRequest, seal: (PublishSeal) throws -> String) throws -> PublishOutcome {
+        let where_ = config.location
+        try flush()
+        let copied = try conn.endCopy()
+        var rows = copied
+        let operation = replacing ? "OVERWRITE" : "MERGE"
+        let cols = schema.names.map(PostgresTypes.quoted).joined(separator: ", ")
+        let keys = config.keys.map(PostgresTypes.quoted).joined(separator: ", ")
+        // One row per key, the last one in: a primary key and ON CONFLICT take one row per key.
+        let latest = "SELECT DISTINCT ON (\(keys)) \(cols) FROM \(copyTable) ORDER BY \(keys), strata_seq DESC"
+        if let newTable, !config.keys.isEmpty {
+            rows = try conn.exec("INSERT INTO \(newTable) (\(cols)) \(latest)", context: where_).affected
+        } else if !replacing {
+            let others = schema.names.filter { !config.keys.contains($0) }.map(PostgresTypes.quoted)
+            let conflict = others.isEmpty ? "DO NOTHING"
+                : "DO UPDATE SET " + others.map { "\($0) = EXCLUDED.\($0)" }.joined(separator: ", ")
+                    + " WHERE (" + others.map { "t.\($0)" }.joined(separator: ", ") + ") IS DISTINCT FROM ("
+                    + others.map { "EXCLUDED.\($0)" }.joined(separator: ", ") + ")"
+            // Rows that did not change are not rewritten (nor counted).
+            let r = try conn.exec("""
+                WITH up AS (INSERT INTO \(config.quotedTarget) AS t (\(cols)) \(latest)
+                  ON CONFLICT (\(keys)) \(conflict)
+                  RETURNING (xmax = 0) AS inserted)
+                SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM up
+                """, context: where_)
+            let inserted = Int(r.string(0, 0)) ?? 0, updated = Int(r.string(0, 1)) ?? 0
+            rows = inserted + updated
+        }
+        let hash = try seal(PublishSeal(rows: rows, bytes: bytesSent, operation: operation, contentDigest: digest.finish()))
+        if let newTable, let newTableName {
+            // Waiting for readers of the old table is bounded: a reader holding it for minutes fails the run, not blocks it.
+            try conn.exec("SET LOCAL lock_timeout = '60s'", context: where_)
+            try conn.exec("DROP TABLE IF EXISTS \(config.quotedTarget)", context: where_)
+            try conn.exec("ALTER TABLE \(newTable) RENAME TO \(PostgresTypes.quoted(config.tableName))", context: where_)
+            if !config.keys.isEmpty {
+                let pk = PostgresSink.truncated(config.tableName, to: 58) + "_pkey"
+                try conn.exec("ALTER TABLE \(config.quotedTarget) RENAME CONSTRAINT \(PostgresTypes.quoted(newTableName + "_pk")) TO \(PostgresTypes.quoted(pk))", context: where_)
+            }
+        }
+        try conn.exec("""
+            CREATE TABLE IF NOT EXISTS \(config.quotedStateTable) (pipeline text NOT NULL, target text NOT NULL, version bigint NOT NULL,
+              state text NOT NULL, audit_hash text NOT NULL, run_id text NOT NULL, published_at timestamptz NOT NULL DEFAULT now(),
+              PRIMARY KEY (pipeline, target))
+            """, context: where_)
+        try conn.exec("""
+            INSERT INTO \(config.quotedStateTable) (pipeline, target, version, state, audit_hash, run_id) VALUES ($1, $2, $3, $4, $5, $6)
+            ON CONFLICT (pipeline, target) DO UPDATE SET version = EXCLUDED.version, state = EXCLUDED.state,
+              audit_hash = EXCLUDED.audit_hash, run_id = EXCLUDED.run_id, published_at = now()
+            """, [request.pipeline, config.tableName, String(request.version), request.state, hash, context.runId], context: where_)
+        CrashPoint.reach("before-publish-commit")
+        try conn.exec("COMMIT", context: where_)
+        conn.close()
+        return PublishOutcome(rows: rows, bytes: bytesSent, operation: operation)
+    }
+
+    /// Closing the connection rolls the transaction back: nothing of the run is visible.
+    func abort() { conn.close() }
+}
+#endif

@@ -1,0 +1,246 @@
+import Foundation
+import StrataTestSupport
+import Testing
+
+/// The `postgres` sink against a real PostgreSQL server (started by the test command): the served
+/// tables equal the lake's gold and silver tables (read by deltalake), masked as the lake stores
+/// them, published exactly once across kills, audited and in lineage; merges upsert; bad servers,
+/// passwords and drifted tables say why.
+@Suite(.serialized)
+struct PostgresSinkEndToEndTests {
+    typealias PG = PostgresEndToEndTests
+    static var usable: Bool { PG.usable }
+    static let env = ["SERVE_DB_PASSWORD": PG.password]
+
+    /// `strata init`'s project (customers CSV → bronze → silver with masked e-mails → gold per
+    /// country) with two pipelines serving silver and gold from `dsn`.
+    static func project(_ name: String, dsn: String) throws -> StrataProject {
+        let p = try StrataProject(name)
+        #expect(try p.strata("init").status == 0)
+        let config = try String(contentsOfFile: p.root + "/pipelines.yaml", encoding: .utf8)
+        try p.write("pipelines.yaml", config + """
+
+              serve_by_country:
+                source: {type: table, table: gold.customers_by_country}
+                sink:
+                  type: postgres
+                  dsn: \(dsn)
+                  password_env: SERVE_DB_PASSWORD
+                  table: analytics.by_country
+                  mode: merge
+                  keys: [country]
+
+              serve_customers:
+                source: {type: table, table: silver.customers, incremental: false}
+                sink:
+                  type: postgres
+                  dsn: \(dsn)
+                  password_env: SERVE_DB_PASSWORD
+                  table: customers
+                  keys: [customer_id]
+
+            """)
+        return p
+    }
+
+    /// A lake table's rows as deltalake reads them, `|`-joined in `columns` order, sorted.
+    static func lakeRows(_ p: StrataProject, _ table: String, _ columns: [String]) throws -> [String] {
+        let out = try p.python(#"""
+import sys, decimal
+from deltalake import DeltaTable
+t = DeltaTable(sys.argv[1] + "/datalake/" + sys.argv[2]).to_pyarrow_table().to_pylist()
+cols = sys.argv[3].split(",")
+def text(v):
+    if v is None: return ""
+    if isinstance(v, bool): return "true" if v else "false"
+    if hasattr(v, "isoformat"): return v.isoformat()
+    return str(v)
+for line in sorted("|".join(text(r[c]) for c in cols) for r in t): print(line)
+"""#, [table, columns.joined(separator: ",")])
+        return out.split(separator: "\n").map(String.init)
+    }
+
+    /// The served table's rows as PostgreSQL returns them, in the same form.
+    static func servedRows(_ dsn: String, _ table: String, _ columns: [String]) throws -> [String] {
+        let select = columns.map { "coalesce(\($0)::text, '')" }.joined(separator: " || '|' || ")
+        // Rows joined by a record separator: values may hold newlines.
+        let text = try PG.psql(dsn, "SELECT string_agg(\(select), E'\\x1e') FROM \(table)")
+        let rows = text.hasSuffix("\n") ? String(text.dropLast()) : text
+        return rows.isEmpty ? [] : rows.split(separator: "\u{1e}", omittingEmptySubsequences: false).map(String.init).sorted()
+    }
+
+    static let goldColumns = ["country", "customers", "lifetime_value"]
+    static let silverColumns = ["customer_id", "email", "full_name", "country", "signup_date", "lifetime_value"]
+
+    /// Both served tables equal their lake tables.
+    static func expectServedEqualsLake(_ p: StrataProject, _ db: String, _ when: String) throws {
+        let gold = try lakeRows(p, "gold/customers_by_country", goldColumns)
+        #expect(!gold.isEmpty)
+        #expect(try servedRows(db, "analytics.by_country", goldColumns) == gold, "\(when): the served gold table differs from the lake's")
+        let silver = try lakeRows(p, "silver/customers", silverColumns)
+        #expect(try servedRows(db, "customers", silverColumns) == silver, "\(when): the served silver table differs from the lake's")
+    }
+
+    @Test(.enabled(if: usable)) func servedTablesEqualTheLakeMaskedAuditedAndExactlyOnceAcrossKills() throws {
+        let db = try PG.database("strata_serve")
+        try PG.psql(db, "CREATE SCHEMA analytics")
+        let p = try Self.project("pg-serve", dsn: db)
+        let run = try p.strata("run", env: Self.env)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(!run.stderr.contains("NOTICE"), "server notices stay out of the output: \(run.stderr)")
+        try Self.expectServedEqualsLake(p, db, "first run")
+        // Served as the lake stores silver: no raw e-mail address leaves the lake.
+        let landing = try String(contentsOfFile: p.root + "/landing/customers.csv", encoding: .utf8)
+        let emails = landing.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false)[1] }
+        #expect(!emails.isEmpty)
+        let served = try PG.psql(db, "SELECT string_agg(email, ' ') FROM customers")
+        for e in emails where !e.isEmpty { #expect(!served.lowercased().contains(e.lowercased().trimmingCharacters(in: .whitespaces)), "a raw e-mail was served") }
+        #expect(try PG.psql(db, "SELECT count(*) FROM customers WHERE email LIKE '%@%'").hasPrefix("0"))
+        // The primary keys the sink declares.
+        #expect(try PG.psql(db, "SELECT conname FROM pg_constraint WHERE conrelid = 'customers'::regclass AND contype = 'p'").hasPrefix("customers_pkey"))
+        // Audited as publishes, with the masks the rows carry.
+        let audit = try p.strata("audit", "show", "--action", "publish", "--json")
+        #expect(audit.status == 0)
+        let records = try audit.stdout.split(separator: "\n").map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+        #expect(records.count == 2, "\(audit.stdout)")
+        let customers = records.first { ($0["resource"] as? String)?.hasSuffix(".public.customers") == true }
+        #expect((customers?["masks"] as? [String: String])?["email"] == "hash", "\(customers ?? [:])")
+        // Lineage: the database is the output dataset's namespace.
+        let lineage = try DatabaseFixtures.lineageText(p)
+        let port = try #require(db.split(separator: " ").first { $0.hasPrefix("port=") }?.dropFirst(5))
+        #expect(lineage.contains("\"namespace\":\"postgres://127.0.0.1:\(port)\"") && lineage.contains("\"name\":\"strata_serve.analytics.by_country\""))
+        // Nothing new: nothing published.
+        let idle = try p.strata("run", env: Self.env)
+        #expect(idle.status == 0)
+        #expect(try p.strata("audit", "show", "--action", "publish", "--json").stdout.components(separatedBy: "\"action\"").count - 1 == 2)
+
+        // New customers, and a run killed after the publishes' audit records, before their transaction commits.
+        try p.write("landing/customers_2.csv", "customer_id,email,full_name,country,signup_date,lifetime_value\n100,New.Person@Example.com,New Person,PT,2024-05-01,10.00\n1,ana@elsewhere.example,Ana Silva,ES,2024-01-05,1.00\n")
+        let before = try Self.servedRows(db, "analytics.by_country", Self.goldColumns)
+        let killed = try p.strata("run", "--quiet", env: Self.env.merging(["STRATA_CRASH_AT": "before-publish-commit"]) { a, _ in a })
+        #expect(killed.status != 0)
+        #expect(try Self.servedRows(db, "analytics.by_country", Self.goldColumns) == before, "a killed publish is invisible")
+        let rerun = try p.strata("run", env: Self.env)
+        #expect(rerun.status == 0, "\(rerun.stderr)")
+        #expect(rerun.stderr.contains("never landed"), "\(rerun.stderr)")
+        try Self.expectServedEqualsLake(p, db, "after a kill before the publish commit")
+        // Killed between the audit record and the transaction, with only the serving pipeline to run.
+        try p.write("landing/customers_3.csv", "customer_id,email,full_name,country,signup_date,lifetime_value\n101,b@example.com,B Person,ZA,2024-05-02,5.00\n")
+        #expect(try p.strata("run", "--quiet", "+gold_customers_by_country", env: Self.env).status == 0)
+        let killed2 = try p.strata("run", "--quiet", "serve_by_country", env: Self.env.merging(["STRATA_CRASH_AT": "after-commit-record"]) { a, _ in a })
+        #expect(killed2.status != 0)
+        #expect(try p.strata("run", "--quiet", env: Self.env).status == 0)
+        try Self.expectServedEqualsLake(p, db, "after a kill at the publish's audit record")
+        // The audit log still verifies: every record that never landed is voided.
+        let verify = try p.strata("audit", "verify")
+        #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+        let failed = try p.strata("audit", "show", "--action", "publish", "--result", "failed")
+        #expect(failed.stdout.components(separatedBy: "never landed").count - 1 == 2, "\(failed.stdout)")
+        // A full refresh replaces both tables with the lake's.
+        #expect(try p.strata("run", "--full-refresh", "--quiet", env: Self.env).status == 0)
+        try Self.expectServedEqualsLake(p, db, "after a full refresh")
+        // The lineage graph places the served tables after the lake's layers.
+        let graph = try p.strata("lineage", "export", "--format", "json")
+        #expect(graph.stdout.contains("\"layer\":\"served\""), "\(graph.stdout.prefix(400))")
+    }
+
+    /// A pipeline serving a CSV's typed rows with `mode: merge`.
+    static func mergeProject(_ name: String, dsn: String) throws -> StrataProject {
+        let p = try StrataProject(name)
+        try p.write("policies/roles.yaml", "roles:\n  analyst:\n    grants:\n      - tables: ['*.*']\n")
+        try p.write("pipelines.yaml", """
+            version: 1
+            pipelines:
+              serve_events:
+                source:
+                  type: csv
+                  path: landing/*.csv
+                  schema: {id: int64, name: string, amount: 'decimal(10,2)', day: date, at: timestamp, flag: bool, score: double}
+                sink:
+                  type: postgres
+                  dsn: \(dsn)
+                  password_env: SERVE_DB_PASSWORD
+                  table: events
+                  mode: merge
+                  keys: [id]
+                  layer: silver
+            """)
+        return p
+    }
+
+    @Test(.enabled(if: usable)) func mergeUpsertsEveryTypeExactlyAndLeavesUnchangedRowsAlone() throws {
+        let db = try PG.database("strata_serve_merge")
+        let p = try Self.mergeProject("pg-serve-merge", dsn: db)
+        try p.write("landing/a.csv", """
+            id,name,amount,day,at,flag,score
+            1,"tab\there, ""quoted"", back\\slash",-0.05,2024-02-29,2024-02-29T23:59:59.123456Z,true,0.1
+            2,"two
+            lines",1234.50,1969-12-31,1970-01-01T00:00:00Z,false,-1e-300
+            3,naïve café,,,,,NaN
+            3,the last of two rows of a key wins,7.00,2024-01-01,2024-01-01T00:00:00Z,true,3
+            ,a null key,1.00,2024-01-01,2024-01-01T00:00:00Z,true,1
+
+            """)
+        let first = try p.strata("run", env: Self.env)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("1 quarantined") || first.stdout.contains("quarantined"), "\(first.stdout)")
+        let columns = ["id", "name", "amount", "day", "at", "flag", "score"]
+        let rows = try Self.servedRows(db, "events", columns)
+        #expect(rows == [
+            "1|tab\there, \"quoted\", back\\slash|-0.05|2024-02-29|2024-02-29 23:59:59.123456+00|true|0.1",
+            "2|two\nlines|1234.50|1969-12-31|1970-01-01 00:00:00+00|false|-1e-300",
+            "3|the last of two rows of a key wins|7.00|2024-01-01|2024-01-01 00:00:00+00|true|3",
+        ].sorted(), "\(rows)")
+        #expect(try PG.psql(db, "SELECT count(*) FROM events WHERE score::text = 'NaN'").hasPrefix("0"), "row 3's NaN was replaced by its later row")
+        let q = try p.strata("show", "quarantine.silver_pg_strata_serve_merge_public_events", "--format", "json", "--columns", "_reason")
+        #expect(q.stdout.contains("key column 'id' is null"), "\(q.stdout)\(q.stderr)")
+        // One key changes, one stays as it was, one is new: two rows written, the third untouched.
+        let xmin = try PG.psql(db, "SELECT xmin FROM events WHERE id = 2")
+        try p.write("landing/b.csv", """
+            id,name,amount,day,at,flag,score
+            1,changed,1.00,2024-02-29,2024-02-29T23:59:59.123456Z,true,0.1
+            2,"two
+            lines",1234.50,1969-12-31,1970-01-01T00:00:00Z,false,-1e-300
+            5,new,5.00,2025-01-01,2025-01-01T00:00:00Z,false,5
+
+            """)
+        let second = try p.strata("run", "--json", env: Self.env)
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(second.stdout.contains("\"rows_out\":2") || second.stdout.contains("\"rows_out\" : 2"), "\(second.stdout)")
+        #expect(try PG.psql(db, "SELECT xmin FROM events WHERE id = 2") == xmin, "an unchanged row is not rewritten")
+        #expect(try PG.psql(db, "SELECT name FROM events WHERE id = 1").hasPrefix("changed"))
+        #expect(try PG.psql(db, "SELECT count(*) FROM events").hasPrefix("4"))
+    }
+
+    @Test(.enabled(if: usable)) func badPasswordsServersDriftedTablesAndIncrementalOverwritesSayWhy() throws {
+        let db = try PG.database("strata_serve_errors")
+        let p = try Self.mergeProject("pg-serve-errors", dsn: db)
+        try p.write("landing/a.csv", "id,name,amount,day,at,flag,score\n1,a,1.00,2024-01-01,2024-01-01T00:00:00Z,true,1\n")
+        // A wrong password: exit 1, the server's reason, the password nowhere.
+        let wrong = "wrong-\(UUID().uuidString.prefix(8))"
+        let bad = try p.strata("run", env: ["SERVE_DB_PASSWORD": wrong])
+        #expect(bad.status == 1 && bad.stderr.contains("password authentication failed"), "\(bad.stderr)")
+        #expect(!bad.stderr.contains(wrong) && !bad.stdout.contains(wrong))
+        // A table of other columns is not merged into: the columns are named, and a full refresh replaces it.
+        try PG.psql(db, "CREATE TABLE events (id bigint PRIMARY KEY, other text)")
+        let drift = try p.strata("run", env: Self.env)
+        #expect(drift.status == 2 && drift.stderr.contains("cannot merge into \"public\".\"events\"") && drift.stderr.contains("'name'")
+                && drift.stderr.contains("'other'") && drift.stderr.contains("--full-refresh"), "\(drift.stderr)")
+        #expect(try PG.psql(db, "SELECT count(*) FROM events").hasPrefix("0"), "a failed run leaves the table as it was")
+        let refreshed = try p.strata("run", "--full-refresh", env: Self.env)
+        #expect(refreshed.status == 0, "\(refreshed.stderr)")
+        #expect(try PG.psql(db, "SELECT name FROM events").hasPrefix("a"))
+        let grep = try TestProcess.run("/usr/bin/grep", ["-rl", "--", PG.password, p.root])
+        #expect(grep.stdout.isEmpty, "the password was written to \(grep.stdout)")
+        // A server that is not there.
+        let down = try Self.mergeProject("pg-serve-down", dsn: "host=127.0.0.1 port=1 dbname=x user=strata")
+        try down.write("landing/a.csv", "id,name,amount,day,at,flag,score\n1,a,1.00,2024-01-01,2024-01-01T00:00:00Z,true,1\n")
+        let refused = try down.strata("run", env: Self.env)
+        #expect(refused.status == 1 && refused.stderr.contains("cannot connect to PostgreSQL at 127.0.0.1:1"), "\(refused.stderr)")
+        // Overwrite from a source that reads only new files: refused at validate, with where and why.
+        let config = try String(contentsOfFile: p.root + "/pipelines.yaml", encoding: .utf8)
+        try p.write("pipelines.yaml", config.replacingOccurrences(of: "mode: merge", with: "mode: overwrite"))
+        let v = try p.strata("validate")
+        #expect(v.status == 2 && v.stderr.contains("pipelines.yaml:") && v.stderr.contains("would hold only the latest rows"), "\(v.stderr)")
+    }
+}
