@@ -21,6 +21,7 @@ enum RowEncoder {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
                 guard !c.isNull(r) else { continue }
                 switch c.values {
+                case .bytes where c.type == .binary: csvField(Array(text(c, r).utf8)[...], into: &out)
                 case .bytes(let v): v.withValue(r) { csvField($0, into: &out) }
                 default: csvField(Array(text(c, r).utf8)[...], into: &out)
                 }
@@ -53,6 +54,7 @@ enum RowEncoder {
             out.append(contentsOf: keys[i])
             if c.isNull(r) { out.append(contentsOf: null); continue }
             switch (c.values, c.type) {
+            case (.bytes, .binary): jsonString(Array(text(c, r).utf8), into: &out) // `\x…` hex
             case (.bytes(let v), _): v.withValue(r) { jsonString($0, into: &out) }
             case (.bool(let v), _): out.append(contentsOf: v[r] ? trueBytes : falseBytes)
             case (.int64(let v), .int64): out.append(contentsOf: String(v[r]).utf8)

@@ -83,7 +83,7 @@ public enum ColumnValues: Sendable, Hashable {
         switch type {
         case .bool: return .bool([])
         case .double: return .double([])
-        case .string: return .bytes(ByteArrays())
+        case .string, .binary: return .bytes(ByteArrays())
         default: return .int64([])
         }
     }
@@ -127,6 +127,7 @@ public struct Column: Sendable, Hashable {
         switch (values, type) {
         case (.bool(let v), _): return .bool(v[i])
         case (.double(let v), _): return .double(v[i])
+        case (.bytes(let v), .binary): return .binary(Array(v.bytes[v.range(i)]))
         case (.bytes(let v), _): return .string(v.string(i))
         case (.int64(let v), .date): return .date(Int32(truncatingIfNeeded: v[i]))
         case (.int64(let v), .timestamp): return .timestamp(v[i])

@@ -13,7 +13,7 @@ public struct ColumnBuilder: Sendable {
         switch type {
         case .bool: bools.reserveCapacity(capacity)
         case .double: doubles.reserveCapacity(capacity)
-        case .string: bytes.offsets.reserveCapacity(capacity + 1)
+        case .string, .binary: bytes.offsets.reserveCapacity(capacity + 1)
         default: ints.reserveCapacity(capacity)
         }
     }
@@ -31,7 +31,7 @@ public struct ColumnBuilder: Sendable {
         switch type {
         case .bool: bools.append(false)
         case .double: doubles.append(0)
-        case .string: bytes.appendEmpty()
+        case .string, .binary: bytes.appendEmpty()
         default: ints.append(0)
         }
     }
@@ -44,7 +44,7 @@ public struct ColumnBuilder: Sendable {
         switch type {
         case .bool: bools.removeLast()
         case .double: doubles.removeLast()
-        case .string: bytes.removeLast()
+        case .string, .binary: bytes.removeLast()
         default: ints.removeLast()
         }
     }
@@ -69,6 +69,7 @@ public struct ColumnBuilder: Sendable {
         case (.int(let i), .decimal(_, let s)): append(i * Decimal64.powersOf10[s])
         case (.double(let d), .double): append(d)
         case (.string(let s), .string): append(s)
+        case (.binary(let b), .binary): append(bytesOf: b)
         default: appendNull()
         }
     }
@@ -92,7 +93,7 @@ public struct ColumnBuilder: Sendable {
         switch type {
         case .bool: values = .bool(bools)
         case .double: values = .double(doubles)
-        case .string: values = .bytes(bytes)
+        case .string, .binary: values = .bytes(bytes)
         default: values = .int64(ints)
         }
         return Column(type: type, values: values, validity: validity)

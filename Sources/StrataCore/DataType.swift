@@ -2,13 +2,15 @@
 ///
 /// Storage: bool → `[Bool]`; int64, date (days since 1970-01-01), timestamp (UTC microseconds since
 /// the epoch) and decimal (unscaled, precision ≤ 18) → `[Int64]`; double → `[Double]`;
-/// string → UTF-8 bytes with offsets.
+/// string → UTF-8 bytes with offsets; binary → bytes with offsets (any bytes, not text).
 public enum DataType: Sendable, Hashable, CustomStringConvertible {
     case bool
     case int64
     case double
     case decimal(precision: Int, scale: Int)
     case string
+    /// Raw bytes (PostgreSQL bytea, MySQL BLOB/BINARY; Parquet BYTE_ARRAY without a string annotation).
+    case binary
     case date
     case timestamp
 
@@ -20,13 +22,14 @@ public enum DataType: Sendable, Hashable, CustomStringConvertible {
         case .double: return "double"
         case let .decimal(p, s): return "decimal(\(p),\(s))"
         case .string: return "string"
+        case .binary: return "binary"
         case .date: return "date"
         case .timestamp: return "timestamp"
         }
     }
 
     /// The names `DataType(parsing:)` accepts, for docs and did-you-mean.
-    public static let names = ["bool", "int64", "double", "decimal(p,s)", "string", "date", "timestamp"]
+    public static let names = ["bool", "int64", "double", "decimal(p,s)", "string", "binary", "date", "timestamp"]
 
     /// Parses a type name; accepts common aliases (`int`, `bigint`, `long`, `float`, `text`, `boolean`).
     public init?(parsing text: String) {
@@ -36,6 +39,7 @@ public enum DataType: Sendable, Hashable, CustomStringConvertible {
         case "int", "int64", "bigint", "long", "integer", "int32": self = .int64
         case "double", "float", "float64", "real": self = .double
         case "string", "text", "varchar", "utf8": self = .string
+        case "binary", "bytes", "bytea", "blob": self = .binary
         case "date": self = .date
         case "timestamp", "datetime", "timestamp_us": self = .timestamp
         default:

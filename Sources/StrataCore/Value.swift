@@ -5,6 +5,8 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
     case int(Int64)
     case double(Double)
     case string(String)
+    /// Raw bytes (a binary column's value).
+    case binary([UInt8])
     /// Days since 1970-01-01.
     case date(Int32)
     /// Microseconds since 1970-01-01T00:00:00Z.
@@ -14,6 +16,14 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
 
     public var isNull: Bool { if case .null = self { return true } else { return false } }
 
+    /// Bytes as text the way PostgreSQL writes bytea: `\x` and two lower-case hex digits per byte.
+    public static func hex(_ bytes: some Sequence<UInt8>) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = [92, 120]
+        for b in bytes { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 15)]) }
+        return String(decoding: out, as: UTF8.self)
+    }
+
     /// The text form used by `strata show` and CSV export; null is the empty string.
     public var description: String {
         switch self {
@@ -22,6 +32,7 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
         case .int(let i): return String(i)
         case .double(let d): return Temporal.formatDouble(d)
         case .string(let s): return s
+        case .binary(let b): return Value.hex(b)
         case .date(let d): return Temporal.formatDate(days: d)
         case .timestamp(let t): return Temporal.formatTimestamp(micros: t)
         case let .decimal(v, s): return Decimal64.format(v, scale: s)

@@ -24,7 +24,8 @@ enum DatabaseFixtures {
         return p
     }
 
-    /// The bronze table's rows without Strata's `_` columns (decimals and dates as text).
+    /// The bronze table's rows without Strata's `_` columns (decimals and dates as text, binary
+    /// values as `\x…` hex).
     static func rows(_ p: StrataProject) throws -> [[String: Any]] {
         let script = #"""
 import json, sys, datetime, decimal
@@ -34,6 +35,7 @@ def plain(v):
     if isinstance(v, (datetime.datetime, datetime.date)): return v.isoformat()
     if isinstance(v, decimal.Decimal): return str(v)
     if isinstance(v, float) and v != v: return "NaN"
+    if isinstance(v, bytes): return "\\x" + v.hex()
     return v
 print(json.dumps([{k: plain(v) for k, v in r.items() if not k.startswith("_")} for r in t.to_pylist()]))
 """#

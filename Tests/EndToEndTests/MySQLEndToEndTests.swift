@@ -124,9 +124,15 @@ struct MySQLEndToEndTests {
         let inline = try Self.project("my-inline", dsn: "mysql://strata:hunter2secret@127.0.0.1/x", source: "table: t")
         let v = try inline.strata("validate")
         #expect(v.status == 2 && v.stderr.contains("the dsn holds a password") && !v.stderr.contains("hunter2secret"), "\(v.stderr)")
-        let blob = try Self.project("my-blob", dsn: db, source: "query: SELECT id, blob_col FROM t")
+        // A BLOB is binary: its bytes, exactly (NUL and 0xFF included).
+        try Self.sql("CREATE TABLE blobs (id INT, b BLOB, vb VARBINARY(8)); INSERT INTO blobs VALUES (1, X'00FF0A', X'DEAD'), (2, NULL, '')", db: "strata_errors")
+        let blob = try Self.project("my-blob", dsn: db, source: "table: blobs")
         let b = try blob.strata("run", env: Self.env)
-        #expect(b.status != 0 && b.stderr.contains("column 'blob_col'") && b.stderr.contains("binary string"), "\(b.stderr)")
+        #expect(b.status == 0, "\(b.stderr)")
+        #expect(try DatabaseFixtures.types(blob) == "id=int64 b=binary vb=binary")
+        let blobs = try Self.rows(blob).sorted { ($0["id"] as? Int ?? 0) < ($1["id"] as? Int ?? 0) }
+        #expect(blobs.count == 2 && blobs[0]["b"] as? String == "\\x00ff0a" && blobs[0]["vb"] as? String == "\\xdead", "\(blobs)")
+        #expect(blobs.count == 2 && blobs[1]["b"] is NSNull && blobs[1]["vb"] as? String == "\\x", "\(blobs)")
         let wide = try Self.project("my-wide", dsn: db, source: "query: SELECT id, wide FROM t")
         let w = try wide.strata("run", env: Self.env)
         #expect(w.status != 0 && w.stderr.contains("column 'wide'") && w.stderr.contains("DECIMAL(30,2)"), "\(w.stderr)")

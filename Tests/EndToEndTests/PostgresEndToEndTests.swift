@@ -80,7 +80,7 @@ struct PostgresEndToEndTests {
         #expect(b["d"] as? String == "NaN" && b["t"] as? String == "")
         // The schema as mapped from the columns' types, as pyarrow reads the Delta table.
         let types = try DatabaseFixtures.types(p)
-        #expect(types == "id=int64 s=int64 i=int64 b=int64 r=double d=double n=decimal128(12, 2) f=bool day=date32[day] ts=timestamp[us, tz=UTC] tz=timestamp[us, tz=UTC] t=string v=string c=string j=string jb=string u=string bin=string", "\(types)")
+        #expect(types == "id=int64 s=int64 i=int64 b=int64 r=double d=double n=decimal128(12, 2) f=bool day=date32[day] ts=timestamp[us, tz=UTC] tz=timestamp[us, tz=UTC] t=string v=string c=string j=string jb=string u=string bin=binary", "\(types)")
         // Lineage names the database dataset by the OpenLineage conventions.
         let text = try DatabaseFixtures.lineageText(p)
         let port = try #require(db.range(of: "port=[0-9]+", options: .regularExpression).map { String(db[$0].dropFirst(5)) })

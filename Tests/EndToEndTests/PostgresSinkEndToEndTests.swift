@@ -155,7 +155,7 @@ for line in sorted("|".join(text(r[c]) for c in cols) for r in t): print(line)
                 source:
                   type: csv
                   path: landing/*.csv
-                  schema: {id: int64, name: string, amount: 'decimal(10,2)', day: date, at: timestamp, flag: bool, score: double}
+                  schema: {id: int64, name: string, amount: 'decimal(10,2)', day: date, at: timestamp, flag: bool, score: double, raw: binary}
                 sink:
                   type: postgres
                   dsn: \(dsn)
@@ -172,36 +172,37 @@ for line in sorted("|".join(text(r[c]) for c in cols) for r in t): print(line)
         let db = try PG.database("strata_serve_merge")
         let p = try Self.mergeProject("pg-serve-merge", dsn: db)
         try p.write("landing/a.csv", """
-            id,name,amount,day,at,flag,score
-            1,"tab\there, ""quoted"", back\\slash",-0.05,2024-02-29,2024-02-29T23:59:59.123456Z,true,0.1
+            id,name,amount,day,at,flag,score,raw
+            1,"tab\there, ""quoted"", back\\slash",-0.05,2024-02-29,2024-02-29T23:59:59.123456Z,true,0.1,\\x00ff
             2,"two
-            lines",1234.50,1969-12-31,1970-01-01T00:00:00Z,false,-1e-300
-            3,naïve café,,,,,NaN
-            3,the last of two rows of a key wins,7.00,2024-01-01,2024-01-01T00:00:00Z,true,3
-            ,a null key,1.00,2024-01-01,2024-01-01T00:00:00Z,true,1
+            lines",1234.50,1969-12-31,1970-01-01T00:00:00Z,false,-1e-300,DEADbeef
+            3,naïve café,,,,,NaN,
+            3,the last of two rows of a key wins,7.00,2024-01-01,2024-01-01T00:00:00Z,true,3,\\x
+            ,a null key,1.00,2024-01-01,2024-01-01T00:00:00Z,true,1,00
 
             """)
         let first = try p.strata("run", env: Self.env)
         #expect(first.status == 0, "\(first.stderr)")
-        #expect(first.stdout.contains("1 quarantined") || first.stdout.contains("quarantined"), "\(first.stdout)")
-        let columns = ["id", "name", "amount", "day", "at", "flag", "score"]
+        let columns = ["id", "name", "amount", "day", "at", "flag", "score", "raw"]
         let rows = try Self.servedRows(db, "events", columns)
         #expect(rows == [
-            "1|tab\there, \"quoted\", back\\slash|-0.05|2024-02-29|2024-02-29 23:59:59.123456+00|true|0.1",
-            "2|two\nlines|1234.50|1969-12-31|1970-01-01 00:00:00+00|false|-1e-300",
-            "3|the last of two rows of a key wins|7.00|2024-01-01|2024-01-01 00:00:00+00|true|3",
+            "1|tab\there, \"quoted\", back\\slash|-0.05|2024-02-29|2024-02-29 23:59:59.123456+00|true|0.1|\\x00ff",
+            "2|two\nlines|1234.50|1969-12-31|1970-01-01 00:00:00+00|false|-1e-300|\\xdeadbeef",
+            "3|the last of two rows of a key wins|7.00|2024-01-01|2024-01-01 00:00:00+00|true|3|\\x",
         ].sorted(), "\(rows)")
         #expect(try PG.psql(db, "SELECT count(*) FROM events WHERE score::text = 'NaN'").hasPrefix("0"), "row 3's NaN was replaced by its later row")
         let q = try p.strata("show", "quarantine.silver_pg_strata_serve_merge_public_events", "--format", "json", "--columns", "_reason")
         #expect(q.stdout.contains("key column 'id' is null"), "\(q.stdout)\(q.stderr)")
+        #expect(q.stdout.split(separator: "\n").count == 1, "exactly the null-key row is quarantined: \(q.stdout)")
+        #expect(try PG.psql(db, "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'events'::regclass AND attname = 'raw'").hasPrefix("bytea"))
         // One key changes, one stays as it was, one is new: two rows written, the third untouched.
         let xmin = try PG.psql(db, "SELECT xmin FROM events WHERE id = 2")
         try p.write("landing/b.csv", """
-            id,name,amount,day,at,flag,score
-            1,changed,1.00,2024-02-29,2024-02-29T23:59:59.123456Z,true,0.1
+            id,name,amount,day,at,flag,score,raw
+            1,changed,1.00,2024-02-29,2024-02-29T23:59:59.123456Z,true,0.1,\\x00ff
             2,"two
-            lines",1234.50,1969-12-31,1970-01-01T00:00:00Z,false,-1e-300
-            5,new,5.00,2025-01-01,2025-01-01T00:00:00Z,false,5
+            lines",1234.50,1969-12-31,1970-01-01T00:00:00Z,false,-1e-300,DEADBEEF
+            5,new,5.00,2025-01-01,2025-01-01T00:00:00Z,false,5,
 
             """)
         let second = try p.strata("run", "--json", env: Self.env)
@@ -215,7 +216,7 @@ for line in sorted("|".join(text(r[c]) for c in cols) for r in t): print(line)
     @Test(.enabled(if: usable)) func badPasswordsServersDriftedTablesAndIncrementalOverwritesSayWhy() throws {
         let db = try PG.database("strata_serve_errors")
         let p = try Self.mergeProject("pg-serve-errors", dsn: db)
-        try p.write("landing/a.csv", "id,name,amount,day,at,flag,score\n1,a,1.00,2024-01-01,2024-01-01T00:00:00Z,true,1\n")
+        try p.write("landing/a.csv", "id,name,amount,day,at,flag,score,raw\n1,a,1.00,2024-01-01,2024-01-01T00:00:00Z,true,1,00\n")
         // A wrong password: exit 1, the server's reason, the password nowhere.
         let wrong = "wrong-\(UUID().uuidString.prefix(8))"
         let bad = try p.strata("run", env: ["SERVE_DB_PASSWORD": wrong])
@@ -234,7 +235,7 @@ for line in sorted("|".join(text(r[c]) for c in cols) for r in t): print(line)
         #expect(grep.stdout.isEmpty, "the password was written to \(grep.stdout)")
         // A server that is not there.
         let down = try Self.mergeProject("pg-serve-down", dsn: "host=127.0.0.1 port=1 dbname=x user=strata")
-        try down.write("landing/a.csv", "id,name,amount,day,at,flag,score\n1,a,1.00,2024-01-01,2024-01-01T00:00:00Z,true,1\n")
+        try down.write("landing/a.csv", "id,name,amount,day,at,flag,score,raw\n1,a,1.00,2024-01-01,2024-01-01T00:00:00Z,true,1,00\n")
         let refused = try down.strata("run", env: Self.env)
         #expect(refused.status == 1 && refused.stderr.contains("cannot connect to PostgreSQL at 127.0.0.1:1"), "\(refused.stderr)")
         // Overwrite from a source that reads only new files: refused at validate, with where and why.

@@ -25,6 +25,16 @@ import Testing
         #expect(located.description == "pipelines.yaml:31:15: 'zzzzzz' is not a column of bronze.transactions; columns are amount, qty, status, price, day, at, ok")
     }
 
+    @Test func binaryColumnsAndCastsToBinaryAreRefusedWithWhy() throws {
+        let withBytes = Schema(schema.fields + [Field("raw", .binary)])
+        let e = try #require(ExprFixture.compileError("raw IS NULL OR qty > 1", withBytes))
+        #expect(e.code == .typeMismatch && e.offset == 1)
+        #expect(e.error.message == "'raw' is a binary column: expressions cannot read binary values")
+        let cast = try #require(error("CAST(status AS BINARY)"))
+        #expect(cast.error.message.contains("nothing casts to binary"))
+        #expect(try type("CAST(qty AS STRING)") == .string, "other casts are unaffected")
+    }
+
     @Test func typeErrorsSayWhatWasExpected() throws {
         let cases: [(String, String, Int, String?)] = [
             ("status + 1", "'+' expects numbers, got string and int64", 1, "use || to concatenate strings"),

@@ -112,6 +112,7 @@ print(json.dumps(out))
                 case .date: return ExprFixture.date(v)
                 case .timestamp: return ExprFixture.ts(v)
                 case .bool: return .bool(v == "true")
+                case .binary: return .binary(Array(v.utf8))
                 }
             }
         })

@@ -14,6 +14,7 @@ import StrataTestSupport
         case .int(let i): return String(i)
         case .double(let d): return Temporal.formatDouble(d)
         case .string(let s): return s
+        case .binary(let b): return Value.hex(b)
         case .date(let d): return String(d)
         case .timestamp(let t): return String(t)
         case let .decimal(u, s): return Decimal64.format(u, scale: s)
@@ -38,7 +39,7 @@ import StrataTestSupport
             return str((d.days * 86400 + d.seconds) * 1000000 + d.microseconds)
         if isinstance(v, datetime.date): return str((v - EPOCH_D).days)
         if isinstance(v, float): return repr(v)
-        if isinstance(v, bytes): return v.decode('utf-8')
+        if isinstance(v, bytes): return '\\\\x' + v.hex()
         return str(v)
 
     """
@@ -278,5 +279,37 @@ import StrataTestSupport
         print(t.num_rows, t.num_columns, duckdb.sql(f"select count(*) from '{sys.argv[1]}'").fetchall()[0][0])
         """, [path])
         #expect(out.trimmingCharacters(in: .whitespacesAndNewlines) == "0 9 0")
+    }
+
+    /// Binary columns are BYTE_ARRAY without a string annotation: pyarrow reads `binary` with the
+    /// exact bytes, and a file pyarrow writes with binary and string columns reads back as such.
+    @Test(.enabled(if: PythonOracle.available))
+    func binaryColumnsRoundTripThroughPyarrow() throws {
+        let dir = try TempDir("pq-bin")
+        let path = dir.file("b.parquet")
+        let schema = Schema([Field("raw", .binary), Field("text", .string)])
+        var raw = ColumnBuilder(type: .binary), text = ColumnBuilder(type: .string)
+        let values: [[UInt8]?] = [[0, 255, 10], [], nil, Array("é".utf8), [0x80]]
+        for v in values {
+            if let v { raw.append(.binary(v)); text.append("x") } else { raw.appendNull(); text.appendNull() }
+        }
+        let w = try ParquetWriter(path: path, schema: schema, options: ParquetWriteOptions())
+        try w.write(Batch(schema: schema, columns: [raw.finish(), text.finish()]))
+        _ = try w.close()
+        let out = try PythonOracle.json(Self.pyConv + """
+        import pyarrow as pa, pyarrow.parquet as pq
+        t = pq.read_table(sys.argv[1])
+        pq.write_table(pa.table({'b': pa.array([b'\\x01\\x02', None], pa.binary()), 's': pa.array(['a', None])}), sys.argv[2])
+        print(json.dumps({'types': [str(x.type) for x in t.schema], 'raw': [conv(v) for v in t.column('raw').to_pylist()]}))
+        """, [path, dir.file("pa.parquet")]) as! [String: Any]
+        #expect(out["types"] as? [String] == ["binary", "string"])
+        #expect((out["raw"] as? [Any])?.map { $0 as? String } == values.map { $0.map(Value.hex) })
+        let back = try ParquetReader(path: path)
+        #expect(back.schema.fields.map(\.type) == [.binary, .string])
+        let batch = try #require(try back.next())
+        #expect((0..<batch.rowCount).map { batch.columns[0].value($0) } == values.map { $0.map(Value.binary) ?? .null })
+        let theirs = try ParquetReader(path: dir.file("pa.parquet"))
+        #expect(theirs.schema.fields.map(\.type) == [.binary, .string])
+        #expect(try #require(try theirs.next()).columns[0].value(0) == .binary([1, 2]))
     }
 }

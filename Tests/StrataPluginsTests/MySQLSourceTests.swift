@@ -44,7 +44,7 @@ import Testing
         #expect(map(MYSQL_TYPE_NEWDECIMAL, length: 11, decimals: 0) == .decimal(precision: 10, scale: 0))
         #expect(map(MYSQL_TYPE_NEWDECIMAL, length: 32, decimals: 2) == nil, "DECIMAL(30,2) is wider than 18 digits")
         #expect(map(MYSQL_TYPE_TIMESTAMP) == .timestamp && map(MYSQL_TYPE_DATE) == .date)
-        #expect(map(MYSQL_TYPE_VAR_STRING) == .string && map(MYSQL_TYPE_BLOB) == .string && map(MYSQL_TYPE_BLOB, binary: true) == nil)
+        #expect(map(MYSQL_TYPE_VAR_STRING) == .string && map(MYSQL_TYPE_BLOB) == .string && map(MYSQL_TYPE_BLOB, binary: true) == .binary)
         #expect(map(MYSQL_TYPE_BIT) == nil && map(MYSQL_TYPE_GEOMETRY) == nil)
     }
 }

@@ -99,6 +99,17 @@ import Testing
         #expect(decode("2024-03-01 01:00:00+00", .timestamp) == Temporal.parseTimestamp("2024-03-01T01:00:00Z").map(Value.timestamp))
         #expect(decode("NaN", .double).map { if case .double(let d) = $0 { return d.isNaN } else { return false } } == true)
         #expect(PostgresTypes.quotedName("sales.odd\"name") == "\"sales\".\"odd\"\"name\"")
+        // bytea's hex text becomes its bytes; MySQL's binary values are their bytes already.
+        func bytes(_ text: String, hex: Bool) -> Value? {
+            var b = ColumnBuilder(type: .binary, capacity: 1)
+            let ok = Array(text.utf8).withUnsafeBufferPointer { TextValues.append($0, as: .binary, to: &b, hexBinary: hex) }
+            return ok ? b.finish().value(0) : nil
+        }
+        #expect(bytes("\\x00fF0a", hex: true) == .binary([0, 255, 10]))
+        #expect(bytes("\\x", hex: true) == .binary([]))
+        #expect(bytes("\\x0", hex: true) == nil && bytes("\\xzz", hex: true) == nil && bytes("00ff", hex: true) == nil)
+        #expect(bytes("\\x00", hex: false) == .binary(Array("\\x00".utf8)))
+        #expect(PostgresTypes.map(oid: 17, typmod: -1) == .type(.binary))
     }
 }
 #endif

@@ -18,6 +18,7 @@ extension DataType {
         case .double: return "DOUBLE"
         case let .decimal(p, s): return "DECIMAL(\(p),\(s))"
         case .string: return "STRING"
+        case .binary: return "BINARY"
         case .date: return "DATE"
         case .timestamp: return "TIMESTAMP"
         }
@@ -97,6 +98,7 @@ enum SQLPrinter {
             let t = "\(d)"
             return t.contains("e") ? t : t + "e0"
         case .string(let s): return "'" + s.replacing("'", with: "''") + "'"
+        case .binary(let b): return "X'" + Value.hex(b).dropFirst(2) + "'"
         case .date(let d): return "DATE '" + Temporal.formatDate(days: d) + "'"
         case .timestamp(let t): return "TIMESTAMP '" + CastKernels.timestampText(t) + "'"
         }

@@ -61,6 +61,11 @@ struct Binder {
                                 hint: Suggest.hint(for: name, in: schema.names)
                                     ?? (schema.count <= 12 ? "columns are " + schema.names.joined(separator: ", ") : nil))
             }
+            // Raw bytes have no operators or functions here; they pass through select, rename and drop.
+            guard field.type != .binary else {
+                throw ExprError(.typeMismatch, "'\(name)' is a binary column: expressions cannot read binary values", at: e.offset,
+                                hint: "select, rename or drop it; keep binary data out of filters and derived columns")
+            }
             let slot: Int
             if let s = slots[name] {
                 slot = s
@@ -273,6 +278,7 @@ struct Binder {
         let type: DataType
         switch v {
         case .null, .string: type = .string
+        case .binary: type = .binary
         case .bool: type = .bool
         case .int: type = .int64
         case .double: type = .double

@@ -431,6 +431,10 @@ public struct ExpressionParser {
                             hint: Suggest.hint(for: t.text.lowercased(), in: ["bool", "boolean", "int64", "bigint", "double", "decimal", "string", "date", "timestamp"])
                                 ?? "types are " + DataType.names.joined(separator: ", "))
         }
+        guard type != .binary else {
+            throw ExprError(.typeMismatch, "expressions have no binary values, so nothing casts to binary", at: t.position + 1,
+                            hint: "binary columns come from sources (bytea, BLOB) and pass through select, rename and drop")
+        }
         return type
     }
 }

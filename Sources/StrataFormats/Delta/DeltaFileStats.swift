@@ -45,6 +45,7 @@ public struct DeltaFileStats: Sendable, Hashable {
         case .int(let i): return .int(i)
         case .double(let d): return .double(d)
         case .string(let s): return .string(s)
+        case .binary: return .null // never a bound (`ParquetColumnStats.columnStats`)
         case .date(let d): return .string(Temporal.formatDate(days: d))
         case .timestamp(let t): return .string(formatMicros(t))
         case let .decimal(u, s): return .number(Decimal64.format(u, scale: s))

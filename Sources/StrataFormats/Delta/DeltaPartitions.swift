@@ -136,6 +136,7 @@ public enum DeltaPartitions {
         case .int64: v = Int64(text).map { .int($0) }
         case .double: v = Double(text).map { .double($0) }
         case .string: v = .string(text)
+        case .binary: v = nil // a table is never partitioned by a binary column
         case .date: v = Temporal.parseDate(text).map { .date($0) }
         case .timestamp: v = Temporal.parseTimestamp(text).map { .timestamp($0) }
         case let .decimal(p, s):

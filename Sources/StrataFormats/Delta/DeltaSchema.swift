@@ -10,6 +10,7 @@ public enum DeltaSchema {
         case .double: return "double"
         case let .decimal(p, s): return "decimal(\(p),\(s))"
         case .string: return "string"
+        case .binary: return "binary"
         case .date: return "date"
         case .timestamp: return "timestamp"
         }
@@ -24,6 +25,7 @@ public enum DeltaSchema {
         case "long", "integer", "short", "byte": return .int64
         case "double", "float": return .double
         case "string": return .string
+        case "binary": return .binary
         case "boolean": return .bool
         case "date": return .date
         case "timestamp", "timestamp_ntz": return .timestamp

@@ -278,7 +278,7 @@ final class ParquetChunkDecoder {
                 v[i] = Double(bitPattern: UInt64(littleEndian: buf.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)))
             }
             return (.doubles(v), count * 8)
-        case PhysicalType.byteArray where type.dataType == .string:
+        case PhysicalType.byteArray where type.dataType == .string || type.dataType == .binary:
             guard count <= buf.count / 4 else { throw truncated }
             var out = ByteArrays()
             out.reserve(values: count, bytes: max(0, buf.count - 4 * count))
@@ -350,7 +350,7 @@ struct ColumnAssembler {
         switch type {
         case .bool: bools.reserveCapacity(c)
         case .double: doubles.reserveCapacity(c)
-        case .string: bytes.offsets.reserveCapacity(c + 1)
+        case .string, .binary: bytes.offsets.reserveCapacity(c + 1)
         default: ints.reserveCapacity(c)
         }
         validity.reserveCapacity(c)
@@ -396,7 +396,7 @@ struct ColumnAssembler {
         switch type {
         case .bool: values = .bool(bools)
         case .double: values = .double(doubles)
-        case .string: values = .bytes(bytes)
+        case .string, .binary: values = .bytes(bytes)
         default: values = .int64(ints)
         }
         return Column(type: type, values: values, validity: hasNull ? validity : nil)

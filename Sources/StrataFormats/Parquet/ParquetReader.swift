@@ -183,6 +183,7 @@ extension ParquetReader {
             }
             switch (type.physical, type.dataType) {
             case (PhysicalType.byteArray, .string): return .string(String(decoding: b, as: UTF8.self))
+            case (PhysicalType.byteArray, .binary): return .binary(b)
             case (PhysicalType.int32, .date): return le(4).map { .date(Int32($0)) }
             case (PhysicalType.int32, .int64): return le(4).map { .int($0) }
             case (PhysicalType.int64, .int64): return le(8).map { .int($0) }

@@ -27,7 +27,7 @@ struct ParquetColumnType: Equatable {
         case .bool: return ParquetColumnType(physical: PhysicalType.boolean, dataType: type)
         case .int64, .timestamp: return ParquetColumnType(physical: PhysicalType.int64, dataType: type)
         case .double: return ParquetColumnType(physical: PhysicalType.double, dataType: type)
-        case .string: return ParquetColumnType(physical: PhysicalType.byteArray, dataType: type)
+        case .string, .binary: return ParquetColumnType(physical: PhysicalType.byteArray, dataType: type)
         case .date: return ParquetColumnType(physical: PhysicalType.int32, dataType: type)
         case .decimal(let p, _):
             return ParquetColumnType(physical: p <= 9 ? PhysicalType.int32 : PhysicalType.int64, dataType: type)
@@ -56,7 +56,7 @@ extension SchemaElement {
             e.scale = Int32(s)
             e.precision = Int32(p)
             e.logicalType = .decimal(scale: Int32(s), precision: Int32(p))
-        case .bool, .int64, .double:
+        case .bool, .int64, .double, .binary:
             break
         }
         return e
@@ -71,7 +71,7 @@ extension SchemaElement {
     func columnType() -> Result<ParquetColumnType, StrataError> {
         func unsupported(_ what: String) -> Result<ParquetColumnType, StrataError> {
             .failure(StrataError(.schemaMismatch, "column '\(name)' has \(what), which Strata cannot read",
-                                 hint: "cast the column to a supported type (bool, int64, double, decimal(p≤18), string, date, timestamp)"))
+                                 hint: "cast the column to a supported type (bool, int64, double, decimal(p≤18), string, binary, date, timestamp)"))
         }
         guard let physical = type else { return unsupported("no physical type (a nested group)") }
         var decimal: (Int, Int)?
@@ -118,7 +118,15 @@ extension SchemaElement {
             // Spark's default timestamp layout (spark.sql.parquet.outputTimestampType=INT96).
             return .success(ParquetColumnType(physical: physical, dataType: .timestamp))
         case PhysicalType.byteArray:
-            return .success(ParquetColumnType(physical: physical, dataType: .string))
+            // Text when annotated as such (STRING, ENUM, JSON; or the UTF8, ENUM, JSON converted
+            // types); otherwise raw bytes.
+            let text: Bool
+            switch logicalType {
+            case .string?: text = true
+            case .other(let id)?: text = id == 4 || id == 12
+            default: text = convertedType.map { [ConvertedType.utf8, 4, 19].contains($0) } ?? false
+            }
+            return .success(ParquetColumnType(physical: physical, dataType: text ? .string : .binary))
         default:
             return unsupported("physical type \(PhysicalType.name(physical))")
         }

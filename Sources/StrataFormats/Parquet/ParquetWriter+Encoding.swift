@@ -164,7 +164,7 @@ package final class ParquetChunkEncoder {
                         try appendDataPage(rows: r.count, encoding: Encoding.plain, to: &chunk)
                     }
                 }
-            case (.bytes(let values), .string):
+            case (.bytes(let values), .string), (.bytes(let values), .binary):
                 try values.offsets.withUnsafeBufferPointer { off in
                     try values.bytes.withUnsafeBytes { raw in
                         try encodeStrings(off, raw, rows: n, valid: valid, field: field, stats: &stats,

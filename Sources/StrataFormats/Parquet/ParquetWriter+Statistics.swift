@@ -59,12 +59,15 @@ struct ChunkStatistics: Sendable, Equatable {
         case let (.int(v), _): return .int(v)
         case let (.double(d), _): return .double(d)
         case let (.bool(v), _): return .bool(v)
+        case let (.bytes(v), .binary): return .binary(v)
         case let (.bytes(v), _): return .string(String(decoding: v, as: UTF8.self))
         }
     }
 
+    /// A binary column's bounds stay in the Parquet footer only: Delta stats carry no binary bounds.
     func columnStats(_ type: DataType) -> ColumnStats {
-        ColumnStats(nullCount: nullCount, min: min.map { Self.value($0, type) }, max: max.map { Self.value($0, type) })
+        if type == .binary { return ColumnStats(nullCount: nullCount) }
+        return ColumnStats(nullCount: nullCount, min: min.map { Self.value($0, type) }, max: max.map { Self.value($0, type) })
     }
 }
 

@@ -130,7 +130,9 @@ private final class Cursor: @unchecked Sendable {
     private func conform(_ b: Batch, file: DeltaAddFile) throws -> Batch {
         var cols: [Column] = []
         for f in schema.fields {
-            if let c = b.column(named: f.name) {
+            if var c = b.column(named: f.name) {
+                // A writer that left a string column's Parquet annotation out stored text all the same.
+                if c.type == .binary && f.type == .string { c = Column(type: .string, values: c.values, validity: c.validity) }
                 guard c.type == f.type else {
                     throw StrataError(.schemaMismatch, "column '\(f.name)' is \(c.type) in \(file.path) but \(f.type) in the table",
                                       location: nil, path: tablePath)

@@ -31,7 +31,7 @@ struct TemporalParsers: Sendable {
 /// starts an empty one.
 struct TextColumnAppender {
     enum Kind {
-        case bool, int64, double, string, date, timestamp
+        case bool, int64, double, string, binary, date, timestamp
         case decimal(precision: Int, scale: Int)
     }
 
@@ -56,6 +56,7 @@ struct TextColumnAppender {
         case .int64: kind = .int64
         case .double: kind = .double
         case .string: kind = .string
+        case .binary: kind = .binary
         case .date: kind = .date
         case .timestamp: kind = .timestamp
         case let .decimal(p, s): kind = .decimal(precision: p, scale: s)
@@ -67,7 +68,7 @@ struct TextColumnAppender {
         switch kind {
         case .bool: bools.reserveCapacity(capacity)
         case .double: doubles.reserveCapacity(capacity)
-        case .string:
+        case .string, .binary:
             offsets.reserveCapacity(capacity + 1)
             bytes.reserveCapacity(capacity * 16)
         default: ints.reserveCapacity(capacity)
@@ -80,6 +81,7 @@ struct TextColumnAppender {
     /// The reason a value is rejected: `column 'amount': expected decimal(10,2)`.
     var expectedReason: String {
         if case .string = kind { return "column '\(field.name)': invalid UTF-8" }
+        if case .binary = kind { return "column '\(field.name)': expected binary as hex digits (`\\x00ff` or `00ff`)" }
         return "column '\(field.name)': expected \(field.type)"
     }
 
@@ -102,6 +104,9 @@ struct TextColumnAppender {
             guard TextParsing.isValidUTF8(b) else { return false }
             bytes.append(contentsOf: b)
             guard bytes.count <= Int(Int32.max) else { bytes.removeLast(b.count); return false }
+            offsets.append(Int32(truncatingIfNeeded: bytes.count))
+        case .binary:
+            guard TextParsing.appendHex(b, to: &bytes), bytes.count <= Int(Int32.max) else { return false }
             offsets.append(Int32(truncatingIfNeeded: bytes.count))
         case .double:
             guard let v = TextParsing.parseDouble(b) else { return false }
@@ -136,7 +141,7 @@ struct TextColumnAppender {
         switch kind {
         case .bool: bools.append(false)
         case .double: doubles.append(0)
-        case .string: offsets.append(Int32(truncatingIfNeeded: bytes.count))
+        case .string, .binary: offsets.append(Int32(truncatingIfNeeded: bytes.count))
         default: ints.append(0)
         }
         return true
@@ -150,7 +155,7 @@ struct TextColumnAppender {
         switch kind {
         case .bool: bools.removeLast()
         case .double: doubles.removeLast()
-        case .string:
+        case .string, .binary:
             offsets.removeLast()
             bytes.removeLast(bytes.count - Int(offsets[offsets.count - 1]))
         default: ints.removeLast()
@@ -163,7 +168,7 @@ struct TextColumnAppender {
         switch kind {
         case .bool: values = .bool(bools); bools = []
         case .double: values = .double(doubles); doubles = []
-        case .string:
+        case .string, .binary:
             values = .bytes(ByteArrays(offsets: offsets, bytes: bytes))
             offsets = [0]
             bytes = []

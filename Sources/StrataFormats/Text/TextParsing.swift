@@ -10,6 +10,33 @@ import StrataCore
 /// Every function takes the field's bytes and returns nil when they do not form a value of the type;
 /// none allocates. Integer and double parsers accept surrounding ASCII spaces.
 enum TextParsing {
+    /// Appends the bytes that hex text spells (`\x00ff` as PostgreSQL writes bytea, or `00ff`,
+    /// either case); false, appending nothing, when it is not an even run of hex digits.
+    static func appendHex(_ b: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) -> Bool {
+        var start = 0
+        if b.count >= 2 && b[0] == 92 && (b[1] == 120 || b[1] == 88) { start = 2 }
+        guard (b.count - start) % 2 == 0 else { return false }
+        func nibble(_ c: UInt8) -> UInt8? {
+            switch c {
+            case 48...57: return c - 48
+            case 97...102: return c - 87
+            case 65...70: return c - 55
+            default: return nil
+            }
+        }
+        let mark = out.count
+        var i = start
+        while i < b.count {
+            guard let hi = nibble(b[i]), let lo = nibble(b[i + 1]) else {
+                out.removeSubrange(mark...)
+                return false
+            }
+            out.append(hi << 4 | lo)
+            i += 2
+        }
+        return true
+    }
+
     /// The field without leading and trailing ASCII spaces and tabs.
     @inline(__always)
     static func trimmed(_ b: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {

@@ -133,6 +133,11 @@ public enum MaskMethod: Sendable, Hashable, CustomStringConvertible {
 
     /// The type of the masked column for an input of `type`; throws when the method does not apply.
     public func outputType(for type: DataType, column: String) throws -> DataType {
+        // Raw bytes are not text: only a digest of them, or nothing, is stored in their place.
+        if type == .binary, self != .hash, self != .null {
+            throw StrataError(.typeMismatch, "mask '\(self)' does not apply to binary column '\(column)'",
+                              hint: "use hash or null for binary columns")
+        }
         switch self {
         case .hash, .redact, .showLast, .showFirst, .tokenize, .scrub:
             return .string

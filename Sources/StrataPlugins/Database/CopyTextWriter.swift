@@ -28,6 +28,12 @@ enum CopyTextWriter {
                 out.append(contentsOf: Decimal64.format(v[r], scale: s).utf8)
             case (.int64(let v), _):
                 appendInteger(v[r], to: &out)
+            case (.bytes(let b), .binary):
+                // bytea's hex form, its backslash escaped for COPY: `\\x00ff`.
+                out.append(92); out.append(92); out.append(120)
+                b.withValue(r) { v in
+                    for byte in v { out.append(hexDigits[Int(byte >> 4)]); out.append(hexDigits[Int(byte & 15)]) }
+                }
             case (.bytes(let b), _):
                 let ok = b.withValue(r) { appendEscaped($0, to: &out) }
                 if !ok {
@@ -39,6 +45,8 @@ enum CopyTextWriter {
         out.append(10)
         return nil
     }
+
+    static let hexDigits = Array("0123456789abcdef".utf8)
 
     static func appendInteger(_ v: Int64, to out: inout [UInt8]) {
         if v == 0 { out.append(48); return }

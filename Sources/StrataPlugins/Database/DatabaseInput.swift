@@ -192,7 +192,11 @@ struct RowBatcher {
     private var builders: [ColumnBuilder] = []
     private(set) var bytes = 0
 
-    init(schema: Schema, columns: [Int], cursor: Int?, dataset: String, previous: CursorMark? = nil) {
+    /// Binary values arrive as hex text (PostgreSQL's `\x…`), not as their bytes (MySQL).
+    let hexBinary: Bool
+
+    init(schema: Schema, columns: [Int], cursor: Int?, dataset: String, previous: CursorMark? = nil, hexBinary: Bool = false) {
+        self.hexBinary = hexBinary
         self.schema = schema
         self.columns = columns
         self.cursor = cursor
@@ -252,7 +256,7 @@ struct RowBatcher {
         for (o, c) in columns.enumerated() {
             guard let b = value(c) else { builders[o].appendNull(); continue }
             bytes += b.count
-            if !TextValues.append(b, as: schema.fields[o].type, to: &builders[o]) { bad = o; break }
+            if !TextValues.append(b, as: schema.fields[o].type, to: &builders[o], hexBinary: hexBinary) { bad = o; break }
         }
         if let bad {
             for o in 0..<bad { builders[o].removeLast() }

@@ -24,11 +24,12 @@ enum PostgresTypes {
             guard s >= 0, s <= p else { return .unsupported("numeric(\(p),\(s)) has a scale outside 0…\(p): cast it in a `query` (to numeric(\(p),0) or text)") }
             guard p <= 18 else { return .unsupported("numeric(\(p),\(s)) has more than 18 digits: cast it in a `query` (to numeric(18,\(min(s, 18))) or text)") }
             return .type(.decimal(precision: p, scale: s))
+        case 17: return .type(.binary) // bytea
         case 1082: return .type(.date)
         case 1114, 1184: return .type(.timestamp) // timestamptz arrives in UTC (the session's time zone)
-        // text-like: text, varchar, bpchar, char, name, json, jsonb, uuid, bytea (hex text), xml,
+        // text-like: text, varchar, bpchar, char, name, json, jsonb, uuid, xml,
         // time, timetz, interval, inet, cidr, macaddr, money, bit, varbit
-        case 25, 1043, 1042, 18, 19, 114, 3802, 2950, 17, 142, 1083, 1266, 1186, 869, 650, 829, 790, 1560, 1562:
+        case 25, 1043, 1042, 18, 19, 114, 3802, 2950, 142, 1083, 1266, 1186, 869, 650, 829, 790, 1560, 1562:
             return .type(.string)
         default: return .lookUp
         }

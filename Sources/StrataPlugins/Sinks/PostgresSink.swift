@@ -164,6 +164,7 @@ public struct PostgresSink: ExternalSinkConfig {
         case .double: return "double precision"
         case let .decimal(p, s): return "numeric(\(p),\(s))"
         case .string: return "text"
+        case .binary: return "bytea"
         case .date: return "date"
         case .timestamp: return "timestamptz"
         }

@@ -122,6 +122,11 @@ public struct TableSink: SinkConfig {
             throw StrataError(.schemaMismatch, "partition column '\(p)' is not a column of the pipeline's output",
                               path: "sink.partition_by", hint: Suggest.hint(for: p, in: input.names))
         }
+        for p in options.partitionBy {
+            if let i = input.index(of: p), input[i].type == .binary {
+                throw StrataError(.typeMismatch, "partition column '\(p)' is binary; a folder name cannot hold raw bytes", path: "sink.partition_by")
+            }
+        }
         guard target.layer == .bronze else { return input }
         var s = input
         for f in Self.bronzeColumns { s.append(f) }

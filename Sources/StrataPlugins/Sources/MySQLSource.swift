@@ -17,9 +17,9 @@ public struct MySQLSource: SourceConfig {
         arrive in UTC; DATETIME is taken as written. Types map from the columns' own: TINYINT to BIGINT \
         and YEAR → int64 (an unsigned BIGINT above 2^63 - 1 is quarantined), FLOAT/DOUBLE → double, \
         DECIMAL(p,s) with p ≤ 18 → decimal(p,s), DATE → date, DATETIME/TIMESTAMP → timestamp; CHAR, \
-        VARCHAR, TEXT, JSON, ENUM, SET and TIME → string. Binary strings (BINARY, VARBINARY, BLOB), BIT, \
-        GEOMETRY and DECIMAL beyond 18 digits are errors naming the column (convert them in a `query`: \
-        `HEX(col)`, `CAST(col AS UNSIGNED)`). A value that does not parse as its type (a zero date) goes \
+        VARCHAR, TEXT, JSON, ENUM, SET and TIME → string; binary strings (BINARY, VARBINARY, BLOB) → \
+        binary. BIT, GEOMETRY and DECIMAL beyond 18 digits are errors naming the column (convert them \
+        in a `query`: `CAST(col AS UNSIGNED)`). A value that does not parse as its type (a zero date) goes \
         to quarantine with the column's name as the reason. `incremental`, the password keys and \
         lineage work as for `postgres` (namespace `mysql://HOST:PORT`, name `DB.TABLE`).
         """,
@@ -108,7 +108,7 @@ public struct MySQLSource: SourceConfig {
         case MYSQL_TYPE_TIME, MYSQL_TYPE_JSON, MYSQL_TYPE_ENUM, MYSQL_TYPE_SET:
             return .success(.string)
         case MYSQL_TYPE_VARCHAR, MYSQL_TYPE_VAR_STRING, MYSQL_TYPE_STRING, MYSQL_TYPE_TINY_BLOB, MYSQL_TYPE_MEDIUM_BLOB, MYSQL_TYPE_LONG_BLOB, MYSQL_TYPE_BLOB:
-            return f.binary ? no("a binary string (BINARY, VARBINARY or BLOB): select HEX(…) or CONVERT(… USING utf8mb4) in a `query`") : .success(.string)
+            return .success(f.binary ? .binary : .string)
         case MYSQL_TYPE_BIT: return no("BIT: select CAST(… AS UNSIGNED) in a `query`")
         case MYSQL_TYPE_NULL: return .success(.string)
         default: return no("a GEOMETRY or other type this reader does not map: convert it in a `query`")

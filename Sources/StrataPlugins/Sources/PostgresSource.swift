@@ -15,7 +15,7 @@ public struct PostgresSource: SourceConfig {
         one `REPEATABLE READ READ ONLY` transaction: the run reads one consistent snapshot. Types map \
         from the columns' own: smallint/integer/bigint → int64, real/double → double, numeric(p,s) with \
         p ≤ 18 → decimal(p,s), boolean, date, timestamp and timestamptz (in UTC) → timestamp; text, \
-        varchar, char, json/jsonb, uuid, enums, time, interval, inet and bytea (as `\\x…` hex) → string. \
+        varchar, char, json/jsonb, uuid, enums, time, interval and inet → string; bytea → binary. \
         Arrays, composite types, unconstrained numeric and numeric beyond 18 digits are errors naming \
         the column (cast them in a `query`, or declare the type in `schema:`). With \
         `incremental: {cursor: updated_at}` a run reads only rows at or past the largest cursor value \
@@ -129,7 +129,8 @@ final class PostgresReader: BatchReader {
         let ds = source.lineageDataset!
         width = first.columns
         batcher = RowBatcher(schema: settled.schema, columns: settled.columns, cursor: settled.cursor, dataset: ds.namespace + "/" + ds.name,
-                             previous: settled.cursor.flatMap { source.input.mark("postgres", context, type: settled.schema.fields[$0].type) })
+                             previous: settled.cursor.flatMap { source.input.mark("postgres", context, type: settled.schema.fields[$0].type) },
+                             hexBinary: true)
         try conn.startCopy("COPY (\(sql)) TO STDOUT")
     }
 
