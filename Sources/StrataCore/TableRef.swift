@@ -33,6 +33,10 @@ public struct TableRef: Sendable, Hashable, Comparable, CustomStringConvertible 
 
     public var isExternal: Bool { external != nil }
 
+    /// The name policies match table globs against (`silver.*`, `gold.customers`): `layer.name`,
+    /// so a served table is governed as a table of its layer (`gold.pg_serving_public_customers_…`).
+    public var policyName: String { "\(layer.rawValue).\(name)" }
+
     /// Parses `bronze.users`; throws with the accepted forms.
     public init(parsing text: String, location: SourceLocation? = nil, path: String? = nil) throws {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)

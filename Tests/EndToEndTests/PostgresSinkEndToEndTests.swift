@@ -114,6 +114,8 @@ for line in sorted("|".join(text(r[c]) for c in cols) for r in t): print(line)
         #expect(idle.status == 0)
         #expect(try p.strata("audit", "show", "--action", "publish", "--json").stdout.components(separatedBy: "\"action\"").count - 1 == 2)
 
+        // Readers granted the served table keep their grant when an overwrite replaces it.
+        try PG.psql(db, "DO $$ BEGIN CREATE ROLE strata_bi_reader; EXCEPTION WHEN duplicate_object THEN NULL; END $$; GRANT SELECT ON customers TO strata_bi_reader")
         // New customers, and a run killed after the publishes' audit records, before their transaction commits.
         try p.write("landing/customers_2.csv", "customer_id,email,full_name,country,signup_date,lifetime_value\n100,New.Person@Example.com,New Person,PT,2024-05-01,10.00\n1,ana@elsewhere.example,Ana Silva,ES,2024-01-05,1.00\n")
         let before = try Self.servedRows(db, "analytics.by_country", Self.goldColumns)
@@ -124,6 +126,7 @@ for line in sorted("|".join(text(r[c]) for c in cols) for r in t): print(line)
         #expect(rerun.status == 0, "\(rerun.stderr)")
         #expect(rerun.stderr.contains("never landed"), "\(rerun.stderr)")
         try Self.expectServedEqualsLake(p, db, "after a kill before the publish commit")
+        #expect(try PG.psql(db, "SELECT has_table_privilege('strata_bi_reader', 'customers', 'SELECT')").hasPrefix("t"), "the grant survived the swap")
         // Killed between the audit record and the transaction, with only the serving pipeline to run.
         try p.write("landing/customers_3.csv", "customer_id,email,full_name,country,signup_date,lifetime_value\n101,b@example.com,B Person,ZA,2024-05-02,5.00\n")
         #expect(try p.strata("run", "--quiet", "+gold_customers_by_country", env: Self.env).status == 0)
@@ -139,6 +142,14 @@ for line in sorted("|".join(text(r[c]) for c in cols) for r in t): print(line)
         // A full refresh replaces both tables with the lake's.
         #expect(try p.strata("run", "--full-refresh", "--quiet", env: Self.env).status == 0)
         try Self.expectServedEqualsLake(p, db, "after a full refresh")
+        // A view over an overwritten table stops the publish before anything is recorded, and says so.
+        try PG.psql(db, "CREATE VIEW customer_emails AS SELECT email FROM customers")
+        try p.write("landing/customers_4.csv", "customer_id,email,full_name,country,signup_date,lifetime_value\n102,c@example.com,C Person,ZA,2024-05-03,6.00\n")
+        let blocked = try p.strata("run", env: Self.env)
+        #expect(blocked.status == 1 && blocked.stderr.contains("view(s) customer_emails depend on it"), "\(blocked.stderr)")
+        try PG.psql(db, "DROP VIEW customer_emails")
+        #expect(try p.strata("run", "--quiet", env: Self.env).status == 0)
+        try Self.expectServedEqualsLake(p, db, "after a view was dropped")
         // The lineage graph places the served tables after the lake's layers.
         let graph = try p.strata("lineage", "export", "--format", "json")
         #expect(graph.stdout.contains("\"layer\":\"served\""), "\(graph.stdout.prefix(400))")
@@ -191,7 +202,8 @@ for line in sorted("|".join(text(r[c]) for c in cols) for r in t): print(line)
             "3|the last of two rows of a key wins|7.00|2024-01-01|2024-01-01 00:00:00+00|true|3|\\x",
         ].sorted(), "\(rows)")
         #expect(try PG.psql(db, "SELECT count(*) FROM events WHERE score::text = 'NaN'").hasPrefix("0"), "row 3's NaN was replaced by its later row")
-        let q = try p.strata("show", "quarantine.silver_pg_strata_serve_merge_public_events", "--format", "json", "--columns", "_reason")
+        let rejects = try Self.quarantineTable(p)
+        let q = try p.strata("show", rejects, "--format", "json", "--columns", "_reason")
         #expect(q.stdout.contains("key column 'id' is null"), "\(q.stdout)\(q.stderr)")
         #expect(q.stdout.split(separator: "\n").count == 1, "exactly the null-key row is quarantined: \(q.stdout)")
         #expect(try PG.psql(db, "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'events'::regclass AND attname = 'raw'").hasPrefix("bytea"))
@@ -211,6 +223,40 @@ for line in sorted("|".join(text(r[c]) for c in cols) for r in t): print(line)
         #expect(try PG.psql(db, "SELECT xmin FROM events WHERE id = 2") == xmin, "an unchanged row is not rewritten")
         #expect(try PG.psql(db, "SELECT name FROM events WHERE id = 1").hasPrefix("changed"))
         #expect(try PG.psql(db, "SELECT count(*) FROM events").hasPrefix("4"))
+        // The first run's rejects stay: its publish landed.
+        let kept = try p.strata("show", rejects, "--format", "json", "--columns", "_reason")
+        #expect(kept.stdout.contains("key column 'id' is null"), "\(kept.stdout)\(kept.stderr)")
+        // The state row holds the landed publish and its audit record's hash.
+        let state = try PG.psql(db, "SELECT version || '|' || audit_hash FROM _strata_state WHERE pipeline = 'serve_events'").trimmingCharacters(in: .whitespacesAndNewlines)
+        let records = try Self.publishRecords(p)
+        #expect(records.count == 2 && state == "1|\(records.last?["hash"] as? String ?? "")", "\(state) \(records)")
+        // Nothing new: no publish, no record.
+        let idle = try p.strata("run", env: Self.env)
+        #expect(idle.status == 0 && idle.stdout.contains("up-to-date"), "\(idle.stdout)")
+        #expect(try Self.publishRecords(p).count == 2)
+
+        // A policy change that masks a served column rebuilds the table under it (also when the
+        // rule names the served table by its layer's glob).
+        try p.write("policies/classification.yaml", "version: 1\nclassification:\n  - tables: [\"silver.*\"]\n    columns:\n      name: pii.name\n")
+        try p.write("policies/masking.yaml", "version: 1\nmasking:\n  pii.name: hash\nlayers:\n  quarantine:\n    store_raw: [\"*\"]\n")
+        let remasked = try p.strata("run", env: Self.env)
+        #expect(remasked.status == 0, "\(remasked.stderr)")
+        #expect(try PG.psql(db, "SELECT count(*) FROM events").hasPrefix("4"))
+        #expect(try PG.psql(db, "SELECT count(*) FROM events WHERE name IN ('changed', 'new') OR name LIKE '%lines%'").hasPrefix("0"), "names are hashed now")
+        #expect((try Self.publishRecords(p).last?["masks"] as? [String: String])?["name"] == "hash")
+    }
+
+    /// The quarantine table of the project's one served table.
+    static func quarantineTable(_ p: StrataProject) throws -> String {
+        let names = try FileManager.default.contentsOfDirectory(atPath: p.root + "/datalake/quarantine")
+        return "quarantine." + (try #require(names.first { $0.hasPrefix("silver_pg_") }))
+    }
+
+    /// The project's publish audit records, oldest first, allowed ones only.
+    static func publishRecords(_ p: StrataProject) throws -> [[String: Any]] {
+        let out = try p.strata("audit", "show", "--action", "publish", "--json").stdout
+        return try out.split(separator: "\n").map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+            .filter { $0["result"] as? String == "allowed" }
     }
 
     @Test(.enabled(if: usable)) func badPasswordsServersDriftedTablesAndIncrementalOverwritesSayWhy() throws {
@@ -231,6 +277,25 @@ for line in sorted("|".join(text(r[c]) for c in cols) for r in t): print(line)
         let refreshed = try p.strata("run", "--full-refresh", env: Self.env)
         #expect(refreshed.status == 0, "\(refreshed.stderr)")
         #expect(try PG.psql(db, "SELECT name FROM events").hasPrefix("a"))
+        // A key the table has no unique index on, and a column of another type, are refused by name.
+        try PG.psql(db, "DROP TABLE events; CREATE TABLE events (id bigint, name text, amount numeric(6,0), day date, at timestamptz, flag boolean, score double precision, raw bytea)")
+        try p.write("landing/b.csv", "id,name,amount,day,at,flag,score,raw\n2,b,2.00,2024-01-01,2024-01-01T00:00:00Z,true,1,00\n")
+        let retyped = try p.strata("run", env: Self.env)
+        #expect(retyped.status == 2 && retyped.stderr.contains("column 'amount' is numeric(6,0) there but numeric(10,2) here")
+                && retyped.stderr.contains("no primary key or unique index on exactly (id)"), "\(retyped.stderr)")
+        // A table that was published and then dropped is not merged into from the new rows only.
+        try PG.psql(db, "DROP TABLE events")
+        let gone = try p.strata("run", env: Self.env)
+        #expect(gone.status == 1 && gone.stderr.contains("no longer exists") && gone.stderr.contains("--full-refresh"), "\(gone.stderr)")
+        #expect(try p.strata("run", "--full-refresh", env: Self.env).status == 0)
+        #expect(try PG.psql(db, "SELECT string_agg(name, ',' ORDER BY id) FROM events").hasPrefix("a,b"))
+        // The state lost while the table stays: refused until a full refresh republishes.
+        try PG.psql(db, "DROP TABLE _strata_state")
+        let lost = try p.strata("run", env: Self.env)
+        #expect(lost.status == 1 && lost.stderr.contains("holds no state of pipeline 'serve_events'"), "\(lost.stderr)")
+        #expect(try p.strata("run", "--full-refresh", "--quiet", env: Self.env).status == 0)
+        #expect(try p.strata("audit", "show", "--action", "publish", "--result", "failed").stdout.contains("never landed") == false,
+                "no publish that landed was voided")
         let grep = try TestProcess.run("/usr/bin/grep", ["-rl", "--", PG.password, p.root])
         #expect(grep.stdout.isEmpty, "the password was written to \(grep.stdout)")
         // A server that is not there.

@@ -22,7 +22,11 @@ import Testing
         let silver = try pgSink("table: Customers\nlayer: silver\nkeys: [id]\nmode: merge\n")
         #expect(silver.target.layer == .silver && silver.schemaName == "public" && silver.tableName == "Customers")
         // Its quarantine table is a lake table of its own, never the served table's name.
-        #expect(silver.target.name == "pg_serving_public_customers")
+        #expect(silver.target.name.hasPrefix("pg_serving_public_customers_") && silver.target.name.count == "pg_serving_public_customers_".count + 8)
+        #expect(silver.target.policyName == "silver." + silver.target.name, "policies match it as a table of its layer")
+        // Targets that spell alike get names of their own.
+        let lower = try pgSink("table: customers\nlayer: silver\nkeys: [id]\nmode: merge\n")
+        #expect(lower.target.name != silver.target.name && lower.target.name.hasPrefix("pg_serving_public_customers_"))
         // An external ref never has a lake folder a layer uses.
         #expect(silver.target.relativePath.hasPrefix("_external/"))
     }
@@ -75,6 +79,15 @@ import Testing
         #expect(lines[0] == "t\t-9223372036854775808\t0.1\t-0.05\ttab\\there\\nnew\\\\line\\r\t2024-02-29\t2024-02-29T23:59:59.123456Z")
         #expect(lines[1] == "f\t0\tNaN\t1234.56\tnaïve café\t\\N\t\\N")
         #expect(lines[2] == "\\N\t9223372036854775807\t-Infinity\t\\N\t\t1969-12-31\t1970-01-01T00:00:00Z")
+    }
+
+    @Test func datesBeforeYearOneAreWrittenTheWayPostgresReadsThem() {
+        let yearZero = Int32(Temporal.days(year: 0, month: 1, day: 1))
+        #expect(CopyTextWriter.date(yearZero) == "0001-01-01 BC")
+        #expect(CopyTextWriter.date(Int32(Temporal.days(year: 1, month: 1, day: 1))) == "0001-01-01")
+        let ides = Int64(Temporal.days(year: -43, month: 3, day: 15)) * Temporal.microsPerDay + 12 * 3_600_000_000 + 500_000
+        #expect(CopyTextWriter.timestamp(ides) == "0044-03-15 12:00:00.500000+00 BC")
+        #expect(CopyTextWriter.timestamp(0) == "1970-01-01T00:00:00Z")
     }
 
     @Test func aStringWithANulIsRefusedAndLeavesNothingHalfWritten() throws {

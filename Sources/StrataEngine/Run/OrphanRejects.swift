@@ -15,7 +15,13 @@ extension Runner {
         let q = QuarantineCollector.table(for: p.writes)
         guard lake.exists(q) else { return 0 }
         var committedRuns = Set<String>()
-        if lake.exists(p.writes) {
+        if p.writes.isExternal {
+            // A served table's commits are its publishes that landed: the live publish records
+            // (those that never landed were voided when the run read the target's state).
+            for r in try recorder.audit.livePublishRecords(resource: p.writes.description, pipeline: p.name) {
+                if let run = r.event.runId { committedRuns.insert(run) }
+            }
+        } else if lake.exists(p.writes) {
             for c in try lake.history(p.writes) where c.fields["strataPipeline"]?.stringValue == p.name {
                 if let r = c.fields["strataRunId"]?.stringValue { committedRuns.insert(r) }
             }

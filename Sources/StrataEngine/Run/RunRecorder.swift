@@ -78,20 +78,35 @@ final class RunRecorder: @unchecked Sendable {
         return orphans.count
     }
 
-    /// Crash recovery for a pipeline that publishes outside the lake: its publish records that the
-    /// target does not hold (the run was killed between the record and the target's commit) get a
-    /// `failed` record of their own run. Returns how many were voided.
-    func voidPublishesThatNeverLanded(table: TableRef, pipeline: String, landed: PublishedState?) throws -> Int {
+    /// Crash recovery for a pipeline that publishes outside the lake, before it runs: its publish
+    /// records that the target does not hold (the run was killed between the record and the
+    /// target's commit) get a `failed` record of their own run. Returns how many were voided and
+    /// the number of the next publish (past every number the log has used).
+    ///
+    /// A target table that exists without the pipeline's state, while the log records live
+    /// publishes of it, lost its state (the state table was dropped, the database restored to
+    /// before the first publish): nothing is voided, and only a full refresh republishes.
+    func servedPublishes(table: TableRef, pipeline: String, target: PublishTarget, fullRefresh: Bool) throws -> (voided: Int, nextVersion: Int64) {
+        let live = try audit.livePublishRecords(resource: table.description, pipeline: pipeline)
+        let used = try audit.records().filter { $0.event.action == .publish && $0.event.resource == table.description && $0.event.pipeline == pipeline }
+        let next = max(used.compactMap(\.event.tableVersion).max() ?? -1, target.published?.version ?? -1) + 1
+        if target.published == nil, target.exists, !live.isEmpty {
+            guard fullRefresh else {
+                throw StrataError(.runFailed, "\(table) exists but holds no state of pipeline '\(pipeline)', while the audit log records \(live.count) publish(es) of it: its state table was dropped or the database restored",
+                                  hint: "republish it whole with `strata run --full-refresh \(pipeline)`")
+            }
+            return (0, next)
+        }
         let orphans = try audit.orphanPublishRecords(resource: table.description, pipeline: pipeline,
-                                                     landed: landed?.version, landedHash: landed?.auditHash)
-        guard !orphans.isEmpty else { return 0 }
+                                                     landed: target.published?.version, landedHash: target.published?.auditHash)
+        guard !orphans.isEmpty else { return (0, next) }
         _ = try audit.append(orphans.map { o in
             AuditEvent(actor: actor, action: .publish, resource: o.event.resource, tableVersion: o.event.tableVersion,
                        pipeline: o.event.pipeline, runId: o.event.runId, configDigest: configDigest, policyDigest: policyDigest,
-                       result: .failed, reason: "the publish never landed: \(o.event.resource) does not hold publish \(o.event.tableVersion ?? -1) (run \(o.event.runId ?? "?") was killed before its transaction committed)",
+                       result: .failed, reason: "the publish never landed: \(o.event.resource) does not hold publish \(o.event.tableVersion ?? -1) (run \(o.event.runId ?? "?") was killed before its transaction committed, or the database was restored to before it)",
                        details: ["voids": String(o.seq), "voided_by_run": runId])
         })
-        return orphans.count
+        return (orphans.count, next)
     }
 
     /// The hook every commit of a pipeline goes through.
@@ -104,7 +119,9 @@ final class RunRecorder: @unchecked Sendable {
             e.rows = Int64(pending.rows)
             e.files = Int64(pending.files)
             e.bytes = Int64(pending.bytes)
-            e.details = ["operation": pending.operation, AuditLog.contentDigestKey: Digest.hex(Digest.sha256(pending.content))]
+            // A publish's content is already the SHA-256 of the rows it sent.
+            let digest = pending.table.isExternal ? Digest.hex(pending.content) : Digest.hex(Digest.sha256(pending.content))
+            e.details = ["operation": pending.operation, AuditLog.contentDigestKey: digest]
             if pending.table.layer != .quarantine {
                 e.columns = columns()
                 e.masks = masks()

@@ -123,12 +123,19 @@ public struct Runner: Sendable {
         let external = p.sink as? any ExternalSinkConfig
         let previous: [String: String]
         var published: PublishedState?
+        var publishVersion: Int64 = 0
         var voidedPublishes = 0
+        // A served table whose stored form the policies changed is rebuilt: nothing re-masks a database table in place.
+        var fullRefresh = options.fullRefresh
         do {
             if let external {
-                published = try external.lastPublish(pipeline: p.name, projectRoot: project.root)
-                voidedPublishes = try recorder.voidPublishesThatNeverLanded(table: p.writes, pipeline: p.name, landed: published)
-                previous = options.fullRefresh ? [:] : published?.state ?? [:]
+                let target = try external.lastPublish(pipeline: p.name, projectRoot: project.root)
+                published = target.published
+                let served = try recorder.servedPublishes(table: p.writes, pipeline: p.name, target: target, fullRefresh: options.fullRefresh)
+                voidedPublishes = served.voided
+                publishVersion = served.nextVersion
+                if let published, published.state[StateKeys.policyDigest] != governance.policies.digest { fullRefresh = true }
+                previous = fullRefresh ? [:] : published?.state ?? [:]
             } else {
                 previous = options.fullRefresh ? [:] : try lake.lastState(of: p.writes, pipeline: p.name)
             }
@@ -143,7 +150,7 @@ public struct Runner: Sendable {
         let reads = TableReadGovernance(lake: lake, governance: governance, masker: masker, target: p.writes)
         let hook = facts.hook(recorder.commitHook(pipeline: p.name, columns: { facts.columns }, masks: { facts.masks }))
         let context = RunContext(projectRoot: project.root, lakeRoot: project.lakeRoot, runId: runId, pipeline: p.name,
-                                 startedAt: Temporal.nowMicros(), fullRefresh: options.fullRefresh,
+                                 startedAt: Temporal.nowMicros(), fullRefresh: fullRefresh,
                                  quarantine: quarantine, previousState: previous, governTableRead: reads.governor)
         if voidedPublishes > 0 {
             context.warn("voided \(voidedPublishes) audit record(s) of publishes to \(p.writes) that never landed (an earlier run was killed before its transaction committed)")
@@ -167,7 +174,7 @@ public struct Runner: Sendable {
             var versions: [String: String] = [:]
             for t in p.reads where lake.exists(t) { versions["input:\(t)"] = String(try lake.snapshot(t).version) }
             let written = external != nil ? published != nil : lake.exists(p.writes)
-            if !options.fullRefresh, !p.source.reads.isEmpty,
+            if !fullRefresh, !p.source.reads.isEmpty,
                versions.count == p.reads.count, written, versions.allSatisfy({ previous[$0.key] == $0.value }) {
                 // Lineage still hears of it: a run that read nothing new and left its table as it was.
                 recorder.started(p)
@@ -295,7 +302,7 @@ public struct Runner: Sendable {
             }
             var outputs: [LineageDataset] = []
             // A full refresh replaces the pipeline's rejects (even with none this time) instead of adding a copy.
-            let replaceRejects = options.fullRefresh || context.rebuild != nil
+            let replaceRejects = fullRefresh || context.rebuild != nil
             if quarantine.count > 0 || (replaceRejects && lake.exists(QuarantineCollector.table(for: p.writes))) {
                 let governedRows = try QuarantineCollector.governed(quarantine.batch(runId: runId, pipeline: p.name, at: context.startedAt),
                                                                     for: p.writes, masker: masker, policyDigest: governance.policies.digest)
@@ -310,8 +317,8 @@ public struct Runner: Sendable {
             }
             let summary: CommitSummary
             if let served = s as? any ExternalBatchSink {
-                summary = try publish(served, table: p.writes, pipeline: p.name, context: context,
-                                      version: (published?.version ?? -1) + 1, hook: hook)
+                summary = try publish(served, table: p.writes, pipeline: p.name, context: context, version: publishVersion,
+                                      expected: published?.version, policyDigest: governance.policies.digest, hook: hook)
             } else {
                 summary = try commit(try s.stage(), pipeline: p.name, context: context, governance: try governed.annotations(),
                                      txnBase: txnBase, hook: hook)

@@ -10,11 +10,24 @@ public import StrataCore
 public protocol ExternalSinkConfig: SinkConfig {
     /// The target as a lineage dataset (`postgres://HOST:PORT`, `DB.SCHEMA.TABLE`).
     var lineageDataset: (namespace: String, name: String) { get }
-    /// What the last publish of `pipeline` stored beside its rows; nil when there was none.
-    func lastPublish(pipeline: String, projectRoot: String) throws -> PublishedState?
+    /// What the last publish of `pipeline` stored beside its rows, and whether the target exists.
+    func lastPublish(pipeline: String, projectRoot: String) throws -> PublishTarget
     /// Refuses a source the sink cannot serve correctly (an incremental one when every run
     /// replaces the rows), at load time.
     func check(source: any SourceConfig) throws
+}
+
+/// The target as a run finds it.
+public struct PublishTarget: Sendable, Hashable {
+    /// The pipeline's last publish; nil when the target holds none.
+    public var published: PublishedState?
+    /// The target table exists.
+    public var exists: Bool
+
+    public init(published: PublishedState?, exists: Bool) {
+        self.published = published
+        self.exists = exists
+    }
 }
 
 /// What a publish stored beside its rows.
@@ -39,11 +52,19 @@ public struct PublishRequest: Sendable {
     public var version: Int64
     /// The incremental state to store with the rows, as JSON text.
     public var state: String
+    /// The state is the one the target holds already: a publish that would add no row (a merge
+    /// of nothing) is then skipped instead of committed empty.
+    public var unchanged: Bool
+    /// The version the target holds now (nil: none); the publish commits only over it, so two
+    /// processes publishing the same pipeline cannot both land.
+    public var expected: Int64?
 
-    public init(pipeline: String, version: Int64, state: String) {
+    public init(pipeline: String, version: Int64, state: String, unchanged: Bool = false, expected: Int64? = nil) {
         self.pipeline = pipeline
         self.version = version
         self.state = state
+        self.unchanged = unchanged
+        self.expected = expected
     }
 }
 
@@ -69,11 +90,14 @@ public struct PublishOutcome: Sendable {
     public var rows: Int
     public var bytes: Int
     public var operation: String
+    /// False when nothing was committed (`PublishRequest.unchanged` and no row to add).
+    public var published: Bool
 
-    public init(rows: Int, bytes: Int, operation: String) {
+    public init(rows: Int, bytes: Int, operation: String, published: Bool = true) {
         self.rows = rows
         self.bytes = bytes
         self.operation = operation
+        self.published = published
     }
 }
 

@@ -27,7 +27,7 @@ public struct AccessPolicy: Sendable {
             return AccessDecision(role: name, table: table, outcome: .denied("there is no role '\(name)'; \(hint)"), rule: nil,
                                   columns: columns0, rowFilter: nil)
         }
-        let tableName = table.description
+        let tableName = table.policyName
         if let g = role.deny.first(where: { $0.matches(tableName) }) {
             return AccessDecision(role: name, table: table, outcome: .denied("role \(name) is denied \(g.pattern)"),
                                   rule: role.denySource ?? role.source, columns: columns0, rowFilter: nil)

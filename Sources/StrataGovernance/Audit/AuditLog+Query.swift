@@ -117,16 +117,22 @@ extension AuditLog {
         return allowed.filter { !committed.contains($0.key) && !voided.contains($0.key) }.flatMap(\.value).sorted { $0.seq < $1.seq }
     }
 
-    /// The allowed publish records of `pipeline` to the external table `resource` that the
-    /// target does not hold and no `failed` record of their run voids: publishes whose transaction
-    /// never committed (a crash between the record and the commit). The target holds version
-    /// `landed` (nil: none) under the record `landedHash`.
-    public func orphanPublishRecords(resource: String, pipeline: String, landed: Int64?, landedHash: String?) throws -> [AuditRecord] {
+    /// The allowed publish records of `pipeline` to the external table `resource` that no
+    /// `failed` record of their own run voids, oldest first.
+    public func livePublishRecords(resource: String, pipeline: String) throws -> [AuditRecord] {
         let all = try records().filter { $0.event.action == .publish && $0.event.resource == resource && $0.event.pipeline == pipeline }
         let voided = Set(all.filter { $0.event.result != .allowed }.map { "\($0.event.tableVersion ?? -1)|\($0.event.runId ?? "")" })
         return all.filter { r in
-            guard r.event.result == .allowed, let v = r.event.tableVersion,
-                  !voided.contains("\(v)|\(r.event.runId ?? "")") else { return false }
+            r.event.result == .allowed && r.event.tableVersion != nil && !voided.contains("\(r.event.tableVersion!)|\(r.event.runId ?? "")")
+        }
+    }
+
+    /// The live publish records (`livePublishRecords`) the target does not hold: publishes whose
+    /// transaction never committed (a crash between the record and the commit). The target holds
+    /// version `landed` (nil: none) under the record `landedHash`.
+    public func orphanPublishRecords(resource: String, pipeline: String, landed: Int64?, landedHash: String?) throws -> [AuditRecord] {
+        try livePublishRecords(resource: resource, pipeline: pipeline).filter { r in
+            let v = r.event.tableVersion!
             return v > (landed ?? -1) || (v == landed && r.hash != landedHash)
         }
     }

@@ -29,7 +29,7 @@ extension PolicySet {
     /// The tags classification rules declare for each of `columns` of `table` (columns with none are absent).
     public func declaredTags(table: TableRef, columns: [String]) -> [String: [Tag: RuleSource]] {
         var out: [String: [Tag: RuleSource]] = [:]
-        let name = table.description
+        let name = table.policyName
         for rule in classification where rule.tables.contains(where: { $0.matches(name) }) {
             for c in columns {
                 for t in rule.columns where t.column.matches(c) {

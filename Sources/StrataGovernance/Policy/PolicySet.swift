@@ -110,7 +110,7 @@ public struct DetectionPolicy: Sendable, Hashable {
 
     /// True when `table.column` is excluded from detection.
     public func ignores(_ table: TableRef, _ column: String) -> Bool {
-        let name = "\(table).\(column)"
+        let name = "\(table.policyName).\(column)"
         return ignore.contains { $0.matches(name) }
     }
 }

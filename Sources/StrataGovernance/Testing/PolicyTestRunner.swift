@@ -48,7 +48,7 @@ public struct PolicyTestRunner {
         case .table(let g): pattern = g
         case .column(let g, _): pattern = g
         }
-        let matched = tables.keys.filter { pattern.matches($0.description) }.sorted()
+        let matched = tables.keys.filter { pattern.matches($0.policyName) }.sorted()
         guard !matched.isEmpty else {
             return PolicyTestResult(test: test, passed: false, details: ["\(pattern.pattern) matches no known table (a test must check something)"])
         }

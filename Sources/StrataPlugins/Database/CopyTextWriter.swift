@@ -21,9 +21,9 @@ enum CopyTextWriter {
             case (.double(let v), _):
                 out.append(contentsOf: Temporal.formatDouble(v[r]).utf8)
             case (.int64(let v), .date):
-                out.append(contentsOf: Temporal.formatDate(days: Int32(truncatingIfNeeded: v[r])).utf8)
+                out.append(contentsOf: date(Int32(truncatingIfNeeded: v[r])).utf8)
             case (.int64(let v), .timestamp):
-                out.append(contentsOf: Temporal.formatTimestamp(micros: v[r]).utf8)
+                out.append(contentsOf: timestamp(v[r]).utf8)
             case (.int64(let v), .decimal(_, let s)):
                 out.append(contentsOf: Decimal64.format(v[r], scale: s).utf8)
             case (.int64(let v), _):
@@ -47,6 +47,29 @@ enum CopyTextWriter {
     }
 
     static let hexDigits = Array("0123456789abcdef".utf8)
+
+    /// `2024-02-29`; a year before 1 the way PostgreSQL writes it (year 0 is `0001-… BC`).
+    static func date(_ days: Int32) -> String {
+        let (y, m, d) = Temporal.civil(days: Int(days))
+        guard y <= 0 else { return Temporal.formatDate(days: days) }
+        return pad(1 - y, 4) + "-" + pad(m, 2) + "-" + pad(d, 2) + " BC"
+    }
+
+    /// ISO 8601 in UTC (`2024-02-29T23:59:59.123456Z`); before year 1 with PostgreSQL's ` BC`.
+    static func timestamp(_ micros: Int64) -> String {
+        var days = micros / Temporal.microsPerDay
+        var rem = micros % Temporal.microsPerDay
+        if rem < 0 { rem += Temporal.microsPerDay; days -= 1 }
+        guard Temporal.civil(days: Int(days)).year <= 0 else { return Temporal.formatTimestamp(micros: micros) }
+        let secs = Int(rem / 1_000_000), frac = Int(rem % 1_000_000)
+        return date(Int32(days)).dropLast(3) + " " + pad(secs / 3600, 2) + ":" + pad(secs / 60 % 60, 2) + ":" + pad(secs % 60, 2)
+            + (frac == 0 ? "" : "." + pad(frac, 6)) + "+00 BC"
+    }
+
+    static func pad(_ v: Int, _ n: Int) -> String {
+        let s = String(v)
+        return s.count >= n ? s : String(repeating: "0", count: n - s.count) + s
+    }
 
     static func appendInteger(_ v: Int64, to out: inout [UInt8]) {
         if v == 0 { out.append(48); return }

@@ -37,7 +37,8 @@ final class PostgresConnection {
         }
         // Text output the reader parses exactly: ISO dates, UTC timestamps, round-trip floats.
         // Server notices (`table … does not exist, skipping`) are not the user's business.
-        for s in ["SET client_min_messages = warning", "SET TIME ZONE 'UTC'", "SET DateStyle = 'ISO, YMD'", "SET extra_float_digits = 3", "SET IntervalStyle = 'iso_8601'"] {
+        // Text in and out is UTF-8 whatever the database's encoding (the server converts, or refuses).
+        for s in ["SET client_encoding = 'UTF8'", "SET client_min_messages = warning", "SET TIME ZONE 'UTC'", "SET DateStyle = 'ISO, YMD'", "SET extra_float_digits = 3", "SET IntervalStyle = 'iso_8601'"] {
             try exec(s, context: context)
         }
     }
@@ -167,9 +168,14 @@ final class PostgresConnection {
         let state = PQresultErrorField(r, Int32(UInt8(ascii: "C"))).map { String(cString: $0) } ?? "?"
         var message = PQresultErrorField(r, Int32(UInt8(ascii: "M"))).map { String(cString: $0) }
             ?? conn.map { PostgresConnection.firstLine(String(cString: PQerrorMessage($0))) } ?? "?"
-        // Data exceptions quote the value (`invalid input syntax for type integer: "…"`): cut at its quote.
-        if state.hasPrefix("22"), let quote = message.firstIndex(of: "\"") {
-            message = String(message[..<quote]) + "(value not shown)"
+        // Data exceptions quote the value (`invalid input syntax for type integer: "…"`): cut at its
+        // quote, whatever the server's language quotes with, or else after the first colon.
+        if state.hasPrefix("22") {
+            if let quote = message.firstIndex(where: { "\"'“”„«»‘’「".contains($0) }) {
+                message = String(message[..<quote]) + "(value not shown)"
+            } else if let colon = message.range(of: ": ") {
+                message = String(message[..<colon.upperBound]) + "(value not shown)"
+            }
         }
         return StrataError(.io, "\(context): PostgreSQL at \(target) refused the query: \(message) (SQLSTATE \(state))")
     }

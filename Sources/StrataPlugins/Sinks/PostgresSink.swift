@@ -24,9 +24,12 @@ public struct PostgresSink: ExternalSinkConfig {
         masks them as that layer's policies say before they leave the process, audits the publish \
         (action `publish`) before it commits, and emits a lineage event whose output dataset is \
         `postgres://HOST:PORT` / `DB.SCHEMA.TABLE`. The pipeline's incremental state (what its \
-        sources read) is kept in `SCHEMA._strata_state`, in the same transaction as the rows: a crash \
-        at any point publishes exactly once on the next run, and a run whose inputs did not change \
-        publishes nothing. The password comes only from `password_env` or `password_file`.
+        sources read, and the policy digest) is kept in `SCHEMA._strata_state`, in the same transaction \
+        as the rows: a crash at any point publishes exactly once on the next run, a run whose inputs \
+        did not change publishes nothing, and a policy change republishes the whole table. An \
+        overwrite keeps the old table's grants and refuses a table that views depend on; a merge \
+        refuses a table of other columns, types or keys. The password comes only from `password_env` \
+        or `password_file`.
         """,
         keys: [
             ConfigKey("dsn", "string", required: true, "A libpq connection string or URI without the password: `host=127.0.0.1 port=5432 dbname=serving user=bi_writer`."),
@@ -99,7 +102,13 @@ public struct PostgresSink: ExternalSinkConfig {
         }
         let full = "\(endpoint.dbname).\(schemaName).\(tableName)"
         let safe = String(full.lowercased().map { ($0.isASCII && ($0.isLetter || $0.isNumber)) ? $0 : "_" })
-        target = TableRef(external: "postgres://\(endpoint.host):\(endpoint.port)/\(full)", layer: layer, name: "pg_" + safe)
+        // The name (of its quarantine table, and for policy globs) is readable and unique: two
+        // targets that spell alike (`Customers`, `customers`; another host) differ by the hash.
+        let url = "postgres://\(endpoint.host):\(endpoint.port)/\(full)"
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in url.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        let tag = String(String(h, radix: 16).suffix(8))
+        target = TableRef(external: url, layer: layer, name: "pg_" + safe + "_" + String(repeating: "0", count: 8 - tag.count) + tag)
     }
 
     /// `"schema"."table"`.
@@ -119,6 +128,17 @@ public struct PostgresSink: ExternalSinkConfig {
     public func outputSchema(input: Schema) throws -> Schema {
         if input.count == 0 { return input }
         for k in keys { _ = try input.require(k, path: "sink.keys", table: "the pipeline's output") }
+        for f in input.fields {
+            // PostgreSQL cuts longer names silently, and the merge's staging table uses this one.
+            guard f.name.utf8.count <= 63 else {
+                throw StrataError(.invalidConfig, "column '\(f.name)' has a name longer than PostgreSQL's 63 bytes", path: "sink",
+                                  hint: "rename it before the sink")
+            }
+            guard f.name != "strata_seq" else {
+                throw StrataError(.invalidConfig, "the column name strata_seq is the sink's own (it orders the incoming rows)", path: "sink",
+                                  hint: "rename it before the sink")
+            }
+        }
         return input
     }
 
@@ -126,18 +146,27 @@ public struct PostgresSink: ExternalSinkConfig {
         try PostgresConnection(dsn: dsn, password: try login.password(projectRoot: projectRoot), context: location)
     }
 
-    public func lastPublish(pipeline: String, projectRoot: String) throws -> PublishedState? {
+    public func lastPublish(pipeline: String, projectRoot: String) throws -> PublishTarget {
         let conn = try connect(projectRoot: projectRoot)
         defer { conn.close() }
-        let exists = try conn.exec("SELECT to_regclass($1) IS NOT NULL", [quotedStateTable], context: location)
-        guard exists.rows == 1, exists.string(0, 0) == "t" else { return nil }
-        let r = try conn.exec("SELECT version, state, audit_hash FROM \(quotedStateTable) WHERE pipeline = $1 AND target = $2",
-                              [pipeline, tableName], context: location)
+        let exists = try conn.exec("SELECT to_regclass($1) IS NOT NULL, to_regclass($2) IS NOT NULL", [quotedStateTable, quotedTarget], context: location)
+        let targetExists = exists.rows == 1 && exists.string(0, 1) == "t"
+        guard exists.rows == 1, exists.string(0, 0) == "t" else { return PublishTarget(published: nil, exists: targetExists) }
+        guard let published = try PostgresSink.state(conn, pipeline: pipeline, table: tableName, stateTable: quotedStateTable, location: location) else {
+            return PublishTarget(published: nil, exists: targetExists)
+        }
+        return PublishTarget(published: published, exists: targetExists)
+    }
+
+    /// The state row of `pipeline` for `table`; nil when there is none.
+    static func state(_ conn: PostgresConnection, pipeline: String, table: String, stateTable: String, location: String) throws -> PublishedState? {
+        let r = try conn.exec("SELECT version, state, audit_hash FROM \(stateTable) WHERE pipeline = $1 AND target = $2",
+                              [pipeline, table], context: location)
         guard r.rows == 1 else { return nil }
         guard let version = Int64(r.string(0, 0)),
               let obj = (try? JSONSerialization.jsonObject(with: Data(r.string(0, 1).utf8))) as? [String: String] else { // the error below says what is wrong
-            throw StrataError(.corruptData, "\(location): the state of pipeline '\(pipeline)' in \(quotedStateTable) is not readable",
-                              hint: "rebuild with `strata run --full-refresh \(pipeline)`")
+            throw StrataError(.corruptData, "\(location): the state of pipeline '\(pipeline)' in \(stateTable) is not readable",
+                              hint: "delete its row there, then republish with `strata run --full-refresh \(pipeline)`")
         }
         return PublishedState(version: version, state: obj, auditHash: r.string(0, 2))
     }
@@ -154,6 +183,14 @@ public struct PostgresSink: ExternalSinkConfig {
             out.append(ch)
         }
         return out
+    }
+
+    /// The column's type as `format_type` names it.
+    static func formattedType(_ t: DataType) -> String {
+        switch t {
+        case .timestamp: return "timestamp with time zone"
+        default: return sqlType(t)
+        }
     }
 
     /// The column's type in PostgreSQL.
@@ -188,6 +225,8 @@ final class PostgresBatchSink: ExternalBatchSink {
     let newTableName: String?
     let digest: StreamDigest
     let keyColumns: [Int]
+    /// The grants on the table an overwrite replaces, given again on the new one.
+    let grants: [(grantee: String, privilege: String)]
     private var buffer: [UInt8] = []
     private var bytesSent = 0
 
@@ -202,7 +241,32 @@ final class PostgresBatchSink: ExternalBatchSink {
         try conn.exec("BEGIN", context: where_)
         let exists = try conn.exec("SELECT to_regclass($1) IS NOT NULL", [config.quotedTarget], context: where_)
         let targetExists = exists.rows == 1 && exists.string(0, 0) == "t"
-        replacing = config.mode == .overwrite || context.fullRefresh || context.rebuild != nil || !targetExists
+        let rebuilding = context.fullRefresh || context.rebuild != nil
+        // A merge reads only what is new since its last publish: into a table that is gone, that
+        // would serve only the latest rows.
+        if config.mode == .merge, !targetExists, !rebuilding, !context.previousState.isEmpty {
+            throw StrataError(.runFailed, "\(where_): \(config.quotedTarget) was published before but no longer exists; merging only the new rows into a new table would lose the others",
+                              hint: "republish it whole with `strata run --full-refresh \(context.pipeline)`")
+        }
+        replacing = config.mode == .overwrite || rebuilding || !targetExists
+        if replacing && targetExists {
+            // Views over the table would stop the swap at the end, after the audit record.
+            let views = try conn.exec("""
+                SELECT DISTINCT c.relname FROM pg_depend d JOIN pg_rewrite r ON r.oid = d.objid JOIN pg_class c ON c.oid = r.ev_class
+                WHERE d.refobjid = to_regclass($1) AND r.ev_class <> d.refobjid ORDER BY 1
+                """, [config.quotedTarget], context: where_)
+            if views.rows > 0 {
+                let names = (0..<views.rows).map { views.string($0, 0) }
+                throw StrataError(.runFailed, "\(where_): \(config.quotedTarget) cannot be replaced: view(s) \(names.joined(separator: ", ")) depend on it",
+                                  hint: "use `mode: merge` (which keeps the table), or drop the views and create them over the table again after the run")
+            }
+            // Readers keep what they were granted on the table that replaces it.
+            let g = try conn.exec("SELECT grantee, privilege_type FROM information_schema.role_table_grants WHERE table_schema = $1 AND table_name = $2 AND grantee <> current_user",
+                                  [config.schemaName, config.tableName], context: where_)
+            grants = (0..<g.rows).map { (g.string($0, 0), g.string($0, 1)) }
+        } else {
+            grants = []
+        }
         let columns = schema.fields.map { PostgresTypes.quoted($0.name) + " " + PostgresSink.sqlType($0.type) }
         if replacing {
             // A new table beside the old one; the swap at the end is the only moment readers wait.
@@ -231,19 +295,33 @@ final class PostgresBatchSink: ExternalBatchSink {
         try conn.startCopyIn("COPY \(copyTable) (" + schema.names.map(PostgresTypes.quoted).joined(separator: ", ") + ") FROM STDIN")
     }
 
-    /// A merge into an existing table needs the same columns (by name); anything else is a rebuild.
+    /// A merge into an existing table needs the same columns with the same types, and a primary
+    /// key or unique index on exactly the keys; anything else is a rebuild.
     static func requireSameColumns(_ conn: PostgresConnection, config: PostgresSink, schema: Schema) throws {
-        let r = try conn.exec("SELECT attname FROM pg_attribute WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
+        let r = try conn.exec("SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
                               [config.quotedTarget], context: config.location)
-        let existing = (0..<r.rows).map { r.string($0, 0) }
-        let missing = schema.names.filter { !existing.contains($0) }
-        let extra = existing.filter { !schema.names.contains($0) }
-        guard missing.isEmpty && extra.isEmpty else {
-            var why: [String] = []
-            if !missing.isEmpty { why.append("it has no column " + missing.map { "'\($0)'" }.joined(separator: ", ")) }
-            if !extra.isEmpty { why.append("the pipeline produces no column " + extra.map { "'\($0)'" }.joined(separator: ", ")) }
+        let existing = Dictionary((0..<r.rows).map { (r.string($0, 0), r.string($0, 1)) }, uniquingKeysWith: { a, _ in a })
+        let names = (0..<r.rows).map { r.string($0, 0) }
+        let missing = schema.names.filter { existing[$0] == nil }
+        let extra = names.filter { !schema.names.contains($0) }
+        let retyped = schema.fields.filter { f in existing[f.name].map { $0 != PostgresSink.formattedType(f.type) } ?? false }
+        var why: [String] = []
+        if !missing.isEmpty { why.append("it has no column " + missing.map { "'\($0)'" }.joined(separator: ", ")) }
+        if !extra.isEmpty { why.append("the pipeline produces no column " + extra.map { "'\($0)'" }.joined(separator: ", ")) }
+        for f in retyped { why.append("column '\(f.name)' is \(existing[f.name]!) there but \(PostgresSink.formattedType(f.type)) here") }
+        if missing.isEmpty {
+            let unique = try conn.exec("""
+                SELECT 1 FROM pg_index i WHERE i.indrelid = to_regclass($1) AND i.indisunique AND i.indpred IS NULL
+                  AND (SELECT array_agg(a.attname::text ORDER BY a.attname) FROM pg_attribute a
+                       WHERE a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)) = $2::text[]
+                  AND i.indnkeyatts = $3
+                """, [config.quotedTarget, "{" + config.keys.sorted().map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }.joined(separator: ",") + "}",
+                      String(config.keys.count)], context: config.location)
+            if unique.rows == 0 { why.append("it has no primary key or unique index on exactly (" + config.keys.joined(separator: ", ") + ")") }
+        }
+        guard why.isEmpty else {
             throw StrataError(.schemaMismatch, "\(config.location): cannot merge into \(config.quotedTarget): " + why.joined(separator: "; "),
-                              hint: "rebuild it with `strata run --full-refresh` (the table is replaced by the pipeline's columns)")
+                              hint: "rebuild it with `strata run --full-refresh` (the table is replaced by the pipeline's columns and keys)")
         }
     }
 
@@ -303,6 +381,12 @@ final class PostgresBatchSink: ExternalBatchSink {
             let inserted = Int(r.string(0, 0)) ?? 0, updated = Int(r.string(0, 1)) ?? 0
             rows = inserted + updated
         }
+        // Nothing new to add and nothing else to record: no publish, no audit record.
+        if request.unchanged && !replacing && rows == 0 {
+            try conn.exec("ROLLBACK", context: where_)
+            conn.close()
+            return PublishOutcome(rows: 0, bytes: 0, operation: operation, published: false)
+        }
         let hash = try seal(PublishSeal(rows: rows, bytes: bytesSent, operation: operation, contentDigest: digest.finish()))
         if let newTable, let newTableName {
             // Waiting for readers of the old table is bounded: a reader holding it for minutes fails the run, not blocks it.
@@ -313,19 +397,46 @@ final class PostgresBatchSink: ExternalBatchSink {
                 let pk = PostgresSink.truncated(config.tableName, to: 58) + "_pkey"
                 try conn.exec("ALTER TABLE \(config.quotedTarget) RENAME CONSTRAINT \(PostgresTypes.quoted(newTableName + "_pk")) TO \(PostgresTypes.quoted(pk))", context: where_)
             }
+            for g in grants where ["SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER"].contains(g.privilege) {
+                let grantee = g.grantee == "PUBLIC" ? "PUBLIC" : PostgresTypes.quoted(g.grantee)
+                try conn.exec("GRANT \(g.privilege) ON \(config.quotedTarget) TO \(grantee)", context: where_)
+            }
         }
         try conn.exec("""
             CREATE TABLE IF NOT EXISTS \(config.quotedStateTable) (pipeline text NOT NULL, target text NOT NULL, version bigint NOT NULL,
               state text NOT NULL, audit_hash text NOT NULL, run_id text NOT NULL, published_at timestamptz NOT NULL DEFAULT now(),
               PRIMARY KEY (pipeline, target))
             """, context: where_)
-        try conn.exec("""
-            INSERT INTO \(config.quotedStateTable) (pipeline, target, version, state, audit_hash, run_id) VALUES ($1, $2, $3, $4, $5, $6)
-            ON CONFLICT (pipeline, target) DO UPDATE SET version = EXCLUDED.version, state = EXCLUDED.state,
-              audit_hash = EXCLUDED.audit_hash, run_id = EXCLUDED.run_id, published_at = now()
-            """, [request.pipeline, config.tableName, String(request.version), request.state, hash, context.runId], context: where_)
+        // The state moves only from the version this run started from: a second process
+        // publishing the same pipeline meanwhile makes one of the two fail here, not both land.
+        let values = [request.pipeline, config.tableName, String(request.version), request.state, hash, context.runId]
+        let moved: Int
+        if let expected = request.expected {
+            moved = try conn.exec("""
+                UPDATE \(config.quotedStateTable) SET version = $3, state = $4, audit_hash = $5, run_id = $6, published_at = now()
+                WHERE pipeline = $1 AND target = $2 AND version = $7
+                """, values + [String(expected)], context: where_).affected
+        } else {
+            moved = try conn.exec("""
+                INSERT INTO \(config.quotedStateTable) (pipeline, target, version, state, audit_hash, run_id) VALUES ($1, $2, $3, $4, $5, $6)
+                ON CONFLICT (pipeline, target) DO NOTHING
+                """, values, context: where_).affected
+        }
+        guard moved == 1 else {
+            throw StrataError(.conflict, "\(where_): another process published pipeline '\(request.pipeline)' to \(config.quotedTarget) while this run did; nothing of this run was committed",
+                              hint: "run again (each lake serving this table should have its own pipeline name)")
+        }
         CrashPoint.reach("before-publish-commit")
-        try conn.exec("COMMIT", context: where_)
+        do {
+            try conn.exec("COMMIT", context: where_)
+        } catch {
+            // A COMMIT whose answer was lost may have landed: the state row says which.
+            conn.close()
+            let check = try config.connect(projectRoot: context.projectRoot)
+            defer { check.close() }
+            let landed = try PostgresSink.state(check, pipeline: request.pipeline, table: config.tableName, stateTable: config.quotedStateTable, location: where_)
+            guard landed?.auditHash == hash else { throw error }
+        }
         conn.close()
         return PublishOutcome(rows: rows, bytes: bytesSent, operation: operation)
     }
