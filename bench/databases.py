@@ -8,6 +8,11 @@ Starts throwaway servers with scripts/db-servers (its own state folder), loads t
 per run times the whole process and its peak RSS (wait4), A/B interleaved, and checks the bronze
 table's row count and amount sum with pyarrow against the database's.
 
+With PostgreSQL it also times the `postgres` sink: the extracted bronze table served back into
+a PostgreSQL table with a primary key (`mode: overwrite`, `keys: [id]`, a full republish per run),
+against `psql -c "\\copy … FROM file CSV"` into a fresh table with the same primary key; the
+served table's row count and amount sum are checked against the source table's.
+
 Run: bench/databases [--rows N] [--runs N] [--fetch-rows N] [--only postgres|mysql]
 """
 import argparse, os, shutil, statistics, subprocess, sys, tempfile
@@ -69,6 +74,39 @@ def mysql(env, rows, work):
             "anchor": ["sh", "-c", " ".join(client) + f" --quick bench -e 'SELECT * FROM orders' > '{out}'"]}
 
 
+def report(label, results, rows):
+    """One table row per reader: median wall (every run's), rows/s, median CPU, peak RSS."""
+    for name, rs in results.items():
+        wall = statistics.median(r["wall"] for r in rs)
+        walls = ", ".join("%.2f" % r["wall"] for r in rs)
+        cpu = statistics.median(r["cpu"] for r in rs)
+        rss = max(r["rss_mb"] for r in rs)
+        print(f"| {label} | {name} | {wall:.2f} ({walls}) | {rows / wall:,.0f} | {cpu:.1f} | {rss:.0f} |")
+
+
+def serve(db, proj, senv, work, args):
+    """The sink: bronze.orders published to PostgreSQL, against psql \\copy FROM the CSV the anchor wrote."""
+    penv = db["anchor_env"]
+
+    def sql(q):
+        return subprocess.run(["psql", db["dsn"], "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-c", q], env=penv,
+                              check=True, capture_output=True, text=True).stdout.strip()
+
+    csv = os.path.join(work, "pg.csv")
+    results = {"strata": [], "psql \\copy FROM": []}
+    for _ in range(args.runs):
+        results["strata"].append(bench.measure([bench.STRATA, "run", "--quiet", "--full-refresh", "serve"], proj, senv))
+        got = sql("SELECT count(*) || ' ' || sum(amount) FROM served_orders")
+        if got != db["expected"]:
+            raise SystemExit(f"postgres sink: the served table differs from the source table: {got} vs {db['expected']}")
+        sql("DROP TABLE IF EXISTS anchor_orders; CREATE TABLE anchor_orders (id bigint PRIMARY KEY, customer text, "
+            "amount numeric(12,2), status text, created_at timestamptz)")
+        results["psql \\copy FROM"].append(bench.measure(["psql", db["dsn"], "-X", "-q", "-c", f"\\copy anchor_orders FROM '{csv}' CSV"],
+                                                          work, penv))
+    report("postgres sink", results, args.rows)
+    print(f"checked: served_orders has the source table's {db['expected'].split()[0]} rows and amount sum {db['expected'].split()[1]}")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rows", type=int, default=5_000_000)
@@ -105,26 +143,34 @@ pipelines:
       table: orders
       fetch_rows: {args.fetch_rows}
     sink: {{type: table, table: bronze.orders}}
-""")
+""" + (f"""  serve:
+    source: {{type: table, table: bronze.orders, incremental: false}}
+    transforms:
+      - {{type: select, columns: [id, customer, amount, status, created_at]}}
+    sink:
+      type: postgres
+      dsn: {db["dsn"]}
+      password_env: BENCH_DB_PASSWORD
+      table: served_orders
+      keys: [id]
+""" if kind == "postgres" else ""))
             senv = dict(env, BENCH_DB_PASSWORD=db["password"])
             results = {"strata": [], db["anchor_name"]: []}
             for _ in range(args.runs):
                 shutil.rmtree(proj + "/datalake", ignore_errors=True)
                 shutil.rmtree(proj + "/lineage", ignore_errors=True)
-                results["strata"].append(bench.measure([bench.STRATA, "run", "--quiet"], proj, senv))
+                results["strata"].append(bench.measure([bench.STRATA, "run", "--quiet", "extract"], proj, senv))
                 results[db["anchor_name"]].append(bench.measure(db["anchor"], work, db["anchor_env"]))
                 got = subprocess.run([bench.PYTHON, "-c", CHECK, proj + "/datalake/bronze/orders"],
                                      check=True, capture_output=True, text=True).stdout.strip()
                 if got != db["expected"]:
                     raise SystemExit(f"{kind}: the bronze table differs from the database: {got} vs {db['expected']}")
-            for name, rs in results.items():
-                wall = statistics.median(r["wall"] for r in rs)
-                walls = ", ".join("%.2f" % r["wall"] for r in rs)
-                cpu = statistics.median(r["cpu"] for r in rs)
-                rss = max(r["rss_mb"] for r in rs)
-                print(f"| {kind} ({db['size_mb']:.0f} MB) | {name} | {wall:.2f} ({walls}) | {args.rows / wall:,.0f} | {cpu:.1f} | {rss:.0f} |")
+            report(f"{kind} ({db['size_mb']:.0f} MB)", results, args.rows)
             n, total = db["expected"].split()
             print(f"checked: {kind} bronze.orders has the database's {n} rows and amount sum {total}")
+            if kind == "postgres":
+                serve(db, proj, senv, work, args)
+
     finally:
         subprocess.run([servers, "stop"], env=env, capture_output=True)
         shutil.rmtree(work, ignore_errors=True)

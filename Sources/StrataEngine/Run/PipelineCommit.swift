@@ -6,8 +6,9 @@ import StrataFormats
 /// Names of the commitInfo fields where Strata keeps a pipeline's incremental state.
 public enum StateKeys {
     public static let state = "strataState"
-    /// In a served table's state: the policy digest its rows were masked under.
-    public static let policyDigest = "strata:policy_digest"
+    /// In a served table's state: the digest of its stored form (each column's stored type and
+    /// mask) when its rows were published.
+    public static let storedForm = "strata:stored_form"
 
     /// The Delta `txn` application id of a pipeline's commits.
     public static func appId(_ pipeline: String) -> String { "strata/" + pipeline }

@@ -11,13 +11,13 @@ extension Runner {
     /// that transaction does not commit, nothing of the run is visible, and the next run voids
     /// the record and publishes again from the same state.
     ///
-    /// The state records the policy digest the rows were masked under: when the policies change,
-    /// the next run rebuilds the table.
+    /// The state records the stored form the rows were published in (`storedForm`): when the
+    /// policies or declassifications change it, the next run republishes the table whole.
     func publish(_ sink: any ExternalBatchSink, table: TableRef, pipeline: String, context: RunContext,
-                 version: Int64, expected: Int64?, policyDigest: String, hook: @escaping CommitHook) throws -> CommitSummary {
+                 version: Int64, expected: Int64?, storedForm: String, hook: @escaping CommitHook) throws -> CommitSummary {
         var state = context.fullRefresh ? [:] : context.previousState
         for (k, v) in context.recordedState { state[k] = v }
-        state[StateKeys.policyDigest] = policyDigest
+        state[StateKeys.storedForm] = storedForm
         let stateText = String(decoding: try JSONSerialization.data(withJSONObject: state, options: [.sortedKeys]), as: UTF8.self)
         var sealed = false
         let request = PublishRequest(pipeline: pipeline, version: version, state: stateText,
@@ -37,5 +37,17 @@ extension Runner {
         // A sink that commits without its audit record is a bug the run reports, never a silent publish.
         guard sealed else { throw StrataError(.internalError, "the sink published to \(table) without its audit record") }
         return CommitSummary(table: table, version: version, rows: outcome.rows, files: 0, bytes: outcome.bytes, operation: outcome.operation)
+    }
+
+    /// The digest of a table's stored form: each column's stored type and mask, in order.
+    static func storedForm(_ schema: Schema, masks: [String: String]) -> String {
+        Digest.hex(Digest.sha256(schema.fields.map { "\($0.name):\($0.type):\(masks[$0.name] ?? "raw")" }.joined(separator: ";")))
+    }
+
+    /// The refusal for a served table whose stored form changed when the run cannot republish it
+    /// whole by itself (a merge fed by files or a database, whose earlier input may be gone).
+    static func storedFormChanged(_ table: TableRef, pipeline: String) -> StrataError {
+        StrataError(.runFailed, "the masks or types of \(table)'s columns changed since its last publish (a policy, declassification or detection change), and the rows served before keep the old form",
+                    hint: "republish it whole with `strata run --full-refresh \(pipeline)` (it reads the whole input again)")
     }
 }

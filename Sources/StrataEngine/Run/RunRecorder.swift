@@ -83,27 +83,20 @@ final class RunRecorder: @unchecked Sendable {
     /// target's commit) get a `failed` record of their own run. Returns how many were voided and
     /// the number of the next publish (past every number the log has used).
     ///
-    /// A target table that exists without the pipeline's state, while the log records live
-    /// publishes of it, lost its state (the state table was dropped, the database restored to
-    /// before the first publish): nothing is voided, and only a full refresh republishes.
-    func servedPublishes(table: TableRef, pipeline: String, target: PublishTarget, fullRefresh: Bool) throws -> (voided: Int, nextVersion: Int64) {
-        let live = try audit.livePublishRecords(resource: table.description, pipeline: pipeline)
+    /// The target is the only witness of what landed: a target without the pipeline's state (its
+    /// first publish was killed, or its state table was dropped) voids every live record. The
+    /// rows stay right either way: with no state the sources read their whole input again, and a
+    /// merge of rows already there changes nothing.
+    func servedPublishes(table: TableRef, pipeline: String, target: PublishTarget) throws -> (voided: Int, nextVersion: Int64) {
         let used = try audit.records().filter { $0.event.action == .publish && $0.event.resource == table.description && $0.event.pipeline == pipeline }
         let next = max(used.compactMap(\.event.tableVersion).max() ?? -1, target.published?.version ?? -1) + 1
-        if target.published == nil, target.exists, !live.isEmpty {
-            guard fullRefresh else {
-                throw StrataError(.runFailed, "\(table) exists but holds no state of pipeline '\(pipeline)', while the audit log records \(live.count) publish(es) of it: its state table was dropped or the database restored",
-                                  hint: "republish it whole with `strata run --full-refresh \(pipeline)`")
-            }
-            return (0, next)
-        }
         let orphans = try audit.orphanPublishRecords(resource: table.description, pipeline: pipeline,
                                                      landed: target.published?.version, landedHash: target.published?.auditHash)
         guard !orphans.isEmpty else { return (0, next) }
         _ = try audit.append(orphans.map { o in
             AuditEvent(actor: actor, action: .publish, resource: o.event.resource, tableVersion: o.event.tableVersion,
                        pipeline: o.event.pipeline, runId: o.event.runId, configDigest: configDigest, policyDigest: policyDigest,
-                       result: .failed, reason: "the publish never landed: \(o.event.resource) does not hold publish \(o.event.tableVersion ?? -1) (run \(o.event.runId ?? "?") was killed before its transaction committed, or the database was restored to before it)",
+                       result: .failed, reason: "the publish never landed: \(o.event.resource) does not hold publish \(o.event.tableVersion ?? -1) (run \(o.event.runId ?? "?") was killed before its transaction committed, or the target lost its state: the database was restored to before it, or its _strata_state row was removed)",
                        details: ["voids": String(o.seq), "voided_by_run": runId])
         })
         return (orphans.count, next)

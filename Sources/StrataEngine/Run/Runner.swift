@@ -125,16 +125,24 @@ public struct Runner: Sendable {
         var published: PublishedState?
         var publishVersion: Int64 = 0
         var voidedPublishes = 0
-        // A served table whose stored form the policies changed is rebuilt: nothing re-masks a database table in place.
+        // A served table whose stored form changed is republished whole: nothing re-masks a database table in place.
         var fullRefresh = options.fullRefresh
+        var formWarning: String?
         do {
             if let external {
                 let target = try external.lastPublish(pipeline: p.name, projectRoot: project.root)
                 published = target.published
-                let served = try recorder.servedPublishes(table: p.writes, pipeline: p.name, target: target, fullRefresh: options.fullRefresh)
+                let served = try recorder.servedPublishes(table: p.writes, pipeline: p.name, target: target)
                 voidedPublishes = served.voided
                 publishVersion = served.nextVersion
-                if let published, published.state[StateKeys.policyDigest] != governance.policies.digest { fullRefresh = true }
+                if !fullRefresh, let stored = published?.state[StateKeys.storedForm],
+                   let planned = resolver.outputs[p.name], let masks = resolver.governance[p.name]?.masks,
+                   Runner.storedForm(planned, masks: masks.mapValues(\.description)) != stored {
+                    // Safe to rebuild when every run replaces the table, or when it reads lake tables (kept whole).
+                    guard external.replacesEveryRun || !p.source.reads.isEmpty else { throw Runner.storedFormChanged(p.writes, pipeline: p.name) }
+                    fullRefresh = true
+                    formWarning = "republished \(p.writes) whole: the masks or types of its columns changed since its last publish"
+                }
                 previous = fullRefresh ? [:] : published?.state ?? [:]
             } else {
                 previous = options.fullRefresh ? [:] : try lake.lastState(of: p.writes, pipeline: p.name)
@@ -152,6 +160,7 @@ public struct Runner: Sendable {
         let context = RunContext(projectRoot: project.root, lakeRoot: project.lakeRoot, runId: runId, pipeline: p.name,
                                  startedAt: Temporal.nowMicros(), fullRefresh: fullRefresh,
                                  quarantine: quarantine, previousState: previous, governTableRead: reads.governor)
+        if let formWarning { context.warn(formWarning) }
         if voidedPublishes > 0 {
             context.warn("voided \(voidedPublishes) audit record(s) of publishes to \(p.writes) that never landed (an earlier run was killed before its transaction committed)")
         }
@@ -206,6 +215,7 @@ public struct Runner: Sendable {
             var reader: any BatchReader
             var lineage: ColumnLineage
             var governed: GovernedWrite
+            var servedForm = ""
             while true {
             attempt += 1
             do {
@@ -232,6 +242,15 @@ public struct Runner: Sendable {
                 try governed.plan.check()
                 reads.setWriteMasks(governed.recordedMasks)
                 facts.set(columns: governed.storedSchema.names, masks: governed.recordedMasks.mapValues(\.description))
+                if let external {
+                    // The final check, once detection has settled the masks: rows served in another
+                    // form are never merged with these.
+                    servedForm = Runner.storedForm(governed.storedSchema, masks: governed.recordedMasks.mapValues(\.description))
+                    if let stored = published?.state[StateKeys.storedForm], stored != servedForm, !context.fullRefresh,
+                       context.rebuild == nil, !external.replacesEveryRun {
+                        throw Runner.storedFormChanged(p.writes, pipeline: p.name)
+                    }
+                }
                 let s = try p.sink.open(input: governed.storedSchema, context)
                 sink = s
                 for b in held { try s.write(try governed.apply(b)) }
@@ -318,7 +337,7 @@ public struct Runner: Sendable {
             let summary: CommitSummary
             if let served = s as? any ExternalBatchSink {
                 summary = try publish(served, table: p.writes, pipeline: p.name, context: context, version: publishVersion,
-                                      expected: published?.version, policyDigest: governance.policies.digest, hook: hook)
+                                      expected: published?.version, storedForm: servedForm, hook: hook)
             } else {
                 summary = try commit(try s.stage(), pipeline: p.name, context: context, governance: try governed.annotations(),
                                      txnBase: txnBase, hook: hook)
@@ -357,7 +376,10 @@ public struct Runner: Sendable {
             result.files = summary.files
         } catch {
             sink?.abort()
-            let e = p.located(StrataError.wrap(error, .runFailed, "pipeline failed"))
+            // A publish in doubt may have landed: no record says it failed; the next run settles it.
+            let inDoubt = error is PublishInDoubt
+            if inDoubt { facts.committed() }
+            let e = p.located((error as? PublishInDoubt)?.error ?? StrataError.wrap(error, .runFailed, "pipeline failed"))
             result.error = e
             result.status = (e.code == .policyRefused) ? .refused : .failed
             let auditFailure = recorder.recordFailure {

@@ -12,6 +12,8 @@ public protocol ExternalSinkConfig: SinkConfig {
     var lineageDataset: (namespace: String, name: String) { get }
     /// What the last publish of `pipeline` stored beside its rows, and whether the target exists.
     func lastPublish(pipeline: String, projectRoot: String) throws -> PublishTarget
+    /// Every run replaces all the rows (an overwrite): nothing served before survives a run.
+    var replacesEveryRun: Bool { get }
     /// Refuses a source the sink cannot serve correctly (an incremental one when every run
     /// replaces the rows), at load time.
     func check(source: any SourceConfig) throws
@@ -82,6 +84,14 @@ public struct PublishSeal: Sendable {
         self.operation = operation
         self.contentDigest = contentDigest
     }
+}
+
+/// A publish whose commit was sent but whose outcome is unknown (the connection broke): the
+/// engine records no failure, and the next run settles it by the state the target holds.
+public struct PublishInDoubt: Error {
+    public var error: StrataError
+
+    public init(_ error: StrataError) { self.error = error }
 }
 
 /// What a publish did.

@@ -145,7 +145,7 @@ public enum PolicyAudit {
 
     /// Grants, denies and classification rules whose table patterns match no known table.
     static func staleReferences(_ p: PolicySet, known: [TableRef]) -> [PolicyAuditReport.Finding] {
-        let names = known.map(\.description)
+        let names = known.map(\.policyName)
         var out: [PolicyAuditReport.Finding] = []
         func check(_ globs: [Glob], _ source: RuleSource, _ what: String) {
             for g in globs where !names.contains(where: { g.matches($0) }) {

@@ -38,7 +38,7 @@ final class PostgresConnection {
         // Text output the reader parses exactly: ISO dates, UTC timestamps, round-trip floats.
         // Server notices (`table … does not exist, skipping`) are not the user's business.
         // Text in and out is UTF-8 whatever the database's encoding (the server converts, or refuses).
-        for s in ["SET client_encoding = 'UTF8'", "SET client_min_messages = warning", "SET TIME ZONE 'UTC'", "SET DateStyle = 'ISO, YMD'", "SET extra_float_digits = 3", "SET IntervalStyle = 'iso_8601'"] {
+        for s in ["SET client_encoding = 'UTF8'", "SET bytea_output = 'hex'", "SET client_min_messages = warning", "SET TIME ZONE 'UTC'", "SET DateStyle = 'ISO, YMD'", "SET extra_float_digits = 3", "SET IntervalStyle = 'iso_8601'"] {
             try exec(s, context: context)
         }
     }

@@ -14,22 +14,24 @@ public struct PostgresSink: ExternalSinkConfig {
         The rows stream into PostgreSQL with `COPY … FROM STDIN` inside one transaction, which commits \
         only when the whole run succeeded. `mode: overwrite` copies into a new table and, at the end, \
         drops the old one and renames the new one in its place: readers see the old rows or the new \
-        ones, never a mix or an empty table; it needs a source that reads its whole input every run \
+        ones, never a mix or an empty table (rows that repeat a key stop the run before anything \
+        lands); it needs a source that reads its whole input every run \
         (`incremental: false` on a table source), and refuses an incremental one. `mode: merge` copies into a temporary table and upserts \
         with `INSERT … ON CONFLICT (keys) DO UPDATE` (the last incoming row of a key wins; rows that \
         did not change are not rewritten; a null key goes to quarantine), creating the table with a \
         primary key on `keys` when it does not exist yet; a full refresh, or an upstream table that was \
-        rewritten, replaces the rows as overwrite does. Columns map to boolean, bigint, double precision, \
-        numeric(p,s), text, date and timestamptz (UTC). The rows are governed as `layer`'s: the engine \
+        rewritten, replaces the rows (in place, when the table keeps its columns and keys). Columns map to boolean, bigint, double precision, \
+        numeric(p,s), text, bytea, date and timestamptz (UTC). The rows are governed as `layer`'s: the engine \
         masks them as that layer's policies say before they leave the process, audits the publish \
         (action `publish`) before it commits, and emits a lineage event whose output dataset is \
         `postgres://HOST:PORT` / `DB.SCHEMA.TABLE`. The pipeline's incremental state (what its \
-        sources read, and the policy digest) is kept in `SCHEMA._strata_state`, in the same transaction \
-        as the rows: a crash at any point publishes exactly once on the next run, a run whose inputs \
-        did not change publishes nothing, and a policy change republishes the whole table. An \
-        overwrite keeps the old table's grants and refuses a table that views depend on; a merge \
-        refuses a table of other columns, types or keys. The password comes only from `password_env` \
-        or `password_file`.
+        sources read, and the table's stored form) is kept in `SCHEMA._strata_state`, in the same \
+        transaction as the rows: a crash at any point publishes exactly once on the next run, a run \
+        whose inputs did not change publishes nothing, and a change of the columns' masks republishes \
+        the whole table (a merge fed by files or a database stops and asks for `--full-refresh`). An \
+        overwrite keeps the old table's grants and refuses a table with views, foreign keys, row \
+        security, triggers or extra indexes; a merge refuses a table of other columns, types or keys, \
+        and rebuilds in place. The password comes only from `password_env` or `password_file`.
         """,
         keys: [
             ConfigKey("dsn", "string", required: true, "A libpq connection string or URI without the password: `host=127.0.0.1 port=5432 dbname=serving user=bi_writer`."),
@@ -120,6 +122,8 @@ public struct PostgresSink: ExternalSinkConfig {
     public var lineageDataset: (namespace: String, name: String) {
         ("postgres://\(endpoint.host):\(endpoint.port)", "\(endpoint.dbname).\(schemaName).\(tableName)")
     }
+
+    public var replacesEveryRun: Bool { mode == .overwrite }
 
     public func check(source: any SourceConfig) throws {
         if mode == .overwrite && source.readsIncrementally { throw overwriteOfIncremental }
@@ -249,17 +253,16 @@ final class PostgresBatchSink: ExternalBatchSink {
                               hint: "republish it whole with `strata run --full-refresh \(context.pipeline)`")
         }
         replacing = config.mode == .overwrite || rebuilding || !targetExists
-        if replacing && targetExists {
-            // Views over the table would stop the swap at the end, after the audit record.
-            let views = try conn.exec("""
-                SELECT DISTINCT c.relname FROM pg_depend d JOIN pg_rewrite r ON r.oid = d.objid JOIN pg_class c ON c.oid = r.ev_class
-                WHERE d.refobjid = to_regclass($1) AND r.ev_class <> d.refobjid ORDER BY 1
-                """, [config.quotedTarget], context: where_)
-            if views.rows > 0 {
-                let names = (0..<views.rows).map { views.string($0, 0) }
-                throw StrataError(.runFailed, "\(where_): \(config.quotedTarget) cannot be replaced: view(s) \(names.joined(separator: ", ")) depend on it",
-                                  hint: "use `mode: merge` (which keeps the table), or drop the views and create them over the table again after the run")
-            }
+        // A merge that rebuilds a table of the same columns and keys replaces its rows in place
+        // (its views, grants, row security and indexes stay); anything else gets a new table.
+        let mismatch = targetExists && config.mode == .merge ? try PostgresBatchSink.columnMismatch(conn, config: config, schema: schema) : []
+        if config.mode == .merge && targetExists && !mismatch.isEmpty && !rebuilding {
+            throw StrataError(.schemaMismatch, "\(where_): cannot merge into \(config.quotedTarget): " + mismatch.joined(separator: "; "),
+                              hint: "rebuild it with `strata run --full-refresh` (the table is replaced by the pipeline's columns and keys)")
+        }
+        let swapping = replacing && (!targetExists || config.mode == .overwrite || !mismatch.isEmpty)
+        if swapping && targetExists {
+            try PostgresBatchSink.requireReplaceable(conn, config: config)
             // Readers keep what they were granted on the table that replaces it.
             let g = try conn.exec("SELECT grantee, privilege_type FROM information_schema.role_table_grants WHERE table_schema = $1 AND table_name = $2 AND grantee <> current_user",
                                   [config.schemaName, config.tableName], context: where_)
@@ -268,25 +271,22 @@ final class PostgresBatchSink: ExternalBatchSink {
             grants = []
         }
         let columns = schema.fields.map { PostgresTypes.quoted($0.name) + " " + PostgresSink.sqlType($0.type) }
-        if replacing {
+        if swapping {
             // A new table beside the old one; the swap at the end is the only moment readers wait.
             // Its name and its key's (`…_pk`) stay within PostgreSQL's 63 bytes.
             let name = PostgresSink.truncated(config.tableName, to: 44) + "_strata_" + context.runId.prefix(8)
             newTable = PostgresTypes.quoted(config.schemaName) + "." + PostgresTypes.quoted(name)
             newTableName = name
-            var ddl = columns
-            if !config.keys.isEmpty {
-                ddl.append("CONSTRAINT \(PostgresTypes.quoted(name + "_pk")) PRIMARY KEY (" + config.keys.map(PostgresTypes.quoted).joined(separator: ", ") + ")")
-            }
-            try conn.exec("CREATE TABLE \(newTable!) (" + ddl.joined(separator: ", ") + ")", context: where_)
+            // The key is added after the rows are in: one index build, not one insert per row.
+            try conn.exec("CREATE TABLE \(newTable!) (" + columns.joined(separator: ", ") + ")", context: where_)
         } else {
-            try PostgresBatchSink.requireSameColumns(conn, config: config, schema: schema)
             newTable = nil
             newTableName = nil
         }
-        // Keyed rows go through a temporary table first: one row per key (the last one in) is
-        // taken from it, as ON CONFLICT and a primary key need. Unkeyed rows go straight in.
-        if config.keys.isEmpty {
+        // A merge's rows go through a temporary table first: one row per key (the last one in) is
+        // taken from it, as ON CONFLICT needs (and a first publish of rows that update each other).
+        // An overwrite's rows go straight into the new table.
+        if config.mode == .overwrite {
             copyTable = newTable!
         } else {
             copyTable = PostgresTypes.quoted("strata_incoming")
@@ -295,9 +295,9 @@ final class PostgresBatchSink: ExternalBatchSink {
         try conn.startCopyIn("COPY \(copyTable) (" + schema.names.map(PostgresTypes.quoted).joined(separator: ", ") + ") FROM STDIN")
     }
 
-    /// A merge into an existing table needs the same columns with the same types, and a primary
-    /// key or unique index on exactly the keys; anything else is a rebuild.
-    static func requireSameColumns(_ conn: PostgresConnection, config: PostgresSink, schema: Schema) throws {
+    /// What keeps a merge from an existing table: other columns or column types, or no primary
+    /// key or unique index on exactly the keys (empty when it can be merged into).
+    static func columnMismatch(_ conn: PostgresConnection, config: PostgresSink, schema: Schema) throws -> [String] {
         let r = try conn.exec("SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
                               [config.quotedTarget], context: config.location)
         let existing = Dictionary((0..<r.rows).map { (r.string($0, 0), r.string($0, 1)) }, uniquingKeysWith: { a, _ in a })
@@ -319,9 +319,27 @@ final class PostgresBatchSink: ExternalBatchSink {
                       String(config.keys.count)], context: config.location)
             if unique.rows == 0 { why.append("it has no primary key or unique index on exactly (" + config.keys.joined(separator: ", ") + ")") }
         }
-        guard why.isEmpty else {
-            throw StrataError(.schemaMismatch, "\(config.location): cannot merge into \(config.quotedTarget): " + why.joined(separator: "; "),
-                              hint: "rebuild it with `strata run --full-refresh` (the table is replaced by the pipeline's columns and keys)")
+        return why
+    }
+
+    /// A table that is replaced by a new one must have nothing a swap would break or silently
+    /// drop: views, foreign keys or child tables that reference it, row security, triggers, or
+    /// indexes beyond its key. Checked before any row is written.
+    static func requireReplaceable(_ conn: PostgresConnection, config: PostgresSink) throws {
+        let r = try conn.exec("""
+            SELECT 'view ' || c.relname FROM pg_depend d JOIN pg_rewrite w ON w.oid = d.objid JOIN pg_class c ON c.oid = w.ev_class
+              WHERE d.refobjid = to_regclass($1) AND w.ev_class <> d.refobjid
+            UNION SELECT 'foreign key ' || conname || ' of ' || conrelid::regclass::text FROM pg_constraint WHERE confrelid = to_regclass($1) AND contype = 'f'
+            UNION SELECT 'child table ' || inhrelid::regclass::text FROM pg_inherits WHERE inhparent = to_regclass($1)
+            UNION SELECT 'row-level security' FROM pg_class WHERE oid = to_regclass($1) AND (relrowsecurity OR EXISTS (SELECT 1 FROM pg_policy WHERE polrelid = to_regclass($1)))
+            UNION SELECT 'trigger ' || tgname FROM pg_trigger WHERE tgrelid = to_regclass($1) AND NOT tgisinternal
+            UNION SELECT 'index ' || i.indexrelid::regclass::text FROM pg_index i WHERE i.indrelid = to_regclass($1) AND NOT i.indisprimary
+            ORDER BY 1
+            """, [config.quotedTarget], context: config.location)
+        guard r.rows == 0 else {
+            let what = (0..<r.rows).map { r.string($0, 0) }
+            throw StrataError(.runFailed, "\(config.location): \(config.quotedTarget) cannot be replaced by a new table: it has " + what.joined(separator: ", "),
+                              hint: "use `mode: merge` with `keys:` (a rebuild then replaces the rows in place and keeps the table), or remove them")
         }
     }
 
@@ -363,8 +381,12 @@ final class PostgresBatchSink: ExternalBatchSink {
         let keys = config.keys.map(PostgresTypes.quoted).joined(separator: ", ")
         // One row per key, the last one in: a primary key and ON CONFLICT take one row per key.
         let latest = "SELECT DISTINCT ON (\(keys)) \(cols) FROM \(copyTable) ORDER BY \(keys), strata_seq DESC"
-        if let newTable, !config.keys.isEmpty {
+        if let newTable, config.mode == .merge {
             rows = try conn.exec("INSERT INTO \(newTable) (\(cols)) \(latest)", context: where_).affected
+        } else if replacing && newTable == nil {
+            // A merge's rebuild in place: readers see the old rows until the commit.
+            try conn.exec("DELETE FROM \(config.quotedTarget)", context: where_)
+            rows = try conn.exec("INSERT INTO \(config.quotedTarget) (\(cols)) \(latest)", context: where_).affected
         } else if !replacing {
             let others = schema.names.filter { !config.keys.contains($0) }.map(PostgresTypes.quoted)
             let conflict = others.isEmpty ? "DO NOTHING"
@@ -380,6 +402,14 @@ final class PostgresBatchSink: ExternalBatchSink {
                 """, context: where_)
             let inserted = Int(r.string(0, 0)) ?? 0, updated = Int(r.string(0, 1)) ?? 0
             rows = inserted + updated
+        }
+        if let newTableName, !config.keys.isEmpty {
+            do {
+                try conn.exec("ALTER TABLE \(newTable!) ADD CONSTRAINT \(PostgresTypes.quoted(newTableName + "_pk")) PRIMARY KEY (\(keys))", context: where_)
+            } catch let e as StrataError where e.message.contains("SQLSTATE 23505") || e.message.contains("SQLSTATE 23502") {
+                throw StrataError(.runFailed, "\(where_): the rows to serve repeat a key, or have a null one, in (\(config.keys.joined(separator: ", "))): the table's primary key cannot hold them",
+                                  hint: "dedupe them on the keys before the sink (a `dedupe` transform), or use `mode: merge`, where the last row of a key wins")
+            }
         }
         // Nothing new to add and nothing else to record: no publish, no audit record.
         if request.unchanged && !replacing && rows == 0 {
@@ -407,6 +437,8 @@ final class PostgresBatchSink: ExternalBatchSink {
               state text NOT NULL, audit_hash text NOT NULL, run_id text NOT NULL, published_at timestamptz NOT NULL DEFAULT now(),
               PRIMARY KEY (pipeline, target))
             """, context: where_)
+        // It holds the sources' marks and row fingerprints: not for the table's readers.
+        try conn.exec("REVOKE ALL ON \(config.quotedStateTable) FROM PUBLIC", context: where_)
         // The state moves only from the version this run started from: a second process
         // publishing the same pipeline meanwhile makes one of the two fail here, not both land.
         let values = [request.pipeline, config.tableName, String(request.version), request.state, hash, context.runId]
@@ -432,10 +464,17 @@ final class PostgresBatchSink: ExternalBatchSink {
         } catch {
             // A COMMIT whose answer was lost may have landed: the state row says which.
             conn.close()
-            let check = try config.connect(projectRoot: context.projectRoot)
-            defer { check.close() }
-            let landed = try PostgresSink.state(check, pipeline: request.pipeline, table: config.tableName, stateTable: config.quotedStateTable, location: where_)
-            guard landed?.auditHash == hash else { throw error }
+            let failure = StrataError.wrap(error, .io, "\(where_): the COMMIT of the publish to \(config.quotedTarget) got no answer")
+            let landed: PublishedState?
+            do {
+                let check = try config.connect(projectRoot: context.projectRoot)
+                defer { check.close() }
+                landed = try PostgresSink.state(check, pipeline: request.pipeline, table: config.tableName, stateTable: config.quotedStateTable, location: where_)
+            } catch {
+                throw PublishInDoubt(failure)
+            }
+            // Not there (yet): it may still land; the next run reads the state and settles the record.
+            guard landed?.auditHash == hash else { throw PublishInDoubt(failure) }
         }
         conn.close()
         return PublishOutcome(rows: rows, bytes: bytesSent, operation: operation)
