@@ -50,31 +50,41 @@ struct Binder {
 
     // MARK: nodes
 
+    /// A column reference; a binary column only where `allowBinary` (under IS [NOT] NULL).
+    mutating func bindColumn(_ name: String, _ e: Expr, allowBinary: Bool) throws(ExprError) -> TNode {
+        guard let field = schema.field(named: name) else {
+            let table = tableName.map { " of \($0)" } ?? ""
+            throw ExprError(.schemaMismatch, "'\(name)' is not a column\(table)", at: e.offset,
+                            hint: Suggest.hint(for: name, in: schema.names)
+                                ?? (schema.count <= 12 ? "columns are " + schema.names.joined(separator: ", ") : nil))
+        }
+        // Raw bytes have no operators or functions here; they pass through select, rename and drop.
+        guard field.type != .binary || allowBinary else {
+            throw ExprError(.typeMismatch, "'\(name)' is a binary column: expressions cannot read binary values", at: e.offset,
+                            hint: "only IS [NOT] NULL reads it; select, rename or drop it otherwise")
+        }
+        let slot: Int
+        if let s = slots[name] {
+            slot = s
+        } else {
+            slot = inputs.count
+            slots[name] = slot
+            inputs.append(field)
+        }
+        return TNode(.column(slot: slot, name: name), field.type, nullable: field.nullable, offset: e.offset)
+    }
+
     mutating func bind(_ e: Expr) throws(ExprError) -> TNode {
         switch e.node {
         case .literal(let v):
             return Self.constant(v, offset: e.offset)
         case .column(let name):
-            guard let field = schema.field(named: name) else {
-                let table = tableName.map { " of \($0)" } ?? ""
-                throw ExprError(.schemaMismatch, "'\(name)' is not a column\(table)", at: e.offset,
-                                hint: Suggest.hint(for: name, in: schema.names)
-                                    ?? (schema.count <= 12 ? "columns are " + schema.names.joined(separator: ", ") : nil))
-            }
-            // Raw bytes have no operators or functions here; they pass through select, rename and drop.
-            guard field.type != .binary else {
-                throw ExprError(.typeMismatch, "'\(name)' is a binary column: expressions cannot read binary values", at: e.offset,
-                                hint: "select, rename or drop it; keep binary data out of filters and derived columns")
-            }
-            let slot: Int
-            if let s = slots[name] {
-                slot = s
-            } else {
-                slot = inputs.count
-                slots[name] = slot
-                inputs.append(field)
-            }
-            return TNode(.column(slot: slot, name: name), field.type, nullable: field.nullable, offset: e.offset)
+            return try bindColumn(name, e, allowBinary: false)
+        case .isNull(let x, let negated):
+            // Whether a binary value is there is the one question expressions answer about it.
+            let a: TNode
+            if case .column(let name) = x.node { a = try bindColumn(name, x, allowBinary: true) } else { a = try bind(x) }
+            return try fold(TNode(.isNull(negated: negated), .bool, nullable: false, args: [a], offset: e.offset))
         case .negate(let x):
             let a = try bind(x)
             guard a.type.isNumeric || Self.isNullLiteral(a) else {
@@ -86,9 +96,6 @@ struct Binder {
             return try fold(TNode(.not, .bool, nullable: a.nullable, args: [a], offset: e.offset))
         case .binary(let op, let x, let y):
             return try binary(op, bind(x), bind(y), e, x, y)
-        case .isNull(let x, let negated):
-            let a = try bind(x)
-            return try fold(TNode(.isNull(negated: negated), .bool, nullable: false, args: [a], offset: e.offset))
         case .inList(let x, let items, let negated):
             var nodes = [try bind(x)]
             for i in items { nodes.append(try bind(i)) }
