@@ -175,6 +175,13 @@ for line in sorted("|".join(text(r[c]) for c in cols) for r in t): print(line)
         // The lineage graph places the served tables after the lake's layers.
         let graph = try p.strata("lineage", "export", "--format", "json")
         #expect(graph.stdout.contains("\"layer\":\"served\""), "\(graph.stdout.prefix(400))")
+        // The docs catalog lists them apart, governed as their layer, with no Strata role decisions
+        // (PostgreSQL's grants decide who reads them).
+        #expect(try p.strata("docs", "generate").status == 0)
+        let catalog = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: p.root + "/docs/site/catalog.json"))) as? [String: Any])
+        let servedTables = (catalog["tables"] as? [[String: Any]] ?? []).filter { $0["layer"] as? String == "served" }
+        #expect(servedTables.count == 2 && servedTables.allSatisfy { ($0["roles"] as? [Any])?.isEmpty == true }, "\(servedTables.map { $0["id"] ?? "" })")
+        #expect(servedTables.contains { $0["governed_as"] as? String == "silver" } && servedTables.contains { $0["governed_as"] as? String == "gold" })
     }
 
     /// A pipeline serving a CSV's typed rows with `mode: merge`.

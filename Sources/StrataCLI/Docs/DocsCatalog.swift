@@ -84,7 +84,7 @@ enum DocsCatalog {
             do {
                 let decisions = try roleDecisions(t, lake: lake, project: project, governance: governance, roles: roles)
                 columnList = columns(t, schema: decisions.schema, audit: auditByTable[t], decisions: decisions.byRole)
-                access = self.access(decisions.byRole)
+                access = t.isExternal ? .array([]) : self.access(decisions.byRole)
                 quarantined = try quarantine(for: t, lake: lake)
             } catch {
                 if unreadable[t] == nil { m.append(JSONMember("error", .string(StrataError.wrap(error, .corruptData, "cannot read \(t)").description))) }
@@ -203,7 +203,8 @@ enum DocsCatalog {
             // Tags and stored form of the decision (role-independent) where the audit has no such column.
             let decided = decisions.first?.1.columns.first { $0.name == f.name }
             var sees: [JSONMember] = []
-            for (role, d) in decisions {
+            // Who reads a served table is the database's grants: Strata's roles decide nothing there.
+            for (role, d) in decisions where !t.isExternal {
                 // A denied table: every column is denied by the table's rule, not a column rule.
                 let row = d.isDenied ? nil : d.explain().first { $0.column == f.name }
                 sees.append(JSONMember(role, .object([JSONMember("sees", .string(row?.sees ?? (d.isDenied ? "denied" : "hidden"))),
