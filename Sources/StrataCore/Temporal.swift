@@ -119,7 +119,8 @@ public enum Temporal {
         return s.withUTF8 { parseTimestamp($0) }
     }
 
-    static func pad(_ v: Int, _ n: Int) -> String {
+    /// `v` in at least `n` digits, zero-padded.
+    public static func pad(_ v: Int, _ n: Int) -> String {
         let s = String(v)
         return s.count >= n ? s : String(repeating: "0", count: n - s.count) + s
     }

@@ -9,10 +9,10 @@ import StrataCore
 ///
 /// Every function takes the field's bytes and returns nil when they do not form a value of the type;
 /// none allocates. Integer and double parsers accept surrounding ASCII spaces.
-enum TextParsing {
+package enum TextParsing {
     /// Appends the bytes that hex text spells (`\x00ff` as PostgreSQL writes bytea, or `00ff`,
     /// either case); false, appending nothing, when it is not an even run of hex digits.
-    static func appendHex(_ b: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) -> Bool {
+    package static func appendHex(_ b: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) -> Bool {
         var start = 0
         if b.count >= 2 && b[0] == 92 && (b[1] == 120 || b[1] == 88) { start = 2 }
         guard (b.count - start) % 2 == 0 else { return false }

@@ -52,7 +52,7 @@ enum CopyTextWriter {
     static func date(_ days: Int32) -> String {
         let (y, m, d) = Temporal.civil(days: Int(days))
         guard y <= 0 else { return Temporal.formatDate(days: days) }
-        return pad(1 - y, 4) + "-" + pad(m, 2) + "-" + pad(d, 2) + " BC"
+        return Temporal.pad(1 - y, 4) + "-" + Temporal.pad(m, 2) + "-" + Temporal.pad(d, 2) + " BC"
     }
 
     /// ISO 8601 in UTC (`2024-02-29T23:59:59.123456Z`); before year 1 with PostgreSQL's ` BC`.
@@ -62,14 +62,10 @@ enum CopyTextWriter {
         if rem < 0 { rem += Temporal.microsPerDay; days -= 1 }
         guard Temporal.civil(days: Int(days)).year <= 0 else { return Temporal.formatTimestamp(micros: micros) }
         let secs = Int(rem / 1_000_000), frac = Int(rem % 1_000_000)
-        return date(Int32(days)).dropLast(3) + " " + pad(secs / 3600, 2) + ":" + pad(secs / 60 % 60, 2) + ":" + pad(secs % 60, 2)
-            + (frac == 0 ? "" : "." + pad(frac, 6)) + "+00 BC"
+        return date(Int32(days)).dropLast(3) + " " + Temporal.pad(secs / 3600, 2) + ":" + Temporal.pad(secs / 60 % 60, 2) + ":"
+            + Temporal.pad(secs % 60, 2) + (frac == 0 ? "" : "." + Temporal.pad(frac, 6)) + "+00 BC"
     }
 
-    static func pad(_ v: Int, _ n: Int) -> String {
-        let s = String(v)
-        return s.count >= n ? s : String(repeating: "0", count: n - s.count) + s
-    }
 
     static func appendInteger(_ v: Int64, to out: inout [UInt8]) {
         if v == 0 { out.append(48); return }

@@ -1,4 +1,5 @@
 import StrataCore
+import StrataFormats
 
 /// Values as database clients deliver them in text form (PostgreSQL's text protocol, MySQL's
 /// rows), parsed exactly into Strata's types or not at all.
@@ -11,15 +12,8 @@ enum TextValues {
             builder.append(bytes: b)
         case .binary:
             guard hexBinary else { builder.append(bytes: b); break }
-            guard b.count >= 2, b[0] == 92, b[1] == 120, b.count % 2 == 0 else { return false }
             var bytes: [UInt8] = []
-            bytes.reserveCapacity(b.count / 2 - 1)
-            var i = 2
-            while i < b.count {
-                guard let hi = hexDigit(b[i]), let lo = hexDigit(b[i + 1]) else { return false }
-                bytes.append(hi << 4 | lo)
-                i += 2
-            }
+            guard b.count >= 2, b[0] == 92, b[1] == 120, TextParsing.appendHex(b, to: &bytes) else { return false }
             builder.append(bytesOf: bytes)
         case .bool:
             // PostgreSQL writes t/f; MySQL's BOOLEAN is a TINYINT(1) written 1/0.
@@ -46,15 +40,6 @@ enum TextValues {
             builder.append(v) // UTC microseconds
         }
         return true
-    }
-
-    static func hexDigit(_ c: UInt8) -> UInt8? {
-        switch c {
-        case 48...57: return c - 48
-        case 97...102: return c - 87
-        case 65...70: return c - 55
-        default: return nil
-        }
     }
 
     /// `-?[0-9]+` within Int64.
