@@ -88,13 +88,25 @@ import Testing
         let ides = Int64(Temporal.days(year: -43, month: 3, day: 15)) * Temporal.microsPerDay + 12 * 3_600_000_000 + 500_000
         #expect(CopyTextWriter.timestamp(ides) == "0044-03-15 12:00:00.500000+00 BC")
         #expect(CopyTextWriter.timestamp(0) == "1970-01-01T00:00:00Z")
+        // Outside PostgreSQL's range: refused by column (the row goes to quarantine), not a failed publish.
+        let schema = Schema([Field("d", .date), Field("t", .timestamp)])
+        let firstDay = Int32(Temporal.days(year: -4713, month: 11, day: 24))
+        let rows: [[Value]] = [[.date(firstDay), .timestamp(Int64(firstDay) * Temporal.microsPerDay)],
+                               [.date(firstDay - 1), .null], [.null, .timestamp(Int64(firstDay) * Temporal.microsPerDay - 1)]]
+        let batch = Orders.batch(rows, schema: schema)
+        var out: [UInt8] = []
+        #expect(CopyTextWriter.append(batch, row: 0, to: &out) == nil)
+        #expect(String(decoding: out, as: UTF8.self) == "4714-11-24 BC\t4714-11-24 00:00:00+00 BC\n")
+        #expect(CopyTextWriter.append(batch, row: 1, to: &out)?.column == "d")
+        #expect(CopyTextWriter.append(batch, row: 2, to: &out)?.column == "t")
+        #expect(String(decoding: out, as: UTF8.self) == "4714-11-24 BC\t4714-11-24 00:00:00+00 BC\n", "refused rows leave nothing")
     }
 
     @Test func aStringWithANulIsRefusedAndLeavesNothingHalfWritten() throws {
         let schema = Schema([Field("id", .int64), Field("s", .string)])
         let batch = Orders.batch([[.int(1), .string("a\u{0}b")], [.int(2), .string("ok")]], schema: schema)
         var out: [UInt8] = []
-        #expect(CopyTextWriter.append(batch, row: 0, to: &out) == "s")
+        #expect(CopyTextWriter.append(batch, row: 0, to: &out)?.column == "s")
         #expect(out.isEmpty, "the refused row leaves no bytes behind")
         #expect(CopyTextWriter.append(batch, row: 1, to: &out) == nil)
         #expect(String(decoding: out, as: UTF8.self) == "2\tok\n")

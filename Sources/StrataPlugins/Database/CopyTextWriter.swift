@@ -5,9 +5,20 @@ import StrataCore
 /// scale, dates `YYYY-MM-DD`, timestamps ISO 8601 in UTC, doubles round-tripping (`NaN`,
 /// `Infinity`).
 enum CopyTextWriter {
-    /// Appends row `r` of `batch` to `out`; returns the name of a column whose value the text
-    /// format cannot carry (a NUL character in a string), leaving `out` as it was.
-    static func append(_ batch: Batch, row r: Int, to out: inout [UInt8]) -> String? {
+    /// Why a row cannot be served: the column and the reason (never the value).
+    struct Refusal: Equatable {
+        var column: String
+        var why: String
+    }
+
+    /// The days PostgreSQL's date and timestamptz can hold (4714-11-24 BC is Julian day 0).
+    static let firstDay = Int64(Temporal.days(year: -4713, month: 11, day: 24))
+    static let lastDate = Int64(Temporal.days(year: 5_874_897, month: 12, day: 31))
+    static let lastTimestampDay = Int64(Temporal.days(year: 294_276, month: 12, day: 31))
+
+    /// Appends row `r` of `batch` to `out`; returns why a value cannot be carried (a NUL
+    /// character in a string, a date or timestamp outside PostgreSQL's range), leaving `out` as it was.
+    static func append(_ batch: Batch, row r: Int, to out: inout [UInt8]) -> Refusal? {
         let start = out.count
         for (c, column) in batch.columns.enumerated() {
             if c > 0 { out.append(9) }
@@ -21,8 +32,17 @@ enum CopyTextWriter {
             case (.double(let v), _):
                 out.append(contentsOf: Temporal.formatDouble(v[r]).utf8)
             case (.int64(let v), .date):
+                guard (firstDay...lastDate).contains(v[r]) else {
+                    out.removeSubrange(start...)
+                    return Refusal(column: batch.schema[c].name, why: "a date PostgreSQL cannot store (before 4714-11-24 BC or after 5874897-12-31)")
+                }
                 out.append(contentsOf: date(Int32(truncatingIfNeeded: v[r])).utf8)
             case (.int64(let v), .timestamp):
+                let day = v[r] >= 0 ? v[r] / Temporal.microsPerDay : (v[r] + 1) / Temporal.microsPerDay - 1
+                guard (firstDay...lastTimestampDay).contains(day) else {
+                    out.removeSubrange(start...)
+                    return Refusal(column: batch.schema[c].name, why: "a timestamp PostgreSQL cannot store (before 4714-11-24 BC or after 294276-12-31)")
+                }
                 out.append(contentsOf: timestamp(v[r]).utf8)
             case (.int64(let v), .decimal(_, let s)):
                 out.append(contentsOf: Decimal64.format(v[r], scale: s).utf8)
@@ -38,7 +58,7 @@ enum CopyTextWriter {
                 let ok = b.withValue(r) { appendEscaped($0, to: &out) }
                 if !ok {
                     out.removeSubrange(start...)
-                    return batch.schema[c].name
+                    return Refusal(column: batch.schema[c].name, why: "a NUL character, which PostgreSQL text cannot store")
                 }
             }
         }

@@ -353,9 +353,9 @@ final class PostgresBatchSink: ExternalBatchSink {
                 reasons.append("key column '\(config.keys[k])' is null; a served table's key cannot be")
                 continue
             }
-            if let column = CopyTextWriter.append(batch, row: r, to: &buffer) {
+            if let refusal = CopyTextWriter.append(batch, row: r, to: &buffer) {
                 rejected.append(r)
-                reasons.append("column '\(column)' holds a NUL character, which PostgreSQL text cannot store")
+                reasons.append("column '\(refusal.column)' holds \(refusal.why)")
             }
             if buffer.count >= 1 << 20 { try flush() }
         }
