@@ -88,10 +88,12 @@ final class RunRecorder: @unchecked Sendable {
     /// rows stay right either way: with no state the sources read their whole input again, and a
     /// merge of rows already there changes nothing.
     func servedPublishes(table: TableRef, pipeline: String, target: PublishTarget) throws -> (voided: Int, nextVersion: Int64) {
-        let used = try audit.records().filter { $0.event.action == .publish && $0.event.resource == table.description && $0.event.pipeline == pipeline }
+        // The log is read once: the numbers it has used, and the records the target does not hold.
+        let all = try audit.records()
+        let used = all.filter { $0.event.action == .publish && $0.event.resource == table.description && $0.event.pipeline == pipeline }
         let next = max(used.compactMap(\.event.tableVersion).max() ?? -1, target.published?.version ?? -1) + 1
         let orphans = try audit.orphanPublishRecords(resource: table.description, pipeline: pipeline,
-                                                     landed: target.published?.version, landedHash: target.published?.auditHash)
+                                                     landed: target.published?.version, landedHash: target.published?.auditHash, from: used)
         guard !orphans.isEmpty else { return (0, next) }
         _ = try audit.append(orphans.map { o in
             AuditEvent(actor: actor, action: .publish, resource: o.event.resource, tableVersion: o.event.tableVersion,

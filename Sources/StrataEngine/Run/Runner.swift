@@ -377,8 +377,7 @@ public struct Runner: Sendable {
         } catch {
             sink?.abort()
             // A publish in doubt may have landed: no record says it failed; the next run settles it.
-            let inDoubt = error is PublishInDoubt
-            if inDoubt { facts.committed() }
+            if error is PublishInDoubt { facts.committed() }
             let e = p.located((error as? PublishInDoubt)?.error ?? StrataError.wrap(error, .runFailed, "pipeline failed"))
             result.error = e
             result.status = (e.code == .policyRefused) ? .refused : .failed

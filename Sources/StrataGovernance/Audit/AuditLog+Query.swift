@@ -119,8 +119,9 @@ extension AuditLog {
 
     /// The allowed publish records of `pipeline` to the external table `resource` that no
     /// `failed` record of their own run voids, oldest first.
-    public func livePublishRecords(resource: String, pipeline: String) throws -> [AuditRecord] {
-        let all = try records().filter { $0.event.action == .publish && $0.event.resource == resource && $0.event.pipeline == pipeline }
+    /// `from` is the log's records when the caller has read them already.
+    public func livePublishRecords(resource: String, pipeline: String, from read: [AuditRecord]? = nil) throws -> [AuditRecord] {
+        let all = try (read ?? records()).filter { $0.event.action == .publish && $0.event.resource == resource && $0.event.pipeline == pipeline }
         let voided = Set(all.filter { $0.event.result != .allowed }.map { "\($0.event.tableVersion ?? -1)|\($0.event.runId ?? "")" })
         return all.filter { r in
             r.event.result == .allowed && r.event.tableVersion != nil && !voided.contains("\(r.event.tableVersion!)|\(r.event.runId ?? "")")
@@ -130,8 +131,9 @@ extension AuditLog {
     /// The live publish records (`livePublishRecords`) the target does not hold: publishes whose
     /// transaction never committed (a crash between the record and the commit). The target holds
     /// version `landed` (nil: none) under the record `landedHash`.
-    public func orphanPublishRecords(resource: String, pipeline: String, landed: Int64?, landedHash: String?) throws -> [AuditRecord] {
-        try livePublishRecords(resource: resource, pipeline: pipeline).filter { r in
+    public func orphanPublishRecords(resource: String, pipeline: String, landed: Int64?, landedHash: String?,
+                                     from read: [AuditRecord]? = nil) throws -> [AuditRecord] {
+        try livePublishRecords(resource: resource, pipeline: pipeline, from: read).filter { r in
             let v = r.event.tableVersion!
             return v > (landed ?? -1) || (v == landed && r.hash != landedHash)
         }

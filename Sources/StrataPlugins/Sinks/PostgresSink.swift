@@ -220,9 +220,10 @@ final class PostgresBatchSink: ExternalBatchSink {
     let schema: Schema
     let context: RunContext
     let conn: PostgresConnection
-    /// Replace the rows (overwrite mode, a first publish, a full refresh or a rebuild).
+    /// Replace the rows (overwrite mode, a first publish, a full refresh or a rebuild): by a new
+    /// table when `newTable` is set, else in place.
     let replacing: Bool
-    /// The table the rows are copied into: the new table, or a temporary one when there are keys.
+    /// The table the rows are copied into: an overwrite's new table, or a merge's temporary one.
     let copyTable: String
     /// The table that replaces the target (quoted, and its bare name), when replacing.
     let newTable: String?
