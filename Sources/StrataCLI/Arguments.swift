@@ -6,6 +6,8 @@ import StrataCore
 struct Arguments {
     var positionals: [String] = []
     var values: [String: String] = [:]
+    /// Every value of an option given more than once (`--spark-conf a=1 --spark-conf b=2`), in order.
+    var repeated: [String: [String]] = [:]
     var switches: Set<String> = []
 
     /// Parses `args` given the options that take a value and the switches that do not.
@@ -27,9 +29,10 @@ struct Arguments {
                 inline = String(a[a.index(after: eq)...])
             }
             if options.contains(name) {
-                if let inline { values[name] = inline; continue }
+                if let inline { values[name] = inline; repeated[name, default: []].append(inline); continue }
                 guard i < args.count else { throw StrataError(.usage, "\(name) needs a value") }
                 values[name] = args[i]
+                repeated[name, default: []].append(args[i])
                 i += 1
             } else if allowed.contains(name), inline == nil {
                 switches.insert(name)

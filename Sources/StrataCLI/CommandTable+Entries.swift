@@ -14,8 +14,12 @@ extension CommandTable {
                         "The pipelines that would run, in order, with what they read and write and their steps; first the re-masking a policy change requires (`0. re-mask …`)."),
         ]),
         CommandSpec("run", "Run pipelines (all, or by selector: NAME, TABLE, +X upstream, X+ downstream).", aliases: ["-q": "--quiet"], [
-            CommandForm("strata run [SELECTOR...] [--full-refresh] [--quiet] [--force]",
-                        "Runs pipelines; prints a progress line on stderr when it is a terminal, then a summary table (pipeline, table, status, rows in, rows out, quarantined, version, seconds). A failed pipeline commits nothing and its downstream pipelines are skipped. Before any pipeline, tables that a policy change left storing a column too weakly are re-masked and their old files purged (`note: re-masked after a policy change: …`)."),
+            CommandForm("strata run [SELECTOR...] [--full-refresh] [--quiet] [--force] [--engine native|spark] [--master URL] [--spark-conf KEY=VALUE]",
+                        "Runs pipelines; prints a progress line on stderr when it is a terminal, then a summary table (pipeline, table, status, rows in, rows out, quarantined, version, seconds). A failed pipeline commits nothing and its downstream pipelines are skipped. Before any pipeline, tables that a policy change left storing a column too weakly are re-masked and their old files purged (`note: re-masked after a policy change: …`). `--engine spark` computes every selected pipeline on Apache Spark (`spark-submit`, `--master` default `local[*]`, `--spark-conf` repeatable) with the same masks, checks, commit, audit and lineage; see Scaling out."),
+        ]),
+        CommandSpec("compile", "Compile a pipeline into a PySpark program (`--target spark`).", [
+            CommandForm("strata compile PIPELINE [--target spark] [--out FILE]",
+                        "Prints (or writes to FILE) the pipeline as a readable PySpark program: its table source, every transform and the masks of its write's layer gate, computed in Spark byte for byte as Strata computes them. The program reads the files, clock and output folder from a job file and the mask key from the environment (`STRATA_MASK_KEY`), never from its text; run it with `spark-submit FILE JOB.json`. What Spark cannot compute exactly (a file source, `tokenize`, `scrub`, casts from text, some functions) is refused (exit 2), naming it."),
         ]),
         CommandSpec("tables", "List the lake's tables with version, rows, files and size.", [
             CommandForm("strata tables [--names]",

@@ -31,6 +31,7 @@ public enum StrataCLI {
             case "validate": return try ValidateCommand.run(rest, env)
             case "plan": return try PlanCommand.run(rest, env)
             case "run": return try RunCommand.run(rest, env)
+            case "compile": return try CompileCommand.run(rest, env)
             case "tables": return try TablesCommand.run(rest, env)
             case "history": return try HistoryCommand.run(rest, env)
             case "show": return try ShowCommand.run(rest, env)

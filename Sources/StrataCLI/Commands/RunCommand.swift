@@ -10,6 +10,17 @@ enum RunCommand {
         var options = RunOptions(selectors: a.positionals, fullRefresh: a.has("--full-refresh"))
         options.actor = env.global.actor
         options.force = a.has("--force")
+        if let e = a.values["--engine"] {
+            guard let engine = Engine(rawValue: e) else {
+                throw StrataError(.usage, "no engine '\(e)'", hint: Suggest.hint(for: e, in: Engine.allCases.map(\.rawValue)) ?? "engines: native, spark")
+            }
+            options.engine = engine
+        }
+        if let m = a.values["--master"] { options.spark.master = m }
+        for c in a.repeated["--spark-conf"] ?? [] {
+            guard c.contains("=") else { throw StrataError(.usage, "--spark-conf takes KEY=VALUE, got '\(c)'") }
+            options.spark.conf.append(c)
+        }
         options.onWait = { Output.err("note: " + $0) }
         let interactive = Output.stderrIsTerminal && !a.has("--quiet")
         if interactive {

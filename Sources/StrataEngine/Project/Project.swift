@@ -6,6 +6,11 @@ import Foundation
 public import StrataGovernance
 
 /// One pipeline of `pipelines.yaml`: a source, transforms in order, and a sink.
+/// Where a pipeline computes: Strata's own engine, or Apache Spark (`SparkCompiler`).
+public enum Engine: String, Sendable, CaseIterable {
+    case native, spark
+}
+
 public struct PipelineSpec: Sendable {
     public var name: String
     public var description: String?
@@ -18,6 +23,8 @@ public struct PipelineSpec: Sendable {
     public var location: SourceLocation
     /// Explicit removals of governance tags from output columns.
     public var declassifications: [Declassification] = []
+    /// Where the pipeline computes (`engine:`).
+    public var engine: Engine = .native
     /// Where each key of this pipeline's config is written, relative to `pipelines.NAME`: errors
     /// found while planning (an unknown key column, a refused write) point there.
     public var keyLocations: [String: SourceLocation] = [:]
@@ -87,6 +94,7 @@ public struct Project: Sendable {
         ConfigKey("source", "map", required: true, "Where rows come from: a source plugin config (`type:` and its keys)."),
         ConfigKey("transforms", "[map]", default: "[]", "Transform plugin configs applied in order."),
         ConfigKey("sink", "map", required: true, "Where rows go: a sink plugin config, usually `type: table`."),
+        ConfigKey("engine", "native | spark", default: "native", "Where the pipeline computes: natively, or on Spark (`strata run --engine spark` sets it for every pipeline; see Scaling out)."),
         ConfigKey("declassify", "[map]", "Remove governance tags from output columns, each with a `reason` (recorded with the commit and audited): `{column: c, tags: [pii.email], reason: ...}`."),
     ]
 
@@ -192,6 +200,7 @@ public struct Project: Sendable {
                                     transforms: transforms, transformTypes: transformTypes, sink: sink,
                                     sinkType: sinkNode["type"]?.scalar ?? "?", location: keyNode.location)
             spec.declassifications = declassifications
+            spec.engine = try m.choice("engine", default: Engine.native)
             spec.keyLocations = value.pathLocations()
             specs.append(spec)
         }

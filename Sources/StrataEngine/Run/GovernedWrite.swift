@@ -172,7 +172,19 @@ struct GovernedWrite {
     /// The schema as stored (masked columns take their method's output type).
     var storedSchema: Schema { plan.outputSchema }
 
-    func apply(_ batch: Batch) throws -> Batch { try plan.apply(to: batch, masker: masker) }
+    /// True when batches arrive already in the stored form (masked by the Spark engine's job with
+    /// this plan's masks): they are stored as they are; the detector still sees every row.
+    var storedInput = false
+
+    func apply(_ batch: Batch) throws -> Batch {
+        if storedInput {
+            guard batch.schema.names == storedSchema.names else {
+                throw StrataError(.internalError, "the Spark job's rows do not have the stored columns of \(target)")
+            }
+            return batch
+        }
+        return try plan.apply(to: batch, masker: masker)
+    }
 
     /// The masks the stored columns carry: the gate's, and those kept from upstream.
     var recordedMasks: [String: MaskMethod] {

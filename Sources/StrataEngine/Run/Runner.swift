@@ -17,6 +17,10 @@ public struct RunOptions: Sendable {
     public var force = false
     /// Called when the run must wait for another process holding the lake's lock.
     public var onWait: (@Sendable (String) -> Void)?
+    /// `--engine`: where every selected pipeline computes (nil: each pipeline's `engine:`).
+    public var engine: Engine?
+    /// `--master`, `--spark-conf`: how the Spark engine reaches Spark.
+    public var spark = SparkOptions()
 
     public init(selectors: [String] = [], fullRefresh: Bool = false) {
         self.selectors = selectors
@@ -177,6 +181,13 @@ public struct Runner: Sendable {
             }
         }
         defer { ticker?.stop() }
+        // The Spark engine's staging folder (its job, program and Parquet parts) goes when the pipeline ends.
+        defer {
+            if (options.engine ?? p.engine) == .spark {
+                try? FileManager.default.removeItem(atPath: SparkStage.staging(lakeRoot: project.lakeRoot, runId: runId, pipeline: p.name))
+                _ = rmdir(project.lakeRoot + "/_tmp") // only when empty
+            }
+        }
         var sink: (any BatchSink)?
         do {
             // A pipeline that reads only tables, none of which changed since its last commit, has nothing to do.
@@ -219,15 +230,31 @@ public struct Runner: Sendable {
             while true {
             attempt += 1
             do {
-            reader = try p.source.open(context)
-            var schema = reader.schema
+            var schema: Schema
             var operators: [any BatchOperator] = []
-            lineage = PipelineLineage.source(p, schema: schema)
-            for t in p.transforms {
-                let op = try t.makeOperator(input: schema, context)
-                lineage = try t.columnLineage(input: schema, resolver).composed(after: lineage)
-                operators.append(op)
-                schema = op.schema
+            var compiled: SparkCompiler.Compiled?
+            if (options.engine ?? p.engine) == .spark {
+                // Spark computes the source, the transforms and the gate's masks; the rows come
+                // back in their stored form and take the native sink and commit path from here.
+                let c = try SparkCompiler(project: project, lake: lake, governance: governance).compile(p, forced: forced)
+                compiled = c
+                schema = try p.source.outputSchema(resolver) ?? .empty
+                lineage = PipelineLineage.source(p, schema: schema)
+                for t in p.transforms {
+                    lineage = try t.columnLineage(input: schema, resolver).composed(after: lineage)
+                    schema = try t.outputSchema(input: schema, resolver)
+                }
+                reader = try SparkStage(project: project, lake: lake, options: options.spark, masker: masker).run(c, p, context, attempt: attempt)
+            } else {
+                reader = try p.source.open(context)
+                schema = reader.schema
+                lineage = PipelineLineage.source(p, schema: schema)
+                for t in p.transforms {
+                    let op = try t.makeOperator(input: schema, context)
+                    lineage = try t.columnLineage(input: schema, resolver).composed(after: lineage)
+                    operators.append(op)
+                    schema = op.schema
+                }
             }
             // Governance: tags and the layer gate are decided before any row moves (a refusal exits 3
             // with nothing written); enforcing detection settles them on the first rows.
@@ -235,11 +262,19 @@ public struct Runner: Sendable {
             governed = try GovernedWrite(governance: governance, masker: masker, target: p.writes, schema: schema,
                                          lineage: lineage, inputTags: inputs.tags, inputMasked: inputs.masked,
                                          declassifications: p.declassifications, forced: forced)
+            if compiled != nil {
+                governed.storedInput = true
+                if !forced.isEmpty { governed.decide(schema: schema) }
+            }
             var held: [Batch] = []
             func open() throws -> any BatchSink {
                 if let s = sink { return s }
-                governed.decide(schema: schema)
+                governed.decide(schema: compiled?.storedSchema ?? schema)
                 try governed.plan.check()
+                // The detector found, in Spark's output, what the compiled gate did not mask: compile again with it.
+                if let compiled, governed.plan.masks != compiled.masks {
+                    throw LateDetection(findings: governed.lateFindings)
+                }
                 reads.setWriteMasks(governed.recordedMasks)
                 facts.set(columns: governed.storedSchema.names, masks: governed.recordedMasks.mapValues(\.description))
                 if let external {

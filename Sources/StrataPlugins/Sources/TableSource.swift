@@ -1,6 +1,6 @@
 public import StrataCore
 public import StrataConfig
-import StrataFormats
+public import StrataFormats
 import Foundation
 
 /// `type: table` source: reads a Delta table of the lake, by default only what is new since the
@@ -51,7 +51,10 @@ public struct TableSource: SourceConfig {
         return Schema(try columns.map { s[try s.require($0, table: table.description)] })
     }
 
-    public func open(_ context: RunContext) throws -> any BatchReader {
+    /// The snapshot this run reads and, for an incremental read, only the files committed since the
+    /// pipeline's last run; records the version read in the run's state.
+    /// The native reader and the Spark engine both read exactly these files.
+    public func selection(_ context: RunContext) throws -> (version: Int64, files: [DeltaAddFile]) {
         let path = context.lakeRoot + "/" + table.relativePath
         let log = DeltaLog(tablePath: path)
         guard log.exists() else {
@@ -82,7 +85,12 @@ public struct TableSource: SourceConfig {
             }
         }
         if incremental { context.recordState(key, String(latest.version)) }
-        let reader = try context.openTable(table, version: latest.version, onlyFiles: only, columns: columns)
+        return (latest.version, only ?? latest.files)
+    }
+
+    public func open(_ context: RunContext) throws -> any BatchReader {
+        let (version, files) = try selection(context)
+        let reader = try context.openTable(table, version: version, onlyFiles: files, columns: columns)
         return CountingReader(reader, context: context)
     }
 }

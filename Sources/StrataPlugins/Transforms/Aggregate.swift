@@ -298,3 +298,41 @@ final class AggregateOperator: BatchOperator {
         return r.rowCount > 0 ? [r] : []
     }
 }
+
+extension Aggregate: SparkCompilable {
+    public func compileSpark(_ job: SparkJob, input: SparkFrame, _ resolver: any SchemaResolver) throws -> SparkFrame {
+        let out = try outputSchema(input: input.schema, resolver)
+        job.comment("aggregate" + (groupBy.isEmpty ? "" : " by " + groupBy.map(\.name).joined(separator: ", ")))
+        let aggs = try specs.map { try AggregateSpark.sql($0, input.schema, out) }
+            + ["F.min(\"__seq\").alias(\"__seq\")"]
+        let grouped = groupBy.isEmpty ? "\(input.name).agg(\(aggs.joined(separator: ", ")))"
+            : "\(input.name).groupBy(\(groupBy.map { job.col($0.name) }.joined(separator: ", "))).agg(\(aggs.joined(separator: ", ")))"
+        let g = job.frame(grouped, schema: out)
+        // With no group, one row even for no input: its read position is 0.
+        return groupBy.isEmpty ? job.frame("\(g.name).withColumn(\"__seq\", F.coalesce(F.col(\"__seq\"), F.lit(0)))", schema: out) : g
+    }
+}
+
+/// Aggregates as Spark SQL, with Strata's result types.
+enum AggregateSpark {
+    static func sql(_ spec: AggregateSpec, _ input: Schema, _ out: Schema) throws -> String {
+        let type = out[out.index(of: spec.output)!].type
+        var arg = "*"
+        if let src = Arguments.source(spec) {
+            let e = try src.compile(input)
+            if case .column(let name) = e.expr.node, input.index(of: name) != nil { arg = SparkSQL.identifier(name) } else { arg = try src.spark(input) }
+        }
+        let body: String
+        switch spec.function {
+        case .count: body = "count(\(arg))"
+        case .count_distinct: body = "count(DISTINCT \(arg))"
+        case .sum: body = "sum(\(arg))"
+        case .avg: body = "avg(CAST(\(arg) AS DOUBLE))"
+        case .min: body = "min(\(arg))"
+        case .max: body = "max(\(arg))"
+        case .first: body = "min_by(\(arg), __seq)"
+        case .last: body = "max_by(\(arg), __seq)"
+        }
+        return "F.expr(\(SparkJob.python("CAST(\(body) AS \(type.sqlName))"))).alias(\(SparkJob.python(spec.output)))"
+    }
+}

@@ -96,3 +96,18 @@ public struct Cast: TransformConfig {
         return l
     }
 }
+
+extension Cast: SparkCompilable {
+    public func compileSpark(_ job: SparkJob, input: SparkFrame, _ resolver: any SchemaResolver) throws -> SparkFrame {
+        if let e = SparkRefusal.onError("cast", onError) { throw e }
+        var computed: [String: String] = [:]
+        for (i, e) in try compiled(input.schema) {
+            do { computed[input.schema[i].name] = try SparkSQL.translate(e.expr, schema: input.schema) } catch var err as StrataError {
+                err.location = columns.first { $0.column.name == input.schema[i].name }?.column.location
+                throw err
+            }
+        }
+        job.comment("cast: " + columns.map { "\($0.column.name) → \($0.text)" }.joined(separator: ", "))
+        return job.project(input, try outputSchema(input: input.schema, resolver), computed: computed)
+    }
+}

@@ -215,3 +215,22 @@ public enum ValueOrder {
         }
     }
 }
+
+extension Dedupe: SparkCompilable {
+    public func compileSpark(_ job: SparkJob, input: SparkFrame, _ resolver: any SchemaResolver) throws -> SparkFrame {
+        _ = try outputSchema(input: input.schema, resolver)
+        let last = keep == .last
+        // The row Strata keeps: by order_by (a value beats null; ties go to the later row for
+        // keep: last, the earlier for keep: first), else by read order.
+        var order: [String] = []
+        if let o = orderBy {
+            order.append("F.col(\(job.python(SparkSQL.identifier(o.name)))).isNull()")
+            order.append(job.col(o.name) + (last ? ".desc()" : ".asc()"))
+        }
+        order.append("F.col(\"__seq\")" + (last ? ".desc()" : ".asc()"))
+        job.comment("dedupe: one row per " + keys.map(\.name).joined(separator: ", ") + ", keep \(keep.rawValue)" + (orderBy.map { " by \($0.name)" } ?? " in read order"))
+        let w = "Window.partitionBy(\(keys.map { job.col($0.name) }.joined(separator: ", "))).orderBy(\(order.joined(separator: ", ")))"
+        let ranked = job.frame("\(input.name).withColumn(\"__pick\", F.row_number().over(\(w)))", schema: input.schema)
+        return job.frame("\(ranked.name).where(F.col(\"__pick\") == 1).drop(\"__pick\")", schema: input.schema)
+    }
+}

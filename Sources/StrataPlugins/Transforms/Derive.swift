@@ -101,3 +101,20 @@ public struct Derive: TransformConfig {
         return lineage
     }
 }
+
+extension Derive: SparkCompilable {
+    public func compileSpark(_ job: SparkJob, input: SparkFrame, _ resolver: any SchemaResolver) throws -> SparkFrame {
+        if let e = SparkRefusal.onError("derive", onError) { throw e }
+        var schema = input.schema
+        var current = input
+        // Each column sees the ones derived before it, as natively.
+        for c in columns {
+            let typed = try c.expr.compile(schema)
+            let sql = try c.expr.spark(schema)
+            job.comment("derive \(c.name) = " + c.expr.text.split(separator: "\n").map { String($0).trimming(" ") }.joined(separator: " "))
+            schema.append(Field(c.name, typed.type, nullable: typed.nullable))
+            current = job.frame("\(current.name).withColumn(\(job.python(c.name)), \(job.expr("CAST(\(sql) AS \(typed.type.sqlName))")))", schema: schema)
+        }
+        return job.project(current, try outputSchema(input: input.schema, resolver))
+    }
+}

@@ -35,3 +35,10 @@ public struct Drop: TransformConfig {
         return MapOperator(schema: Schema(idx.map { input[$0] })) { $0.project(idx) }
     }
 }
+
+extension Drop: SparkCompilable {
+    public func compileSpark(_ job: SparkJob, input: SparkFrame, _ resolver: any SchemaResolver) throws -> SparkFrame {
+        job.comment("drop: " + columns.map(\.name).joined(separator: ", "))
+        return job.project(input, try outputSchema(input: input.schema, resolver))
+    }
+}

@@ -301,3 +301,43 @@ final class ExpectOperator: BatchOperator {
         return []
     }
 }
+
+extension Expect: SparkCompilable {
+    public func compileSpark(_ job: SparkJob, input: SparkFrame, _ resolver: any SchemaResolver) throws -> SparkFrame {
+        _ = try outputSchema(input: input.schema, resolver)
+        var current = input
+        var specs: [String] = []
+        job.comment("expect: " + checks.map(\.name).joined(separator: ", "))
+        for (i, c) in checks.enumerated() {
+            var ok = "TRUE"
+            switch c.kind {
+            case .unique:
+                let col = SparkSQL.identifier(c.column!.name)
+                current = job.frame("\(current.name).withColumn(\"__u\(i)\", F.row_number().over(Window.partitionBy(\(job.col(c.column!.name))).orderBy(F.col(\"__seq\"))))", schema: current.schema)
+                ok = "\(col) IS NULL OR __u\(i) = 1"
+            case .relationships:
+                guard let t = c.to, let field = c.field, let other = resolver.schema(of: t), let fi = other.index(of: field) else {
+                    throw StrataError(.invalidPlan, "\(c.name): the schema of \(c.to?.description ?? "?") is not known yet", location: c.column?.location)
+                }
+                let keys = job.table(t, schema: other)
+                let distinct = job.frame("\(keys.name).select(\(job.col(other[fi].name)).alias(\"__key\(i)\")).where(F.col(\"__key\(i)\").isNotNull()).distinct()", schema: Schema([other[fi]]))
+                current = job.frame("\(current.name).join(\(distinct.name), \(current.name)[\(job.python(SparkSQL.identifier(c.column!.name)))] == \(distinct.name)[\"__key\(i)\"], \"left\")", schema: current.schema)
+                ok = "\(SparkSQL.identifier(c.column!.name)) IS NULL OR __key\(i) IS NOT NULL"
+            case .row_count:
+                ok = "TRUE"
+            default:
+                ok = try c.predicate!.spark(input.schema, predicate: true)
+            }
+            var fields = ["\"name\": \(job.python(c.name))", "\"kind\": \(job.python(c.kind.rawValue))", "\"action\": \(job.python(c.action.rawValue))",
+                          "\"ok\": \(job.python("coalesce(\(ok), FALSE)"))"]
+            if let col = c.column { fields.append("\"column\": \(job.python(col.name))") }
+            if let m = c.min { fields.append("\"min\": \(m)") }
+            if let m = c.max { fields.append("\"max\": \(m)") }
+            specs.append("{" + fields.joined(separator: ", ") + "}")
+        }
+        // Checks see every row; a failing row is rejected by the first quarantine check it fails
+        // (unless a drop check before it removed it), counted by every check it fails.
+        let checked = job.frame("expect(\(current.name), [\n    " + specs.joined(separator: ",\n    ") + "])", schema: input.schema)
+        return job.project(checked, input.schema)
+    }
+}

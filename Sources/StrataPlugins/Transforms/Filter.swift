@@ -61,3 +61,13 @@ public struct Filter: TransformConfig {
         return .passThrough(input, indirect: e.columns.sorted().map { .init(ColumnRef($0), .filter) })
     }
 }
+
+extension Filter: SparkCompilable {
+    public func compileSpark(_ job: SparkJob, input: SparkFrame, _ resolver: any SchemaResolver) throws -> SparkFrame {
+        if let e = SparkRefusal.onError("filter", onError) { throw e }
+        let sql = try condition.spark(input.schema, predicate: true)
+        job.comment("filter: " + condition.text)
+        // Only rows where the condition is TRUE pass (NULL drops the row).
+        return job.frame("\(input.name).where(\(job.expr("coalesce(\(sql), FALSE)")))", schema: input.schema)
+    }
+}

@@ -221,3 +221,23 @@ extension Column {
         return b.finish()
     }
 }
+
+extension Join: SparkCompilable {
+    public func compileSpark(_ job: SparkJob, input: SparkFrame, _ resolver: any SchemaResolver) throws -> SparkFrame {
+        let right = try rightSchema(resolver)
+        let r = try resolve(input.schema, right)
+        let other = job.table(table, schema: right)
+        // The other table's columns under private names, so no name is ambiguous after the join.
+        var cols: [String] = []
+        for (i, k) in r.rightKeys.enumerated() { cols.append("\(job.col(right[k].name)).alias(\"__k\(i)\")") }
+        for a in r.added { cols.append("\(job.col(right[a].name)).alias(\(job.python("__r_" + right[a].name)))") }
+        job.comment("join \(kind.rawValue) \(table) on " + zip(leftKeys, rightKeys).map { $0.name == $1.name ? $0.name : "\($0.name) = \($1.name)" }.joined(separator: ", "))
+        let build = job.frame("\(other.name).select(\(cols.joined(separator: ", ")))", schema: right)
+        let cond = r.leftKeys.enumerated().map { i, l in "(\(input.name)[\(job.python(SparkSQL.identifier(input.schema[l].name)))] == \(build.name)[\"__k\(i)\"])" }
+        let how = ["inner": "inner", "left": "left", "semi": "left_semi", "anti": "left_anti"][kind.rawValue]!
+        let joined = job.frame("\(input.name).join(\(build.name), \(cond.joined(separator: " & ")), \(job.python(how)))", schema: r.output)
+        var renamed: [String: String] = [:]
+        for a in r.added { renamed[prefix + right[a].name] = "__r_" + right[a].name }
+        return job.project(joined, r.output, renamed: renamed)
+    }
+}

@@ -60,3 +60,12 @@ public struct Rename: TransformConfig {
 struct EmptyResolver: SchemaResolver {
     func schema(of table: TableRef) -> Schema? { nil }
 }
+
+extension Rename: SparkCompilable {
+    public func compileSpark(_ job: SparkJob, input: SparkFrame, _ resolver: any SchemaResolver) throws -> SparkFrame {
+        job.comment("rename: " + renames.map { "\($0.old.name) → \($0.new)" }.joined(separator: ", "))
+        var renamed: [String: String] = [:]
+        for r in renames { renamed[r.new] = r.old.name }
+        return job.project(input, try outputSchema(input: input.schema, resolver), renamed: renamed)
+    }
+}

@@ -37,3 +37,10 @@ public struct Select: TransformConfig {
         return MapOperator(schema: Schema(idx.map { input[$0] })) { $0.project(idx) }
     }
 }
+
+extension Select: SparkCompilable {
+    public func compileSpark(_ job: SparkJob, input: SparkFrame, _ resolver: any SchemaResolver) throws -> SparkFrame {
+        job.comment("select: " + columns.map(\.name).joined(separator: ", "))
+        return job.project(input, try outputSchema(input: input.schema, resolver))
+    }
+}

@@ -1,0 +1,115 @@
+/// A PySpark program under construction: one DataFrame per step, each with a comment saying
+/// which part of the pipeline it is, so the program reads like the pipeline it came from.
+///
+/// The program reads its inputs, the run's clock and where to write from a job file (JSON) given
+/// on its command line, and mask keys from the environment: nothing run-specific or secret is
+/// in the program text. See `SparkProgram` (StrataEngine) for the prelude the helpers come from.
+public final class SparkJob {
+    /// Python lines of the body, in order.
+    public private(set) var lines: [String] = []
+    /// Tables the program reads, with the schema it reads them as.
+    public private(set) var tables: [(table: TableRef, schema: Schema)] = []
+    /// Reject conditions added by checks, in order: (frame, condition SQL, reason text, action).
+    private var counter = 0
+
+    public init() {}
+
+    /// Appends comment lines (`# ...`).
+    public func comment(_ text: String) {
+        for l in text.split(separator: "\n", omittingEmptySubsequences: false) { lines.append("# " + l) }
+    }
+
+    /// Appends a Python statement as is.
+    public func statement(_ code: String) { lines.append(code) }
+
+    /// Assigns `code` to a fresh DataFrame variable and returns it, typed with `schema`.
+    public func frame(_ code: String, schema: Schema) -> SparkFrame {
+        counter += 1
+        let name = "df\(counter)"
+        lines.append("\(name) = \(code)")
+        return SparkFrame(name: name, schema: schema)
+    }
+
+    /// A DataFrame of table `t`'s rows as the job hands them (the exact files of its snapshot),
+    /// with `__file` and `__row` giving Strata's read order.
+    public func table(_ t: TableRef, schema: Schema) -> SparkFrame {
+        if !tables.contains(where: { $0.table == t }) { tables.append((t, schema)) }
+        return frame("read_table(\(python(t.description)), \(python(schema: schema)))", schema: schema)
+    }
+
+    /// Sends the rows of `input` where `condition` (Spark SQL) is TRUE to the rejects with `reason`,
+    /// and returns the rest (rows where it is not TRUE).
+    public func reject(_ input: SparkFrame, where condition: String, reason: String) -> SparkFrame {
+        statement("reject(\(input.name), \(python(condition)), \(python(reason)))")
+        return frame("\(input.name).where(\(python("NOT coalesce(\(condition), FALSE)")))", schema: input.schema)
+    }
+
+    /// Fails the job with `message` when any row of `input` meets `condition`.
+    public func fail(_ input: SparkFrame, where condition: String, message: String) {
+        statement("fail_if(\(input.name), \(python(condition)), \(python(message)))")
+    }
+
+    /// Records a warning (shown by Strata after the run) counting the rows that meet `condition`.
+    public func warn(_ input: SparkFrame, where condition: String, message: String) {
+        statement("warn_if(\(input.name), \(python(condition)), \(python(message)))")
+    }
+
+    /// The program body.
+    public var text: String { lines.joined(separator: "\n") + "\n" }
+
+    /// A Python string literal.
+    public func python(_ s: String) -> String { SparkJob.python(s) }
+
+    public static func python(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\\": out += "\\\\"
+            case "\"": out += "\\\""
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 || u.value == 0x7F { out += "\\x" + String(u.value, radix: 16).leftPadded(2) } else { out.unicodeScalars.append(u) }
+            }
+        }
+        return out + "\""
+    }
+
+    /// A Python list of string literals.
+    public func python(_ list: [String]) -> String { "[" + list.map(python).joined(separator: ", ") + "]" }
+
+    /// The schema as a Spark DDL string (`` `id` BIGINT, `email` STRING ``).
+    public func python(schema: Schema) -> String {
+        python(schema.fields.map { SparkSQL.identifier($0.name) + " " + $0.type.sqlName }.joined(separator: ", "))
+    }
+
+    /// `F.col` of a column name (back-quoted, so dots name one column).
+    public func col(_ name: String) -> String { "F.col(\(python(SparkSQL.identifier(name))))" }
+
+    /// `F.expr` of Spark SQL.
+    public func expr(_ sql: String) -> String { "F.expr(\(python(sql)))" }
+}
+
+extension String {
+    func leftPadded(_ n: Int) -> String { count >= n ? self : String(repeating: "0", count: n - count) + self }
+}
+
+/// One DataFrame of the program and the Strata schema of its rows.
+public struct SparkFrame: Sendable {
+    public var name: String
+    public var schema: Schema
+
+    public init(name: String, schema: Schema) {
+        self.name = name
+        self.schema = schema
+    }
+}
+
+/// A transform the Spark engine can compile. Transforms without a conformance are refused at
+/// validate for `--engine spark`, naming the transform.
+public protocol SparkCompilable {
+    /// Appends the transform's steps to `job`, reading `input`; returns the frame it produces,
+    /// whose schema must be `outputSchema(input:)`.
+    func compileSpark(_ job: SparkJob, input: SparkFrame, _ resolver: any SchemaResolver) throws -> SparkFrame
+}
