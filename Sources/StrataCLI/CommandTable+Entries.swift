@@ -6,8 +6,8 @@ extension CommandTable {
                         "Writes a project that validates and runs into DIR (default: here; created when missing, never over an existing file): `pipelines.yaml`, `policies/` (classification, masking, roles, tests), sample landing data, `.gitignore` (the lake's outputs and keys) and a README stub. `minimal` (the default): one CSV of customers through bronze, silver and gold with a hashed e-mail column and two roles; `ecommerce`: this repository's demo lake with its generated landing data."),
         ]),
         CommandSpec("validate", "Check pipelines.yaml: keys, plugins, table references, schemas (no data read).", aliases: ["-v": "--verbose"], [
-            CommandForm("strata validate [--verbose]",
-                        "Checks the config: YAML, keys, plugin names, table references, the DAG, every expression and schema that is known without data, and the governance gate of every write (a refused write exits 3). With `--verbose` prints each pipeline's output schema with each column's tags and stored form (`email: string [pii.email → stored hash]`), or says the schema is inferred at run time. Lists tables that store a column more weakly than the policies now require (`needs re-masking: …`). Reads no data."),
+            CommandForm("strata validate [--verbose] [--engine native|spark]",
+                        "Checks the config: YAML, keys, plugin names, table references, the DAG, every expression and schema that is known without data, and the governance gate of every write (a refused write exits 3). With `--verbose` prints each pipeline's output schema with each column's tags and stored form (`email: string [pii.email → stored hash]`), or says the schema is inferred at run time. Lists tables that store a column more weakly than the policies now require (`needs re-masking: …`). Pipelines with `engine: spark` (every pipeline with `--engine spark`) are compiled for Spark, and what Spark cannot compute exactly exits 2, naming it. Reads no data."),
         ]),
         CommandSpec("plan", "Show what would run, in order, reading and writing what.", [
             CommandForm("strata plan [SELECTOR...]",

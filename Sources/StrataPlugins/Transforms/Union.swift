@@ -108,3 +108,17 @@ final class UnionOperator: BatchOperator {
         return out
     }
 }
+
+extension Union: SparkCompilable {
+    public func compileSpark(_ job: SparkJob, input: SparkFrame, _ resolver: any SchemaResolver) throws -> SparkFrame {
+        let out = try outputSchema(input: input.schema, resolver)
+        job.comment("union: " + tables.map(\.description).joined(separator: ", ") + " (rows after the stream's, columns by name, missing ones null)")
+        var current = input
+        for t in tables {
+            guard let s = resolver.schema(of: t) else { throw StrataError(.invalidPlan, "the schema of \(t) is not known yet", location: location) }
+            let other = job.table(t, schema: s)
+            current = job.frame("\(current.name).unionByName(\(other.name), allowMissingColumns=True)", schema: out)
+        }
+        return job.project(current, out, computed: Dictionary(uniqueKeysWithValues: out.fields.map { ($0.name, SparkSQL.identifier($0.name)) }))
+    }
+}

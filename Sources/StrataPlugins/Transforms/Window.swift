@@ -152,3 +152,20 @@ final class WindowOperator: BatchOperator {
         return [Batch(schema: schema, columns: [r.columns[0], end] + r.columns.dropFirst())]
     }
 }
+
+extension Window: SparkCompilable {
+    public func compileSpark(_ job: SparkJob, input: SparkFrame, _ resolver: any SchemaResolver) throws -> SparkFrame {
+        let p = try plan(input.schema)
+        let t = SparkSQL.identifier(time.name)
+        let micros = input.schema[p.time].type == .date ? "unix_micros(CAST(\(t) AS TIMESTAMP))" : "unix_micros(\(t))"
+        // The window's start: the time floored to a multiple of `every` since the epoch; rows without a time are left out.
+        let start = "timestamp_micros(CASE WHEN \(micros) >= 0 THEN \(micros) DIV \(every) ELSE -((\(every - 1) - \(micros)) DIV \(every)) END * \(every))"
+        job.comment("window: every \(every / 1_000_000) s over \(time.name)" + (groupBy.isEmpty ? "" : " by " + groupBy.map(\.name).joined(separator: ", ")))
+        let timed = job.frame("\(input.name).where(\(job.col(time.name)).isNotNull()).withColumn(\"window_start\", \(job.expr(start)))", schema: p.extended)
+        let aggs = try specs.map { try AggregateSpark.sql($0, input.schema, p.aggSchema) } + ["F.min(\"__seq\").alias(\"__seq\")"]
+        let keys = ["F.col(\"window_start\")"] + groupBy.map { job.col($0.name) }
+        let g = job.frame("\(timed.name).groupBy(\(keys.joined(separator: ", "))).agg(\(aggs.joined(separator: ", ")))", schema: p.aggSchema)
+        let ended = job.frame("\(g.name).withColumn(\"window_end\", \(job.expr("timestamp_micros(unix_micros(window_start) + \(every))")))", schema: p.output)
+        return job.project(ended, p.output)
+    }
+}
