@@ -721,7 +721,8 @@ def print_table(results):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rows", type=int, default=5_000_000, help="transactions to generate (default 5,000,000)")
-    ap.add_argument("--only", choices=["ingest", "clean", "aggregate"], help="run one stage")
+    ap.add_argument("--only", choices=["ingest", "clean", "aggregate", "engines"],
+                    help="run one stage (engines: native against --engine spark, bench/engines.py)")
     ap.add_argument("--runs", type=int, default=3, help="runs per engine and stage; wall time is the median (default 3)")
     ap.add_argument("--data", help="data directory (default /tmp/strata-bench/ecommerce-ROWS, reused when complete)")
     ap.add_argument("--work", help="work directory for outputs (default: a temporary one, removed at the end)")
@@ -737,6 +738,16 @@ def main():
     proj = strata_project(work, data_dir, args.level)
     stages = [args.only] if args.only else ["ingest", "clean", "aggregate"]
     results = []
+    if stages == ["engines"]:
+        import engines
+        try:
+            r = engines.stage(args, proj, work, mach)
+        finally:
+            if not args.work:
+                shutil.rmtree(work, ignore_errors=True)
+        engines.print_table(r)
+        print(json.dumps(r, sort_keys=True))
+        return
     try:
         for stage in stages:
             if stage == "ingest":

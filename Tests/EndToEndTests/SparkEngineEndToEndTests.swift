@@ -58,15 +58,17 @@ struct SparkEngineEndToEndTests {
         let spark = try Self.demo()
         var r = try native.strata("run", env: Self.key)
         #expect(r.status == 0, "\(r.stderr)")
-        r = try spark.strata("run", "bronze_users", "bronze_products", "bronze_transactions", "bronze_clickstream", env: Self.key)
-        #expect(r.status == 0, "\(r.stderr)")
-        let later = ["silver_users", "silver_products", "silver_transactions", "silver_clickstream", "silver_dim_users",
-                     "gold_daily_revenue", "gold_customer_segments", "gold_funnel", "gold_abandoned_carts", "gold_hourly_activity"]
-        r = try spark.strata(args: ["run"] + later + ["--engine", "spark", "--master", "local[2]", "--json"], env: Self.sparkEnv)
+        // The whole demo with --engine spark: ingestion (CSV, JSONL) runs natively, every table pipeline on Spark.
+        r = try spark.strata("run", "--engine", "spark", "--master", "local[2]", "--json", env: Self.sparkEnv)
         #expect(r.status == 0, "\(r.stderr)")
         let report = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
         let results = report?["pipelines"] as? [[String: Any]] ?? []
-        #expect(results.count == later.count && results.allSatisfy { ($0["status"] as? String) == "committed" }, "\(r.stdout)")
+        #expect(results.count == 14 && results.allSatisfy { ($0["status"] as? String) == "committed" }, "\(r.stdout)")
+        for res in results {
+            let name = res["pipeline"] as? String ?? ""
+            #expect(res["engine"] as? String == (name.hasPrefix("bronze_") ? "native" : "spark"), "\(name): \(res["engine"] ?? "-")")
+        }
+        #expect((report?["notes"] as? [String] ?? []).contains { $0.contains("ran natively (ingestion") })
         let tables = ["silver.users", "silver.products", "silver.transactions", "silver.clickstream", "silver.dim_users",
                       "gold.daily_revenue", "gold.customer_segments", "gold.funnel", "gold.abandoned_carts", "gold.hourly_activity",
                       "quarantine.silver_users", "quarantine.silver_transactions", "quarantine.silver_clickstream", "quarantine.silver_products"]
@@ -83,6 +85,18 @@ struct SparkEngineEndToEndTests {
         #expect(!FileManager.default.fileExists(atPath: spark.root + "/datalake/_tmp"))
         r = try spark.strata("audit", "verify", env: Self.key)
         #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+        // Lineage says which engine computed each pipeline; the datasets are the same as natively.
+        let engines = try spark.pythonJSON(#"""
+        import sys, json, glob
+        out = {}
+        for f in glob.glob(sys.argv[1] + "/lineage/events/events-*.jsonl"):
+            for line in open(f):
+                e = json.loads(line)
+                if e["eventType"] == "COMPLETE" and e["job"]["name"] != "strata_run":
+                    out[e["job"]["name"]] = e["run"]["facets"]["processing_engine"]["name"]
+        print(json.dumps(out))
+        """#) as? [String: String] ?? [:]
+        #expect(engines["silver_users"] == "spark" && engines["bronze_users"] == "strata", "\(engines)")
     }
 
     /// Adversarial values through every mask Spark computes: the compiled program, run with
@@ -141,26 +155,6 @@ struct SparkEngineEndToEndTests {
         #expect(same["same"] as? Bool == true, "natively only \(same["onlyNative"]!), by the program only \(same["onlySpark"]!)")
         #expect(same["rejects"] as? Int == 2)
         #expect((same["rows"] as? Int ?? 0) >= 20)
-    }
-
-    /// What the Spark engine cannot compute exactly is refused before anything runs, naming it.
-    @Test func unsupportedPipelinesAreRefusedByName() throws {
-        let p = try Self.masksProject(tokenizeNotes: true)
-        _ = try p.strata("run", "bronze_people", env: Self.key)
-        var r = try p.strata("compile", "bronze_people", env: Self.key)
-        #expect(r.status == 2 && r.stderr.contains("reads a csv source"), "\(r.stderr)")
-        r = try p.strata("compile", "silver_people", env: Self.key)
-        #expect(r.status == 2 && r.stderr.contains("'note'") && r.stderr.contains("tokenize"), "\(r.stderr)")
-        r = try p.strata("run", "silver_people", "--engine", "spark", env: Self.key)
-        #expect(r.status != 0 && r.stderr.contains("tokenize"), "\(r.stderr)")
-        r = try p.strata("validate", env: Self.key)
-        #expect(r.status == 2 && r.stderr.contains("tokenize"), "validate checks pipelines with engine: spark: \(r.stderr)")
-        // No spark-submit anywhere: a clear error, nothing committed.
-        let plain = try Self.masksProject()
-        _ = try plain.strata("run", "bronze_people", env: Self.key)
-        r = try plain.strata("run", "silver_people", "--engine", "spark", env: Self.key.merging(["PATH": "/usr/bin:/bin", "SPARK_HOME": ""]) { a, _ in a })
-        #expect(r.status != 0 && r.stderr.contains("spark-submit was not found"), "\(r.stderr)")
-        #expect(!FileManager.default.fileExists(atPath: plain.root + "/datalake/silver/people"))
     }
 
     /// A CSV of people whose values probe each mask's edge cases, bronze natively, silver masked.
@@ -261,5 +255,59 @@ struct SparkEngineEndToEndTests {
           silver: {store_raw: []}
         """)
         return p
+    }
+}
+
+/// `strata compile` and the Spark engine's refusals: no Spark, no Python needed.
+@Suite struct SparkCompileEndToEndTests {
+    /// What the Spark engine cannot compute exactly is refused before anything runs, naming it.
+    @Test func unsupportedPipelinesAreRefusedByName() throws {
+        let p = try SparkEngineEndToEndTests.masksProject(tokenizeNotes: true)
+        _ = try p.strata("run", "bronze_people", env: SparkEngineEndToEndTests.key)
+        var r = try p.strata("compile", "bronze_people", env: SparkEngineEndToEndTests.key)
+        #expect(r.status == 2 && r.stderr.contains("reads a csv source"), "\(r.stderr)")
+        r = try p.strata("compile", "silver_people", env: SparkEngineEndToEndTests.key)
+        #expect(r.status == 2 && r.stderr.contains("'note'") && r.stderr.contains("tokenize"), "\(r.stderr)")
+        r = try p.strata("run", "silver_people", "--engine", "spark", env: SparkEngineEndToEndTests.key)
+        #expect(r.status != 0 && r.stderr.contains("tokenize"), "\(r.stderr)")
+        r = try p.strata("validate", env: SparkEngineEndToEndTests.key)
+        #expect(r.status == 2 && r.stderr.contains("tokenize"), "validate checks pipelines with engine: spark: \(r.stderr)")
+        // No spark-submit anywhere: a clear error, nothing committed.
+        let plain = try SparkEngineEndToEndTests.masksProject()
+        _ = try plain.strata("run", "bronze_people", env: SparkEngineEndToEndTests.key)
+        r = try plain.strata("run", "silver_people", "--engine", "spark", env: SparkEngineEndToEndTests.key.merging(["PATH": "/usr/bin:/bin", "SPARK_HOME": ""]) { a, _ in a })
+        #expect(r.status != 0 && r.stderr.contains("spark-submit was not found"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: plain.root + "/datalake/silver/people"))
+    }
+
+    @Test func compileWritesAReadableProgramAndExplainsMistakes() throws {
+        let p = try SparkEngineEndToEndTests.masksProject()
+        _ = try p.strata("run", "bronze_people", env: SparkEngineEndToEndTests.key)
+        var r = try p.strata("compile", "silver_people", "--out", "people.py", env: SparkEngineEndToEndTests.key)
+        #expect(r.status == 0 && r.stdout.contains("wrote people.py: silver_people → silver.people, reads bronze.people"), "\(r.stdout)\(r.stderr)")
+        #expect(r.stdout.contains("email: hash") && r.stdout.contains("contact: email_domain"), "\(r.stdout)")
+        let program = try String(contentsOfFile: p.root + "/people.py", encoding: .utf8)
+        // One commented step per part of the pipeline, in order.
+        var at = program.startIndex
+        for step in ["# source: table bronze.people", "# derive email_lower = lower(trim(email))", "# expect: not_null(email), regex(email)",
+                     "# governance: the layer gate of silver.people", "#   phone: show_last: 4 (pii.phone)", "finish("] {
+            guard let r = program.range(of: step, range: at..<program.endIndex) else {
+                Issue.record("'\(step)' is missing or out of order")
+                continue
+            }
+            at = r.upperBound
+        }
+        // Ahead of the first run, a column masked upstream is governed by what that pipeline will store: not hashed twice.
+        let demo = try DemoLakeEndToEndTests.demoProject()
+        r = try demo.strata("compile", "gold_customer_segments")
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("#   email: kept as stored upstream (hash)") && !r.stdout.contains("mask_hash(F.col"), "\(r.stdout.suffix(3000))")
+        #expect(!FileManager.default.fileExists(atPath: demo.root + "/datalake/silver"), "compile wrote to the lake")
+        r = try p.strata("compile", "silver_peple", env: SparkEngineEndToEndTests.key)
+        #expect(r.status == 2 && r.stderr.contains("did you mean 'silver_people'"), "\(r.stderr)")
+        r = try p.strata("compile", "silver_people", "--target", "flink", env: SparkEngineEndToEndTests.key)
+        #expect(r.status == 2 && r.stderr.contains("no compile target 'flink'"), "\(r.stderr)")
+        r = try p.strata("run", "silver_people", "--engine", "sparc", env: SparkEngineEndToEndTests.key)
+        #expect(r.status == 2 && r.stderr.contains("did you mean 'spark'"), "\(r.stderr)")
     }
 }

@@ -77,7 +77,7 @@ enum RunCommand {
                 var o: [String: Any] = [
                     "pipeline": r.pipeline, "table": r.table.description, "status": r.status.rawValue,
                     "rows_in": r.rowsIn, "rows_out": r.rowsOut, "quarantined": r.quarantined, "bytes_in": r.bytesIn,
-                    "files": r.files, "seconds": r.seconds, "warnings": r.warnings,
+                    "files": r.files, "seconds": r.seconds, "warnings": r.warnings, "engine": r.engine.rawValue,
                 ]
                 if let v = r.version { o["version"] = v }
                 o["checks"] = r.checks.map { c -> [String: Any] in

@@ -1,6 +1,7 @@
 import StrataCore
 import StrataEngine
 import StrataGovernance
+import Foundation
 
 /// `strata vacuum [TABLE...] [--retain-versions N] [--retain HOURS] [--dry-run]`: deletes files no
 /// longer in a table's recent versions (or removed more than HOURS ago), so plain Parquet
@@ -27,6 +28,12 @@ enum VacuumCommand {
         for t in tables { results.append(try lake.vacuum(t, retainVersions: Int64(retain), retainHours: hours, dryRun: dry)) }
         if a.positionals.isEmpty {
             for t in lake.crashedFirstWrites() { results.append(try lake.removeCrashedFirstWrite(t, dryRun: dry)) }
+            // Staging folders of runs that were killed (the Spark engine's job files and parts): no live run holds them under the lock.
+            let tmp = project.lakeRoot + "/_tmp"
+            if let leftovers = try? FileManager.default.contentsOfDirectory(atPath: tmp), !leftovers.isEmpty {
+                if !dry { try? FileManager.default.removeItem(atPath: tmp) }
+                Output.err("note: \(dry ? "would remove" : "removed") \(leftovers.count) staging folder(s) of interrupted runs in \(tmp)")
+            }
         }
         withExtendedLifetime(lock) {}
         if !dry {

@@ -10,14 +10,17 @@ enum ValidateCommand {
         let plan = try Plan(project: project, existingTables: Set(lake.tables()))
         let resolver = try ProjectSchemaResolver.check(project: project, lake: lake)
         // Pipelines that compute on Spark must compile: what Spark cannot compute exactly exits 2 here.
-        var engine: Engine?
+        var options = RunOptions()
         if let e = a.values["--engine"] {
-            guard let v = Engine(rawValue: e) else { throw StrataError(.usage, "no engine '\(e)'", hint: "engines: native, spark") }
-            engine = v
+            guard let v = Engine(rawValue: e) else {
+                throw StrataError(.usage, "no engine '\(e)'", hint: Suggest.hint(for: e, in: Engine.allCases.map(\.rawValue)) ?? "engines: native, spark")
+            }
+            options.engine = v
         }
         let compiler = SparkCompiler(project: project, lake: lake, governance: try project.loadGovernance())
         var sparkChecked = 0
-        for p in plan.order where (engine ?? p.engine) == .spark {
+        // As `run` would choose: with --engine spark, ingestion stays native.
+        for p in plan.order where options.engine(for: p) == .spark {
             do {
                 _ = try compiler.compile(p)
                 sparkChecked += 1

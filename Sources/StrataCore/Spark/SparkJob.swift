@@ -30,12 +30,25 @@ public final class SparkJob {
         return SparkFrame(name: name, schema: schema)
     }
 
-    /// A DataFrame of table `t`'s rows as the job hands them (the exact files of its snapshot),
-    /// with `__file` and `__row` giving Strata's read order.
+    /// A DataFrame of table `t`'s rows as the job hands them, with `__seq` giving Strata's read
+    /// order. The first table read is the pipeline's source (the files its incremental selection
+    /// picks); a later read of the same table (a self-join) is its whole snapshot, under the
+    /// name `TABLE#snapshot`.
     public func table(_ t: TableRef, schema: Schema) -> SparkFrame {
-        if !tables.contains(where: { $0.table == t }) { tables.append((t, schema)) }
-        return frame("read_table(\(python(t.description)), \(python(schema: schema)))", schema: schema)
+        var name = t.description
+        if !readingSource, tables.first?.table == t { name += SparkJob.snapshotSuffix }
+        if !inputs.contains(name) {
+            inputs.append(name)
+            tables.append((t, schema))
+        }
+        readingSource = false
+        return frame("read_table(\(python(name)), \(python(schema: schema)))", schema: schema)
     }
+
+    /// The job's input names, in order (`tables` holds the same order).
+    public private(set) var inputs: [String] = []
+    private var readingSource = true
+    public static let snapshotSuffix = "#snapshot"
 
     /// Sends the rows of `input` where `condition` (Spark SQL) is TRUE to the rejects with `reason`,
     /// and returns the rest (rows where it is not TRUE).

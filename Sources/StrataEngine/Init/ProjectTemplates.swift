@@ -27,6 +27,7 @@ public enum ProjectTemplate: String, CaseIterable, Sendable {
         /datalake/_audit/
         /datalake/_state/
         /datalake/_keys/
+        /datalake/_tmp/
         /lineage/events/
         /lineage/outbox/
         /lineage/exports/

@@ -206,9 +206,12 @@ final class RunRecorder: @unchecked Sendable {
                                  jobDescription: p.description))
     }
 
-    func completed(_ p: PipelineSpec, inputs: [LineageDataset], outputs: [LineageDataset]) {
-        emit(OpenLineageRunEvent(eventType: .complete, eventTime: Temporal.nowMicros(), runId: jobRunId(p.name), jobName: p.name,
-                                 inputs: inputs, outputs: outputs, jobDescription: p.description))
+    /// `engine`: the engine that computed the pipeline when it was not Strata (`spark`, version).
+    func completed(_ p: PipelineSpec, inputs: [LineageDataset], outputs: [LineageDataset], engine: (name: String, version: String)? = nil) {
+        var e = OpenLineageRunEvent(eventType: .complete, eventTime: Temporal.nowMicros(), runId: jobRunId(p.name), jobName: p.name,
+                                    inputs: inputs, outputs: outputs, jobDescription: p.description)
+        if let engine { (e.engineName, e.engineVersion) = engine }
+        emit(e)
     }
 
     func failedLineage(_ p: PipelineSpec, inputs: [LineageDataset], error: StrataError) {

@@ -32,6 +32,8 @@ public struct PipelineResult: Sendable {
     public var checks: [CheckResult] = []
     /// Columns the governance gate masked, with the method.
     public var masks: [String: String] = [:]
+    /// Where it computed.
+    public var engine: Engine = .native
 
     public init(pipeline: String, table: TableRef, status: PipelineStatus) {
         self.pipeline = pipeline

@@ -26,6 +26,15 @@ public struct RunOptions: Sendable {
         self.selectors = selectors
         self.fullRefresh = fullRefresh
     }
+
+    /// Where pipeline `p` computes: `--engine` over its `engine:` key, except that `--engine spark`
+    /// leaves ingestion (file and database sources) to the native engine, since the Spark engine
+    /// reads lake tables; a pipeline that names `engine: spark` itself always runs on Spark.
+    public func engine(for p: PipelineSpec) -> Engine {
+        guard let e = engine else { return p.engine }
+        if e == .spark && p.engine != .spark && !(p.source is TableSource) { return .native }
+        return e
+    }
 }
 
 /// Where a running pipeline is.
@@ -106,6 +115,10 @@ public struct Runner: Sendable {
         var report = RunReport(runId: runId, results: results, seconds: Date().timeIntervalSince(started))
         report.remasked = remasked.done.map(\.doneSummary)
         report.notes += remasked.skipped
+        let ingested = selected.filter { options.engine == .spark && options.engine(for: $0) == .native }.map(\.name)
+        if !ingested.isEmpty {
+            report.notes.append("ran natively (ingestion; the Spark engine reads lake tables): " + ingested.joined(separator: ", "))
+        }
         for w in recorder.warnings where !report.warnings.contains(w) { report.warnings.append(w) }
         if let waiting = try? recorder.lineage.transport?.outbox.count(), waiting > 0 { // unreadable outbox: the warning above said enough
             report.notes.append("\(waiting) lineage event(s) wait in lineage/outbox/; `strata lineage replay` sends them")
@@ -121,6 +134,7 @@ public struct Runner: Sendable {
                      resolver: ProjectSchemaResolver) -> PipelineResult {
         let t0 = Date()
         var result = PipelineResult(pipeline: p.name, table: p.writes, status: .failed)
+        result.engine = options.engine(for: p)
         let quarantine = QuarantineCollector()
         // The state of the last commit: unreadable state fails the pipeline (re-reading from scratch would duplicate rows).
         // A sink serving a table outside the lake keeps it in its target, with the rows.
@@ -183,12 +197,13 @@ public struct Runner: Sendable {
         defer { ticker?.stop() }
         // The Spark engine's staging folder (its job, program and Parquet parts) goes when the pipeline ends.
         defer {
-            if (options.engine ?? p.engine) == .spark {
+            if options.engine(for: p) == .spark {
                 try? FileManager.default.removeItem(atPath: SparkStage.staging(lakeRoot: project.lakeRoot, runId: runId, pipeline: p.name))
                 _ = rmdir(project.lakeRoot + "/_tmp") // only when empty
             }
         }
         var sink: (any BatchSink)?
+        var sparkVersion: String?
         do {
             // A pipeline that reads only tables, none of which changed since its last commit, has nothing to do.
             var versions: [String: String] = [:]
@@ -233,7 +248,7 @@ public struct Runner: Sendable {
             var schema: Schema
             var operators: [any BatchOperator] = []
             var compiled: SparkCompiler.Compiled?
-            if (options.engine ?? p.engine) == .spark {
+            if options.engine(for: p) == .spark {
                 // Spark computes the source, the transforms and the gate's masks; the rows come
                 // back in their stored form and take the native sink and commit path from here.
                 let c = try SparkCompiler(project: project, lake: lake, governance: governance).compile(p, forced: forced)
@@ -244,7 +259,9 @@ public struct Runner: Sendable {
                     lineage = try t.columnLineage(input: schema, resolver).composed(after: lineage)
                     schema = try t.outputSchema(input: schema, resolver)
                 }
-                reader = try SparkStage(project: project, lake: lake, options: options.spark, masker: masker).run(c, p, context, attempt: attempt)
+                let out = try SparkStage(project: project, lake: lake, options: options.spark, masker: masker, governance: governance).run(c, p, context, attempt: attempt)
+                reader = out.reader
+                sparkVersion = out.sparkVersion
             } else {
                 reader = try p.source.open(context)
                 schema = reader.schema
@@ -404,7 +421,7 @@ public struct Runner: Sendable {
                 : (try? lake.snapshot(p.writes)).map { String($0.version) }) // unreadable: no version
             if summary.version != nil { output.statistics = OutputStatistics(rows: summary.rows, bytes: summary.bytes, files: summary.files) }
             outputs.insert(output, at: 0)
-            recorder.completed(p, inputs: inputDatasets, outputs: outputs)
+            recorder.completed(p, inputs: inputDatasets, outputs: outputs, engine: sparkVersion.map { ("spark", $0) })
             result.status = summary.version == nil ? .upToDate : .committed
             result.version = summary.version
             result.rowsOut = summary.rows

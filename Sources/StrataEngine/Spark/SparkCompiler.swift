@@ -73,7 +73,13 @@ public struct SparkCompiler {
             schema = try t.outputSchema(input: schema, resolver)
         }
         // Governance: the write's layer gate, decided as the native runner decides it.
-        let inputs = try PlannedGovernance().inputs(of: p, lake: lake, governance: governance)
+        // Tables already in the lake govern by what their commits recorded; one not written yet
+        // (compiling ahead of the first run) by what its upstream pipeline will record.
+        var planned = PlannedGovernance()
+        for q in project.pipelines where !lake.exists(q.writes) {
+            if let facts = resolver.governance[q.name] { planned.record(q.writes, tags: facts.tags, masks: facts.masks) }
+        }
+        let inputs = try planned.inputs(of: p, lake: lake, governance: governance)
         let masker = Masker(keys: KeyStore(lakeRoot: project.lakeRoot), detector: governance.policies.detector)
         var governed = try GovernedWrite(governance: governance, masker: masker, target: p.writes, schema: schema, lineage: lineage,
                                          inputTags: inputs.tags, inputMasked: inputs.masked, declassifications: p.declassifications, forced: forced)
@@ -95,14 +101,27 @@ public struct SparkCompiler {
                 masks[d.column] = m
                 job.comment("  \(d.column): \(m) (\(tag))")
                 cols.append("\(code).alias(\(job.python(d.column)))")
+            case .preMasked:
+                job.comment("  \(d.column): kept as stored upstream (\(governed.inheritedMasks[d.column].map { "\($0)" } ?? "masked"))")
+                cols.append(job.col(d.column))
             default:
                 cols.append(job.col(d.column))
             }
         }
         cols.append("F.col(\"__seq\")")
+        if masks.values.contains(where: { if case .hash = $0 { return true } else { return false } }) {
+            frame = job.frame("with_keys(\(frame.name))", schema: frame.schema)
+        }
         let stored = job.frame("\(frame.name).select(\(cols.joined(separator: ", ")))", schema: governed.storedSchema)
         job.statement("finish(\(stored.name))")
-        let program = SparkProgram.header(pipeline: p.name, target: p.writes, reads: job.tables.map(\.table)) + job.text
+        var program = SparkProgram.header(pipeline: p.name, target: p.writes, reads: job.tables.map(\.table))
+        if masks.values.contains(where: { switch $0 { case .redact, .showFirst, .showLast: return true; default: return false } }) {
+            // The character classes of the text masks, from Strata's Unicode tables (what mask_chars reads).
+            let c = SparkCharacterClasses.classes
+            program += "# Character classes of the text masks (mask_chars), generated from Strata's own Unicode tables.\n"
+                + "UPPER = r\"\(c.upper)\"\nLETTER = r\"\(c.letter)\"\nDIGIT = r\"\(c.digit)\"\n\n\n"
+        }
+        program += job.text
         return Compiled(program: program, tables: job.tables, storedSchema: governed.storedSchema, masks: masks)
     }
 }

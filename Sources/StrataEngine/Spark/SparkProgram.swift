@@ -34,29 +34,49 @@ enum SparkProgram {
         # The run's clock: now() and current_date() are the same instant on every row, as natively.
         spark.sql("DECLARE OR REPLACE VARIABLE strata_now TIMESTAMP DEFAULT TIMESTAMP '" + JOB["now"] + "'")
         spark.sparkContext.setLogLevel("ERROR")
+        # exp, log, log10 and pow from the C library, as Strata computes them (Java's can differ in the last digit).
+        def _c_math(name, *args):
+            import ctypes
+            libm = ctypes.CDLL("libm.so.6")
+            f = getattr(libm, name)
+            f.restype = ctypes.c_double
+            f.argtypes = [ctypes.c_double] * len(args)
+            return f(*args)
+        spark.udf.register("c_math", lambda name, x: None if x is None else _c_math(name, x), "double")
+        spark.udf.register("c_math2", lambda name, x, y: None if x is None or y is None else _c_math(name, x, y), "double")
         REJECTS = []
-        REPORT = {"checks": [], "warnings": []}
+        REPORT = {"checks": [], "warnings": [], "spark_version": spark.version}
 
         """ + helpers
     }
 
     static let helpers = #"""
     def read_table(name, ddl):
-        """The rows of the files the job names for table `name`, in Strata's read order (`__seq`)."""
+        """The rows of the files the job names for table `name`, in Strata's read order: `__seq` is
+        [the table's position, the file's position in the job, the row's index in its file], and
+        grows as joins add the other side's. Files are read together, one read per set of
+        partition values (which Delta keeps out of the files)."""
         names = [t["table"] for t in JOB["inputs"]]
         files = JOB["inputs"][names.index(name)]["files"] if name in names else []
         schema = spark.createDataFrame([], ddl).schema
-        parts = []
+        table = names.index(name) if name in names else 0
+        groups = {}
         for index, f in enumerate(files):
-            stored = [c for c in schema.fieldNames() if c not in f.get("partition", {})]
-            df = spark.read.schema(", ".join(ddl_of(schema, stored))).parquet(f["path"])
-            for column, value in f.get("partition", {}).items():
+            key = json.dumps(f.get("partition", {}), sort_keys=True)
+            groups.setdefault(key, []).append((index, f))
+        parts = []
+        for key, members in groups.items():
+            partition = json.loads(key)
+            stored = [c for c in schema.fieldNames() if c not in partition]
+            df = spark.read.schema(", ".join(ddl_of(schema, stored))).parquet(*[f["path"] for _, f in members])
+            for column, value in partition.items():
                 df = df.withColumn(column, F.lit(value).cast(schema[column].dataType))
-            table = names.index(name)
-            df = df.withColumn("__seq", F.lit(table << 56 | index << 32) + F.col("_metadata.row_index"))
-            parts.append(df.select(*[F.col("`" + c.replace("`", "``") + "`") for c in schema.fieldNames()], "__seq"))
+            position = F.create_map(*[x for i, f in members for x in (F.lit(os.path.basename(f["path"])), F.lit(i))])
+            df = df.withColumn("__seq", F.array(F.lit(table).cast("bigint"), position[F.col("_metadata.file_name")].cast("bigint"),
+                                                F.col("_metadata.row_index").cast("bigint")))
+            parts.append(df.select(*[quoted(c) for c in schema.fieldNames()], "__seq"))
         if not parts:
-            return spark.createDataFrame([], ddl).withColumn("__seq", F.lit(0).cast("bigint"))
+            return spark.createDataFrame([], ddl).withColumn("__seq", F.array(F.lit(0).cast("bigint")))
         out = parts[0]
         for p in parts[1:]:
             out = out.unionByName(p)
@@ -143,17 +163,51 @@ enum SparkProgram {
         return bytes.fromhex(text)
 
 
-    def mask_hash(column):
-        """HMAC-SHA-256 of the value's UTF-8 bytes, its first 16 bytes as lower-case hex."""
+    def with_keys(df):
+        """`df` with the mask key's HMAC pads as two columns. They come from a one-row DataFrame,
+        not from literals, so the key never shows in a query plan, the Spark UI or a log."""
         import hashlib
         key = mask_key("mask")
         if len(key) > 64:
             key = hashlib.sha256(key).digest()
         key = key.ljust(64, b"\0")
-        ipad = bytes(b ^ 0x36 for b in key).hex()
-        opad = bytes(b ^ 0x5C for b in key).hex()
-        inner = F.sha2(F.concat(F.unhex(F.lit(ipad)), F.encode(column, "UTF-8")), 256)
-        return F.substring(F.sha2(F.concat(F.unhex(F.lit(opad)), F.unhex(inner)), 256), 1, 32)
+        pads = spark.createDataFrame([(bytearray(b ^ 0x36 for b in key), bytearray(b ^ 0x5C for b in key))],
+                                     "__ipad BINARY, __opad BINARY")
+        return df.crossJoin(F.broadcast(pads))
+
+
+    def mask_hash(column):
+        """HMAC-SHA-256 of the value's UTF-8 bytes (sha2 over the pads and the text), its first 16
+        bytes as lower-case hex: byte for byte Strata's `hash`."""
+        inner = F.sha2(F.concat(F.col("__ipad"), F.encode(column, "UTF-8")), 256)
+        return F.substring(F.sha2(F.concat(F.col("__opad"), F.unhex(inner)), 256), 1, 32)
+
+
+    def mask_chars(column):
+        """Ranger-style character masking, as Strata's: upper-case letters -> X, other letters -> x,
+        decimal digits -> 0, everything else kept, code point by code point. The classes are
+        Strata's own Unicode tables (UPPER, LETTER, DIGIT at the end of the program), not the JVM's."""
+        column = F.regexp_replace(column, "[" + UPPER + "]", "X")
+        column = F.regexp_replace(column, "[" + LETTER + "]", "x")
+        return F.regexp_replace(column, "[" + DIGIT + "]", "0")
+
+
+    def mask_text(column, first=0, last=0):
+        """redact (mask every character), show_first / show_last (keep that many clear); a value
+        with no more characters than are kept is masked whole."""
+        if first == 0 and last == 0:
+            return mask_chars(column)
+        n = F.char_length(column)
+        kept = F.concat(column.substr(F.lit(1), F.lit(first)),
+                        mask_chars(column.substr(F.lit(first + 1), n - first - last)),
+                        column.substr(n - last + 1, F.lit(last)))
+        return F.when(n > first + last, kept).otherwise(mask_chars(column))
+
+
+    def mask_email_domain(column):
+        """`*` and the text from the last `@` on; NULL without an `@` or with nothing after it."""
+        domain = F.substring_index(column, "@", -1)
+        return F.when((F.instr(column, "@") > 0) & (domain != ""), F.concat(F.lit("*@"), domain))
 
 
     def network(text, v4, v6):
@@ -163,7 +217,7 @@ enum SparkProgram {
         raw = text.encode("utf-8").split(b"\0")[0]
         if not 2 <= len(text.encode("utf-8")) <= 45:
             return None
-        family = socket.AF_INET6 if b":" in raw else socket.AF_INET
+        family = socket.AF_INET6 if b":" in text.encode("utf-8") else socket.AF_INET
         try:
             addr = bytearray(socket.inet_pton(family, raw.decode("utf-8", "replace")))
         except (OSError, ValueError):

@@ -26,11 +26,12 @@ struct SparkStage {
     let lake: Lake
     let options: SparkOptions
     let masker: Masker
+    let governance: Governance
 
     /// The staging folder of one pipeline of one run.
     static func staging(lakeRoot: String, runId: String, pipeline: String) -> String { lakeRoot + "/_tmp/spark-\(runId)-\(pipeline)" }
 
-    func run(_ compiled: SparkCompiler.Compiled, _ p: PipelineSpec, _ context: RunContext, attempt: Int) throws -> any BatchReader {
+    func run(_ compiled: SparkCompiler.Compiled, _ p: PipelineSpec, _ context: RunContext, attempt: Int) throws -> (reader: any BatchReader, sparkVersion: String) {
         let dir = Self.staging(lakeRoot: project.lakeRoot, runId: context.runId, pipeline: p.name) + "/attempt-\(attempt)"
         let fm = FileManager.default
         try? fm.removeItem(atPath: dir)
@@ -48,12 +49,24 @@ struct SparkStage {
             } else {
                 files = try lake.snapshot(t.table).files
             }
+            // Spark reads the files as stored: each must already hold every column in the form the
+            // policies now require (natively, reads strengthen older files on the fly).
+            let recorded = try lake.governance(of: t.table)
+            let required = StoredFormConformer.target(for: t.table, schema: try lake.snapshot(t.table).schema, governance: recorded, policies: governance)
+            for f in files {
+                let stored = recorded.storedMasks(file: f.path)
+                if let weak = required.keys.sorted().first(where: { stored[$0] != required[$0] }) {
+                    throw StrataError(.invalidConfig, "\(t.table) stores column '\(weak)' of \(f.path) more weakly than the policies now require, and the Spark engine reads files as stored",
+                                      hint: "run `strata run` natively once: it re-masks the table before any pipeline, and reads strengthen older files")
+                }
+            }
             if files.contains(where: { $0.deletionVector != nil }) {
                 throw StrataError(.invalidConfig, "\(t.table) has files with deletion vectors, which the Spark engine does not read yet",
                                   hint: "run `strata optimize \(t.table)` to rewrite them, or run this pipeline natively")
             }
             let root = lake.path(of: t.table)
-            inputs.append((t.table.description, files.map { f in
+            let name = i > 0 && t.table == compiled.tables[0].table ? t.table.description + SparkJob.snapshotSuffix : t.table.description
+            inputs.append((name, files.map { f in
                 ["path": root + "/" + f.path, "partition": f.partitionValues.compactMapValues { $0 }] as [String: Any]
             }))
         }
@@ -97,7 +110,7 @@ struct SparkStage {
                 }
             }
         }
-        return StoredPartsReader(parts: try Self.parts(dir + "/out"), schema: compiled.storedSchema)
+        return (StoredPartsReader(parts: try Self.parts(dir + "/out"), schema: compiled.storedSchema), report["spark_version"] as? String ?? "unknown")
     }
 
     /// The Parquet parts of a folder Spark wrote, in name order (Spark's order of the sorted rows).
@@ -140,8 +153,14 @@ struct SparkStage {
         process.waitUntilExit()
         try? handle?.close()
         if process.terminationStatus != 0 && !FileManager.default.fileExists(atPath: job.replacingOccurrences(of: "job.json", with: "report.json")) {
-            throw StrataError(.runFailed, "the Spark job of \(pipeline) failed (spark-submit exited \(process.terminationStatus))",
-                              hint: "see \(log); Spark's own log never holds the mask key")
+            // Spark's messages can quote values of the rows it failed on: the log stays in the lake
+            // (private to its owner, removed by `strata vacuum`), never in this message.
+            let kept = project.lakeRoot + "/_tmp/spark-logs/" + (log as NSString).deletingLastPathComponent.split(separator: "/").suffix(2).joined(separator: "-") + ".log"
+            try? FileManager.default.createDirectory(atPath: (kept as NSString).deletingLastPathComponent, withIntermediateDirectories: true,
+                                                     attributes: [.posixPermissions: 0o700])
+            try? FileManager.default.moveItem(atPath: log, toPath: kept)
+            throw StrataError(.runFailed, "the Spark job of \(pipeline) failed (spark-submit exited \(process.terminationStatus)); nothing was committed",
+                              hint: "Spark's log is in \(kept) (it may quote row values; it never holds the mask key)")
         }
     }
 }

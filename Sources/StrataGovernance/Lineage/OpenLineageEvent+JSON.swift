@@ -15,7 +15,7 @@ extension OpenLineageRunEvent {
             ])))
         }
         runFacets.append(JSONMember("processing_engine", facet(OpenLineageRunEvent.processingEngineFacetURL, [
-            JSONMember("version", .string(OpenLineageRunEvent.engineVersion)), JSONMember("name", .string("strata")),
+            JSONMember("version", .string(engineVersion)), JSONMember("name", .string(engineName)),
             JSONMember("openlineageAdapterVersion", .string(OpenLineageRunEvent.engineVersion)),
         ])))
         if let e = errorMessage {

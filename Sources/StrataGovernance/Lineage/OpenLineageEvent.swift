@@ -165,6 +165,10 @@ public struct OpenLineageRunEvent: Sendable, Hashable {
     /// The `jobType` job facet's `jobType`: `JOB` for a pipeline, `DAG` for the `strata run` that
     /// holds them (processing type BATCH, integration STRATA).
     public var jobType: String = "JOB"
+    /// The engine that computed the run (`processing_engine` facet): Strata itself unless set
+    /// (`spark` and its version for `--engine spark`; the adapter is then Strata's version).
+    public var engineName: String = "strata"
+    public var engineVersion: String = OpenLineageRunEvent.engineVersion
 
     public init(eventType: LineageEventType, eventTime: Int64, runId: String, jobName: String,
                 inputs: [LineageDataset] = [], outputs: [LineageDataset] = [], jobDescription: String? = nil,

@@ -3,8 +3,8 @@ public import StrataCore
 extension MaskMethod {
     /// The mask as a PySpark Column expression over column `name` of `type`, computing exactly
     /// what `Masker` computes (byte for byte), with helpers the compiled program's prelude defines
-    /// (`mask_hash` composes HMAC-SHA-256 from `sha2`, `concat` and `unhex` with the key from the
-    /// environment; `mask_network` calls the C library's `inet_pton`/`inet_ntop`, as Strata does).
+    /// (`mask_hash` composes HMAC-SHA-256 from `sha2`, `concat` and `unhex` over the key's pads,
+    /// which `with_keys` joins in from the environment; `mask_network` calls the C library's `inet_pton`/`inet_ntop`, as Strata does).
     ///
     /// Throws for what Spark cannot compute exactly: `tokenize` (AES-SIV), `scrub` (Strata's span
     /// detector), and masks of types whose text form Spark writes differently.
@@ -12,6 +12,7 @@ extension MaskMethod {
         let out = try outputType(for: type, column: name)
         let c = "F.col(" + SparkJob.python(SparkSQL.identifier(name)) + ")"
         let x = SparkSQL.identifier(name)
+        // Character masks run in the program's `mask_text` (the same rules as `TextMask`).
         func sql(_ s: String) -> String { "F.expr(" + SparkJob.python(s) + ")" }
         func textOnly() throws {
             guard type == .string || type == .int64 else {
@@ -27,23 +28,15 @@ extension MaskMethod {
             return "mask_hash(\(type == .string ? c : c + ".cast(\"string\")"))"
         case .redact, .showFirst, .showLast:
             try textOnly()
-            let (first, last): (Int, Int)
+            let v = type == .string ? c : c + ".cast(\"string\")"
             switch self {
-            case .showFirst(let n): (first, last) = (n, 0)
-            case .showLast(let n): (first, last) = (0, n)
-            default: (first, last) = (0, 0)
+            case .showFirst(let n): return "mask_text(\(v), first=\(n))"
+            case .showLast(let n): return "mask_text(\(v), last=\(n))"
+            default: return "mask_text(\(v))"
             }
-            let v = type == .string ? x : "CAST(\(x) AS STRING)"
-            if first == 0 && last == 0 { return sql(Self.characterMask(v)) }
-            // Short values (no more characters than are kept) are masked whole.
-            let n = "char_length(\(v))"
-            return sql("CASE WHEN \(n) > \(first + last) THEN concat(substring(\(v), 1, \(first)), "
-                       + Self.characterMask("substring(\(v), \(first + 1), \(n) - \(first + last))")
-                       + ", substring(\(v), \(n) - \(last) + 1, \(last))) ELSE \(Self.characterMask(v)) END")
         case .emailDomain:
             try textOnly()
-            let v = type == .string ? x : "CAST(\(x) AS STRING)"
-            return sql("CASE WHEN instr(\(v), '@') > 0 AND substring_index(\(v), '@', -1) <> '' THEN concat('*@', substring_index(\(v), '@', -1)) END")
+            return "mask_email_domain(\(type == .string ? c : c + ".cast(\"string\")"))"
         case .generalize(let g):
             switch g {
             case let .network(v4, v6):
@@ -63,10 +56,42 @@ extension MaskMethod {
                               hint: "run this pipeline with the native engine")
         }
     }
+}
 
-    /// Ranger-style character masking in Spark SQL, as `TextMask`: upper-case letters → X, other
-    /// letters → x, decimal digits → 0, everything else kept (Java's Unicode properties).
-    static func characterMask(_ v: String) -> String {
-        "regexp_replace(regexp_replace(regexp_replace(\(v), '\\\\p{IsUppercase}', 'X'), '[\\\\p{IsAlphabetic}&&[^X]]', 'x'), '\\\\p{Nd}', '0')"
-    }
+/// The character classes `TextMask` masks, as Java regex classes built from Swift's own Unicode
+/// tables (not the JVM's, which may be an older Unicode version): so a letter assigned after the
+/// JVM's Unicode is masked on Spark exactly as natively.
+public enum SparkCharacterClasses {
+    /// Upper-case letters (→ X), other letters (→ x), decimal digits (→ 0): disjoint, in Java
+    /// regex class syntax without the brackets (`\x{41}-\x{5A}…`).
+    public static let classes: (upper: String, letter: String, digit: String) = {
+        var upper: [ClosedRange<UInt32>] = [], letter: [ClosedRange<UInt32>] = [], digit: [ClosedRange<UInt32>] = []
+        func add(_ v: UInt32, to list: inout [ClosedRange<UInt32>]) {
+            if let last = list.last, last.upperBound + 1 == v { list[list.count - 1] = last.lowerBound...v } else { list.append(v...v) }
+        }
+        for v in UInt32(0)...0x10FFFF {
+            guard let s = Unicode.Scalar(v) else { continue }
+            if v < 0x80 {
+                // ASCII as `TextMask.maskASCII` maps it (what it keeps maps to itself).
+                let b = UInt8(v), m = TextMask.maskASCII(b)
+                if m != b || (65...90).contains(v) || (97...122).contains(v) || (48...57).contains(v) {
+                    switch m {
+                    case UInt8(ascii: "X"): add(v, to: &upper)
+                    case UInt8(ascii: "x"): add(v, to: &letter)
+                    default: add(v, to: &digit)
+                    }
+                }
+                continue
+            }
+            let p = s.properties
+            if p.isUppercase { add(v, to: &upper) } else if p.isAlphabetic { add(v, to: &letter) } else if p.numericType == .decimal { add(v, to: &digit) }
+        }
+        func text(_ list: [ClosedRange<UInt32>]) -> String {
+            list.map { r in
+                let a = "\\x{" + String(r.lowerBound, radix: 16) + "}"
+                return r.count == 1 ? a : a + "-\\x{" + String(r.upperBound, radix: 16) + "}"
+            }.joined()
+        }
+        return (text(upper), text(letter), text(digit))
+    }()
 }

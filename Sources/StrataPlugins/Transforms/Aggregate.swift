@@ -309,7 +309,7 @@ extension Aggregate: SparkCompilable {
             : "\(input.name).groupBy(\(groupBy.map { job.col($0.name) }.joined(separator: ", "))).agg(\(aggs.joined(separator: ", ")))"
         let g = job.frame(grouped, schema: out)
         // With no group, one row even for no input: its read position is 0.
-        return groupBy.isEmpty ? job.frame("\(g.name).withColumn(\"__seq\", F.coalesce(F.col(\"__seq\"), F.lit(0)))", schema: out) : g
+        return groupBy.isEmpty ? job.frame("\(g.name).withColumn(\"__seq\", F.coalesce(F.col(\"__seq\"), F.array(F.lit(0).cast(\"bigint\"))))", schema: out) : g
     }
 }
 
@@ -321,6 +321,8 @@ enum AggregateSpark {
         if let src = Arguments.source(spec) {
             let e = try src.compile(input)
             if case .column(let name) = e.expr.node, input.index(of: name) != nil { arg = SparkSQL.identifier(name) } else { arg = try src.spark(input) }
+            // min and max ignore NaN natively; Spark orders NaN above every number.
+            if e.type == .double, spec.function == .min || spec.function == .max { arg = "CASE WHEN isnan(\(arg)) THEN NULL ELSE \(arg) END" }
         }
         let body: String
         switch spec.function {

@@ -219,6 +219,11 @@ public enum ValueOrder {
 extension Dedupe: SparkCompilable {
     public func compileSpark(_ job: SparkJob, input: SparkFrame, _ resolver: any SchemaResolver) throws -> SparkFrame {
         _ = try outputSchema(input: input.schema, resolver)
+        if let o = orderBy, let i = input.schema.index(of: o.name), input.schema[i].type == .double {
+            // Natively NaN ties with every value; no Spark ordering does that.
+            throw StrataError(.invalidConfig, "dedupe order_by a double column is not supported by the Spark engine",
+                              location: o.location, path: o.path, hint: "order by a timestamp, number or string column, or run this pipeline natively")
+        }
         let last = keep == .last
         // The row Strata keeps: by order_by (a value beats null; ties go to the later row for
         // keep: last, the earlier for keep: first), else by read order.

@@ -319,6 +319,9 @@ extension Expect: SparkCompilable {
                 guard let t = c.to, let field = c.field, let other = resolver.schema(of: t), let fi = other.index(of: field) else {
                     throw StrataError(.invalidPlan, "\(c.name): the schema of \(c.to?.description ?? "?") is not known yet", location: c.column?.location)
                 }
+                if let ci = input.schema.index(of: c.column!.name), input.schema[ci].type != other[fi].type {
+                    throw StrataError(.typeMismatch, "\(c.name): \(t).\(field) is \(other[fi].type), the column is \(input.schema[ci].type)", location: c.column?.location)
+                }
                 let keys = job.table(t, schema: other)
                 let distinct = job.frame("\(keys.name).select(\(job.col(other[fi].name)).alias(\"__key\(i)\")).where(F.col(\"__key\(i)\").isNotNull()).distinct()", schema: Schema([other[fi]]))
                 current = job.frame("\(current.name).join(\(distinct.name), \(current.name)[\(job.python(SparkSQL.identifier(c.column!.name)))] == \(distinct.name)[\"__key\(i)\"], \"left\")", schema: current.schema)

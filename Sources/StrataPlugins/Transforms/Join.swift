@@ -231,11 +231,16 @@ extension Join: SparkCompilable {
         var cols: [String] = []
         for (i, k) in r.rightKeys.enumerated() { cols.append("\(job.col(right[k].name)).alias(\"__k\(i)\")") }
         for a in r.added { cols.append("\(job.col(right[a].name)).alias(\(job.python("__r_" + right[a].name)))") }
+        // A stream row matching several rows comes out once per match, in the other table's read order.
+        if kind == .inner || kind == .left { cols.append("F.col(\"__seq\").alias(\"__rseq\")") }
         job.comment("join \(kind.rawValue) \(table) on " + zip(leftKeys, rightKeys).map { $0.name == $1.name ? $0.name : "\($0.name) = \($1.name)" }.joined(separator: ", "))
         let build = job.frame("\(other.name).select(\(cols.joined(separator: ", ")))", schema: right)
         let cond = r.leftKeys.enumerated().map { i, l in "(\(input.name)[\(job.python(SparkSQL.identifier(input.schema[l].name)))] == \(build.name)[\"__k\(i)\"])" }
         let how = ["inner": "inner", "left": "left", "semi": "left_semi", "anti": "left_anti"][kind.rawValue]!
-        let joined = job.frame("\(input.name).join(\(build.name), \(cond.joined(separator: " & ")), \(job.python(how)))", schema: r.output)
+        var joined = job.frame("\(input.name).join(\(build.name), \(cond.joined(separator: " & ")), \(job.python(how)))", schema: r.output)
+        if kind == .inner || kind == .left {
+            joined = job.frame("\(joined.name).withColumn(\"__seq\", F.concat(F.col(\"__seq\"), F.coalesce(F.col(\"__rseq\"), F.array().cast(\"array<bigint>\"))))", schema: r.output)
+        }
         var renamed: [String: String] = [:]
         for a in r.added { renamed[prefix + right[a].name] = "__r_" + right[a].name }
         return job.project(joined, r.output, renamed: renamed)

@@ -117,7 +117,10 @@ extension Union: SparkCompilable {
         for t in tables {
             guard let s = resolver.schema(of: t) else { throw StrataError(.invalidPlan, "the schema of \(t) is not known yet", location: location) }
             let other = job.table(t, schema: s)
-            current = job.frame("\(current.name).unionByName(\(other.name), allowMissingColumns=True)", schema: out)
+            // After every stream row, table by table in the order listed.
+            let k = tables.firstIndex(of: t)!
+            let ordered = job.frame("\(other.name).withColumn(\"__seq\", F.concat(F.array(F.lit(\(1 << 20 + k)).cast(\"bigint\")), F.col(\"__seq\")))", schema: s)
+            current = job.frame("\(current.name).unionByName(\(ordered.name), allowMissingColumns=True)", schema: out)
         }
         return job.project(current, out, computed: Dictionary(uniqueKeysWithValues: out.fields.map { ($0.name, SparkSQL.identifier($0.name)) }))
     }
