@@ -136,8 +136,10 @@ struct SparkEngineEndToEndTests {
         json.dump(job, open(root + "/job.json", "w"))
         print(root + "/job.json")
         """#).trimmingCharacters(in: .whitespacesAndNewlines)
+        // A sealing key, as `strata run` gives one: raw values leave Spark only sealed with it.
         let submitted = try TestProcess.run(Self.sparkSubmit, ["--master", "local[2]", native.root + "/people.py", job], cwd: native.root,
-                                            env: Self.key.merging(["PYSPARK_PYTHON": PythonOracle.python ?? "python3"]) { a, _ in a })
+                                            env: Self.key.merging(["PYSPARK_PYTHON": PythonOracle.python ?? "python3",
+                                                                   "STRATA_SEAL_KEY": String(repeating: "c3", count: 32)]) { a, _ in a })
         #expect(submitted.status == 0, "\(submitted.stderr.suffix(2000))")
         let same = try native.pythonJSON(#"""
         import sys, json, pyarrow as pa, pyarrow.parquet as pq
@@ -149,12 +151,72 @@ struct SparkEngineEndToEndTests {
         cols = stored.column_names
         key = lambda t: Counter(json.dumps([r[c] for c in cols], default=str) for r in t.select(cols).to_pylist())
         a, b = key(stored), key(out)
+        # What Spark wrote beside the stored columns holds no clear value: the raw values and the
+        # rejected rows are sealed bytes.
+        rejects = pq.read_table(root + "/rejects")
+        sealed = [v for v in rejects.column("raw").to_pylist()] + [v for c in out.column_names if c.startswith("__raw_") for v in out.column(c).to_pylist() if v is not None]
+        clear = [w for w in (b"NoEmail Person", b"Ana Silva", b"Ana.Silva@Example.com", b"132.29.2.76") if any(w in v for v in sealed if v)]
         print(json.dumps({"rows": stored.num_rows, "same": a == b, "onlyNative": list((a - b).elements())[:3],
-                          "onlySpark": list((b - a).elements())[:3], "rejects": pq.read_table(root + "/rejects").num_rows}))
+                          "onlySpark": list((b - a).elements())[:3], "rejects": rejects.num_rows,
+                          "sealed": len([v for v in sealed if v]), "raw_columns": len([c for c in out.column_names if c.startswith("__raw_")]),
+                          "clear": [w.decode() for w in clear]}))
         """#) as! [String: Any]
         #expect(same["same"] as? Bool == true, "natively only \(same["onlyNative"]!), by the program only \(same["onlySpark"]!)")
         #expect(same["rejects"] as? Int == 2)
+        #expect((same["clear"] as? [String])?.isEmpty == true, "clear values in Spark's staging output: \(same["clear"]!)")
+        #expect((same["raw_columns"] as? Int ?? 0) >= 5 && (same["sealed"] as? Int ?? 0) > 50, "\(same)")
         #expect((same["rows"] as? Int ?? 0) >= 20)
+    }
+
+    /// Enforcing detection decides on the values before the mask, on Spark as natively: a column
+    /// tagged as a phone that holds card numbers is stored as cards are (hashed), not as phones.
+    @Test func detectionSeesTheValuesBeforeTheMask() throws {
+        func project() throws -> StrataProject {
+            let p = try StrataProject("spark-detect")
+            let cards = ["4111 1111 1111 1111", "5500 0000 0000 0004", "3400 0000 0000 009", "6011 0000 0000 0004", "4012 8888 8888 1881"]
+            var csv = "id,tel,city\n"
+            for i in 0..<40 { csv += "\(i),\(cards[i % cards.count]),Lisbon\n" }
+            try p.write("datalake/landing/t.csv", csv)
+            try p.write("pipelines.yaml", """
+            version: 1
+            pipelines:
+              bronze_t:
+                source: {type: csv, path: datalake/landing/t.csv, schema: {id: int64, tel: string, city: string}}
+                sink: {type: table, table: bronze.t}
+              silver_t:
+                source: {type: table, table: bronze.t}
+                sink: {type: table, table: silver.t}
+            """)
+            try p.write("policies/classification.yaml", "version: 1\nclassification:\n  - tables: \"*\"\n    columns:\n      tel: pii.phone\ndetection:\n  mode: enforce\n")
+            try p.write("policies/masking.yaml", """
+            version: 1
+            masking:
+              pii.phone: {show_last: 4}
+              pii.card: hash
+            layers:
+              bronze: {store_raw: ["*"]}
+              quarantine: {store_raw: ["*"]}
+              silver: {store_raw: []}
+            """)
+            return p
+        }
+        let native = try project(), spark = try project()
+        var r = try native.strata("run", env: Self.key)
+        #expect(r.status == 0, "\(r.stderr)")
+        r = try spark.strata("run", "--engine", "spark", "--master", "local[2]", env: Self.sparkEnv)
+        #expect(r.status == 0, "\(r.stderr)")
+        let diff = try PythonOracle.json(Self.compare, [native.root, spark.root, "silver.t"]) as! [String: [String: Any]]
+        let d = diff["silver.t"]!
+        #expect((d["onlyNative"] as? [Any])?.isEmpty == true && (d["onlySpark"] as? [Any])?.isEmpty == true,
+                "natively only \(d["onlyNative"]!), on Spark only \(d["onlySpark"]!)")
+        // The test means something only if detection changed the mask natively: hashes, not XXXX 1111.
+        let tel = try native.python(#"""
+        import sys, pyarrow as pa
+        from deltalake import DeltaTable
+        t = pa.table(DeltaTable(sys.argv[1] + "/datalake/silver/t").to_pyarrow_dataset().to_table())
+        print(t.column("tel").to_pylist()[0])
+        """#).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(tel.count == 32 && tel.allSatisfy(\.isHexDigit), "natively tel is stored as \(tel)")
     }
 
     /// A CSV of people whose values probe each mask's edge cases, bronze natively, silver masked.

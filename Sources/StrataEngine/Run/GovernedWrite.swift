@@ -88,8 +88,31 @@ struct GovernedWrite {
     /// Feeds rows to the detector while the plan is not settled.
     mutating func sample(_ batch: Batch) {
         guard !decided, scanner != nil else { return }
-        scanner!.add(batch)
-        if scanner!.isSaturated { decide(schema: batch.schema) }
+        let b = scanView(batch)
+        scanner!.add(b)
+        if scanner!.isSaturated { decide(schema: b.schema) }
+    }
+
+    /// Columns the Spark engine's job adds beside the stored ones: a masked column's value before
+    /// the mask (`__raw_email`), for the detector only.
+    static let rawPrefix = "__raw_"
+
+    /// What the detector reads: in stored mode the masked columns' values before the mask (as
+    /// natively, where it reads rows before the gate), else the batch itself.
+    func scanView(_ batch: Batch) -> Batch {
+        guard storedInput, batch.schema.fields.contains(where: { $0.name.hasPrefix(Self.rawPrefix) }) else { return batch }
+        let stored = storedSchema.names.compactMap { n in batch.schema.index(of: n).map { (n, $0) } }
+        var fields: [Field] = [], cols: [Column] = []
+        for (n, i) in stored {
+            if let r = batch.schema.index(of: Self.rawPrefix + n) {
+                fields.append(Field(n, .string))
+                cols.append(batch.columns[r])
+            } else {
+                fields.append(batch.schema[i])
+                cols.append(batch.columns[i])
+            }
+        }
+        return Batch(schema: Schema(fields), columns: cols)
     }
 
     /// Feeds rows written after the plan was settled; true when they hold a high-confidence
@@ -106,7 +129,7 @@ struct GovernedWrite {
             scanner!.settled = Set(plan.decisions.compactMap { d in if case .mask(.scrub, _) = d.action { return d.column } else { return nil } })
             settledKnown = true
         }
-        scanner!.add(batch)
+        scanner!.add(scanView(batch))
         return !uncovered(scanner!.detections()).isEmpty
     }
 
@@ -178,10 +201,15 @@ struct GovernedWrite {
 
     func apply(_ batch: Batch) throws -> Batch {
         if storedInput {
-            guard batch.schema.names == storedSchema.names else {
+            // The detector's raw columns never reach the sink.
+            let names = storedSchema.names
+            guard names.allSatisfy({ batch.schema.index(of: $0) != nil }) else {
                 throw StrataError(.internalError, "the Spark job's rows do not have the stored columns of \(target)")
             }
-            return batch
+            if batch.schema.names == names { return batch }
+            var out = Batch(schema: storedSchema, columns: names.map { batch.column(named: $0)! })
+            out.origin = batch.origin
+            return out
         }
         return try plan.apply(to: batch, masker: masker)
     }

@@ -290,6 +290,10 @@ public struct Runner: Sendable {
                 try governed.plan.check()
                 // The detector found, in Spark's output, what the compiled gate did not mask: compile again with it.
                 if let compiled, governed.plan.masks != compiled.masks {
+                    guard attempt < 3 else {
+                        throw StrataError(.runFailed, "the detector kept finding personal data the compiled gate did not cover after \(attempt) attempts; nothing was committed",
+                                          hint: "tag these columns in policies/ so the plan covers them from the first row")
+                    }
                     throw LateDetection(findings: governed.lateFindings)
                 }
                 reads.setWriteMasks(governed.recordedMasks)

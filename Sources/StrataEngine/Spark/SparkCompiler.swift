@@ -112,6 +112,14 @@ public struct SparkCompiler {
         if masks.values.contains(where: { if case .hash = $0 { return true } else { return false } }) {
             frame = job.frame("with_keys(\(frame.name))", schema: frame.schema)
         }
+        // The PII detector sees what it sees natively: the values before the mask (sealed).
+        let rawNames = governed.plan.decisions.filter { d in
+            if case .mask = d.action { return d.type == .string } else { return false }
+        }.map(\.column)
+        if !rawNames.isEmpty {
+            frame = job.frame("with_seal(\(frame.name))", schema: frame.schema)
+            cols.append("*raw_columns(\(job.python(rawNames)))")
+        }
         let stored = job.frame("\(frame.name).select(\(cols.joined(separator: ", ")))", schema: governed.storedSchema)
         job.statement("finish(\(stored.name))")
         var program = SparkProgram.header(pipeline: p.name, target: p.writes, reads: job.tables.map(\.table))

@@ -44,6 +44,11 @@ enum SparkProgram {
             return f(*args)
         spark.udf.register("c_math", lambda name, x: None if x is None else _c_math(name, x), "double")
         spark.udf.register("c_math2", lambda name, x, y: None if x is None or y is None else _c_math(name, x, y), "double")
+        # The run's sealing key (strata run sets it; by hand there is none): the raw values Strata must
+        # see but no file may hold in clear (the masked columns' values for the PII detector, rejected
+        # rows for the quarantine) are written sealed with it (AES-256-GCM), never in clear.
+        SEAL = os.environ.get("STRATA_SEAL_KEY")
+        SEAL_DF = spark.createDataFrame([(bytearray.fromhex(SEAL),)], "__seal BINARY") if SEAL else None
         REJECTS = []
         REPORT = {"checks": [], "warnings": [], "spark_version": spark.version}
 
@@ -91,10 +96,26 @@ enum SparkProgram {
         return F.col("`" + c.replace("`", "``") + "`")
 
 
+    def with_seal(df):
+        return df.crossJoin(F.broadcast(SEAL_DF)) if SEAL else df
+
+
+    def sealed(column):
+        """The value sealed with the run's key, or NULL when the job runs without one."""
+        if not SEAL:
+            return F.lit(None).cast("binary")
+        return F.aes_encrypt(column.cast("binary"), F.col("__seal"), F.lit("GCM"))
+
+
+    def raw_columns(names):
+        """The masked columns' values before the mask, sealed, for Strata's PII detector."""
+        return [sealed(quoted(n)).alias("__raw_" + n) for n in names] if SEAL else []
+
+
     def reject(df, condition, reason):
-        REJECTS.append(df.where(F.coalesce(F.expr(condition), F.lit(False))).select(
-            F.to_json(F.struct(*[quoted(c) for c in df.columns if not c.startswith("__")])).alias("raw"),
-            F.lit(reason).alias("reason")))
+        bad = with_seal(df.where(F.coalesce(F.expr(condition), F.lit(False))))
+        REJECTS.append(bad.select(sealed(F.to_json(F.struct(*[quoted(c) for c in df.columns if not c.startswith("__")]))).alias("raw"),
+                                  F.lit(reason).alias("reason")))
 
 
     def expect(df, checks):
@@ -137,8 +158,8 @@ enum SparkProgram {
             elif failed and c["action"] == "warn":
                 REPORT["warnings"].append("check %s: %d of %d rows failed" % (c["name"], failed, rows))
         df = df.withColumn("__reason", reason).withColumn("__keep", keep)
-        bad = df.where(F.col("__reason").isNotNull())
-        REJECTS.append(bad.select(F.to_json(F.struct(*[quoted(c) for c in df.columns if not c.startswith("__")])).alias("raw"),
+        bad = with_seal(df.where(F.col("__reason").isNotNull()))
+        REJECTS.append(bad.select(sealed(F.to_json(F.struct(*[quoted(c) for c in df.columns if not c.startswith("__")]))).alias("raw"),
                                   F.col("__reason").alias("reason")))
         return df.where(F.col("__keep"))
 

@@ -84,7 +84,10 @@ struct SparkStage {
         } catch {
             throw StrataError(.io, "cannot write the Spark job into \(dir)", cause: "\(error)")
         }
-        try submit(programPath, jobPath, log: dir + "/spark.log", pipeline: p.name, needsKey: !compiled.masks.isEmpty)
+        // A key for this job only, never written down: what the job seals, only this process opens.
+        let seal = try Digest.randomBytes(32)
+        let opener = try AESGCMOpener(key: seal)
+        try submit(programPath, jobPath, log: dir + "/spark.log", pipeline: p.name, needsKey: !compiled.masks.isEmpty, seal: seal)
         // What the job reported: checks, warnings, a failure.
         guard let data = fm.contents(atPath: dir + "/report.json"),
               let report = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
@@ -105,12 +108,19 @@ struct SparkStage {
             while let b = try r.next() {
                 guard let raw = b.column(named: "raw"), let reason = b.column(named: "reason") else { continue }
                 for i in 0..<b.rowCount {
-                    context.quarantine.quarantine(QuarantineRecord(sourceFile: origin, line: 0, reason: reason.value(i).description,
-                                                                   raw: raw.isNull(i) ? "" : { if case .string(let s) = raw.value(i) { return s } else { return "" } }()))
+                    var text = ""
+                    if case .binary(let sealed)? = Optional(raw.value(i)) {
+                        guard let clear = sealed.withUnsafeBufferPointer({ opener.open($0) }) else {
+                            throw StrataError(.runFailed, "a rejected row from the Spark job of \(p.name) does not open with the run's key")
+                        }
+                        text = String(decoding: clear, as: UTF8.self)
+                    }
+                    context.quarantine.quarantine(QuarantineRecord(sourceFile: origin, line: 0, reason: reason.value(i).description, raw: text))
                 }
             }
         }
-        return (StoredPartsReader(parts: try Self.parts(dir + "/out"), schema: compiled.storedSchema), report["spark_version"] as? String ?? "unknown")
+        return (StoredPartsReader(parts: try Self.parts(dir + "/out"), schema: compiled.storedSchema, opener: opener),
+                report["spark_version"] as? String ?? "unknown")
     }
 
     /// The Parquet parts of a folder Spark wrote, in name order (Spark's order of the sorted rows).
@@ -120,7 +130,7 @@ struct SparkStage {
     }
 
     /// spark-submit: `STRATA_SPARK_SUBMIT`, else `$SPARK_HOME/bin/spark-submit`, else on PATH.
-    func submit(_ program: String, _ job: String, log: String, pipeline: String, needsKey: Bool) throws {
+    func submit(_ program: String, _ job: String, log: String, pipeline: String, needsKey: Bool, seal: [UInt8]) throws {
         let env = ProcessInfo.processInfo.environment
         var candidates: [String] = []
         if let s = env["STRATA_SPARK_SUBMIT"], !s.isEmpty { candidates.append(s) }
@@ -133,6 +143,7 @@ struct SparkStage {
         var childEnv = env
         // The key reaches the job through its environment, never its program or job file.
         if needsKey { childEnv["STRATA_MASK_KEY"] = Digest.hex(try masker.keys.key(.mask).bytes) }
+        childEnv["STRATA_SEAL_KEY"] = Digest.hex(seal)
         // A pip-installed Spark runs its Python workers with the interpreter beside spark-submit.
         let python = (submit as NSString).deletingLastPathComponent + "/python"
         if childEnv["PYSPARK_PYTHON"] == nil, FileManager.default.isExecutableFile(atPath: python) { childEnv["PYSPARK_PYTHON"] = python }
@@ -165,21 +176,26 @@ struct SparkStage {
     }
 }
 
-/// Reads the Parquet parts a Spark job wrote, as batches of the table's stored schema.
+/// Reads the Parquet parts a Spark job wrote, as batches of the table's stored schema, followed
+/// by the sealed raw values of the masked columns, opened (`__raw_NAME`, for the PII detector;
+/// `GovernedWrite` drops them before anything is stored).
 final class StoredPartsReader: BatchReader {
     let schema: Schema
     private var parts: [String]
     private var current: ParquetReader?
+    private let opener: AESGCMOpener
 
-    init(parts: [String], schema: Schema) {
+    init(parts: [String], schema: Schema, opener: AESGCMOpener) {
         self.parts = parts.reversed()
         self.schema = schema
+        self.opener = opener
     }
 
     func next() throws -> Batch? {
         while true {
             if let r = current, let b = try r.next() {
                 // Spark writes every column nullable; the stored schema keeps Strata's fields.
+                var fields = schema.fields
                 var cols: [Column] = []
                 for f in schema.fields {
                     guard var c = b.column(named: f.name) else {
@@ -191,11 +207,25 @@ final class StoredPartsReader: BatchReader {
                     }
                     cols.append(c)
                 }
-                return Batch(schema: schema, columns: cols)
+                for (i, f) in b.schema.fields.enumerated() where f.name.hasPrefix(GovernedWrite.rawPrefix) {
+                    let raw = b.columns[i]
+                    var builder = ColumnBuilder(type: .string)
+                    for row in 0..<b.rowCount {
+                        guard case .binary(let sealed) = raw.value(row) else { builder.appendNull(); continue }
+                        guard let clear = sealed.withUnsafeBufferPointer({ opener.open($0) }) else {
+                            throw StrataError(.runFailed, "a value of the Spark job's output does not open with the run's key")
+                        }
+                        builder.append(.string(String(decoding: clear, as: UTF8.self)))
+                    }
+                    fields.append(Field(f.name, .string))
+                    cols.append(builder.finish())
+                }
+                return Batch(schema: Schema(fields), columns: cols)
             }
             current = nil
             guard let p = parts.popLast() else { return nil }
-            current = try ParquetReader(path: p, columns: schema.names)
+            let names = try ParquetReader.readSchema(path: p).names
+            current = try ParquetReader(path: p, columns: schema.names + names.filter { $0.hasPrefix(GovernedWrite.rawPrefix) })
         }
     }
 }
