@@ -87,7 +87,8 @@ import StrataTestSupport
                       "CAST(2.5e0 AS BIGINT)", "CAST(-2.5 AS BIGINT)", "CAST(1.005e0 AS DECIMAL(10,2))", "1.00000000 / 3", "123456.789012 / 0.000007",
                       "10 / 4", "7 / 0", "7 % 0", "2 = '2'", "DATE '2024-03-01' = '2024-03-01'", "1.01 = '1.005'", "TIMESTAMP '2024-03-01 10:00:00' > '2024-03-01'",
                       "3 IN ('3', '4')", "5 BETWEEN '1' AND '9'", "split_part(NULL, ',', 0)", "hour(CAST(NULL AS DATE))",
-                      "regexp_like('José', '^\\w+$')", "regexp_like('ÄÖ', '(?i)^äö$')", "regexp_extract('a1b22', '[0-9]+')"]
+                      "regexp_like('José', '^\\w+$')", "regexp_like('ÄÖ', '(?i)^äö$')", "regexp_extract('a1b22', '[0-9]+')",
+                      "rpad('ab', -3)", "lpad('ab', 5, 'xy')", "lpad('abcdef', 3)"]
         for unit in ["microsecond", "second", "minute", "hour", "day", "week", "month", "quarter", "year"] {
             for _ in 0..<6 { generated.append("date_diff('\(unit)', \(timestamp()), \(timestamp()))") }
             generated.append("date_trunc('\(unit)', \(timestamp()))")

@@ -365,7 +365,9 @@ private struct Translator {
             let x = try a(0), d = try a(1), n = try a(2)
             return "CASE WHEN \(x) IS NULL OR \(d) IS NULL OR \(n) IS NULL THEN NULL WHEN \(n) = 0 THEN '' ELSE split_part(\(x), \(d), CAST(\(n) AS INT)) END"
         case "lpad", "rpad":
-            return name + "(" + (try all()) + ")"
+            // The width is clamped to 0…1,000,000 characters, as natively.
+            let width = "CAST(greatest(least(\(try a(1)), 1000000), 0) AS INT)"
+            return name + "(" + (try a(0)) + ", " + width + (args.count == 3 ? ", " + (try a(2)) : "") + ")"
         case "if": return "if(" + (try all()) + ")"
         case "least", "greatest": return name + "(" + (try all()) + ")"
         case "round":

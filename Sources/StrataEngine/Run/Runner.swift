@@ -198,7 +198,7 @@ public struct Runner: Sendable {
         // The Spark engine's staging folder (its job, program and Parquet parts) goes when the pipeline ends.
         defer {
             if options.engine(for: p) == .spark {
-                try? FileManager.default.removeItem(atPath: SparkStage.staging(lakeRoot: project.lakeRoot, runId: runId, pipeline: p.name))
+                try? FileManager.default.removeItem(atPath: SparkStage.staging(lakeRoot: project.lakeRoot, runId: runId, pipeline: p.name)) // a leftover is only disk: vacuum removes it
                 _ = rmdir(project.lakeRoot + "/_tmp") // only when empty
             }
         }

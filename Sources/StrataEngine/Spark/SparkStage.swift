@@ -34,8 +34,14 @@ struct SparkStage {
     func run(_ compiled: SparkCompiler.Compiled, _ p: PipelineSpec, _ context: RunContext, attempt: Int) throws -> (reader: any BatchReader, sparkVersion: String) {
         let dir = Self.staging(lakeRoot: project.lakeRoot, runId: context.runId, pipeline: p.name) + "/attempt-\(attempt)"
         let fm = FileManager.default
-        try? fm.removeItem(atPath: dir)
-        do { try fm.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch {
+        try? fm.removeItem(atPath: dir) // an earlier attempt's folder, if any: the create below fails loudly
+        // Private to the lake's owner: the job, its log and its parts (masked, or sealed) live here.
+        do {
+            for d in [project.lakeRoot + "/_tmp", (dir as NSString).deletingLastPathComponent, dir] {
+                try fm.createDirectory(atPath: d, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+                try fm.setAttributes([.posixPermissions: 0o700], ofItemAtPath: d)
+            }
+        } catch {
             throw StrataError(.io, "cannot create the Spark staging folder \(dir)", cause: "\(error)")
         }
         // The inputs: the source's own selection (incremental as natively), every other table whole.
@@ -119,13 +125,18 @@ struct SparkStage {
                 }
             }
         }
+        // Spark marks a complete output with _SUCCESS: anything else is a failed job, never an empty table.
+        guard fm.fileExists(atPath: dir + "/out/_SUCCESS") else {
+            throw StrataError(.runFailed, "the Spark job of \(p.name) reported success but its output is incomplete; nothing was committed")
+        }
         return (StoredPartsReader(parts: try Self.parts(dir + "/out"), schema: compiled.storedSchema, opener: opener),
                 report["spark_version"] as? String ?? "unknown")
     }
 
     /// The Parquet parts of a folder Spark wrote, in name order (Spark's order of the sorted rows).
     static func parts(_ dir: String) throws -> [String] {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return [] }
+        guard FileManager.default.fileExists(atPath: dir) else { return [] } // no rejects written
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir)
         return names.filter { $0.hasSuffix(".parquet") && !$0.hasPrefix(".") && !$0.hasPrefix("_") }.sorted().map { dir + "/" + $0 }
     }
 
@@ -162,14 +173,14 @@ struct SparkStage {
             throw StrataError(.runFailed, "cannot start \(submit)", cause: "\(error)")
         }
         process.waitUntilExit()
-        try? handle?.close()
+        try? handle?.close() // the log only
         if process.terminationStatus != 0 && !FileManager.default.fileExists(atPath: job.replacingOccurrences(of: "job.json", with: "report.json")) {
             // Spark's messages can quote values of the rows it failed on: the log stays in the lake
             // (private to its owner, removed by `strata vacuum`), never in this message.
             let kept = project.lakeRoot + "/_tmp/spark-logs/" + (log as NSString).deletingLastPathComponent.split(separator: "/").suffix(2).joined(separator: "-") + ".log"
-            try? FileManager.default.createDirectory(atPath: (kept as NSString).deletingLastPathComponent, withIntermediateDirectories: true,
+            try? FileManager.default.createDirectory(atPath: (kept as NSString).deletingLastPathComponent, withIntermediateDirectories: true, // best effort: the error below is the point
                                                      attributes: [.posixPermissions: 0o700])
-            try? FileManager.default.moveItem(atPath: log, toPath: kept)
+            try? FileManager.default.moveItem(atPath: log, toPath: kept) // best effort: the error below is the point
             throw StrataError(.runFailed, "the Spark job of \(pipeline) failed (spark-submit exited \(process.terminationStatus)); nothing was committed",
                               hint: "Spark's log is in \(kept) (it may quote row values; it never holds the mask key)")
         }
