@@ -50,23 +50,6 @@ public final class SparkJob {
     private var readingSource = true
     public static let snapshotSuffix = "#snapshot"
 
-    /// Sends the rows of `input` where `condition` (Spark SQL) is TRUE to the rejects with `reason`,
-    /// and returns the rest (rows where it is not TRUE).
-    public func reject(_ input: SparkFrame, where condition: String, reason: String) -> SparkFrame {
-        statement("reject(\(input.name), \(python(condition)), \(python(reason)))")
-        return frame("\(input.name).where(\(python("NOT coalesce(\(condition), FALSE)")))", schema: input.schema)
-    }
-
-    /// Fails the job with `message` when any row of `input` meets `condition`.
-    public func fail(_ input: SparkFrame, where condition: String, message: String) {
-        statement("fail_if(\(input.name), \(python(condition)), \(python(message)))")
-    }
-
-    /// Records a warning (shown by Strata after the run) counting the rows that meet `condition`.
-    public func warn(_ input: SparkFrame, where condition: String, message: String) {
-        statement("warn_if(\(input.name), \(python(condition)), \(python(message)))")
-    }
-
     /// The program body.
     public var text: String { lines.joined(separator: "\n") + "\n" }
 
@@ -74,19 +57,7 @@ public final class SparkJob {
     public func python(_ s: String) -> String { SparkJob.python(s) }
 
     public static func python(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 || u.value == 0x7F { out += "\\x" + String(u.value, radix: 16).leftPadded(2) } else { out.unicodeScalars.append(u) }
-            }
-        }
-        return out + "\""
+        BackslashEscaping.quoted(s, quote: "\"", control: { "\\x" + BackslashEscaping.hex($0, width: 2) })
     }
 
     /// A Python list of string literals.
@@ -104,9 +75,6 @@ public final class SparkJob {
     public func expr(_ sql: String) -> String { "F.expr(\(python(sql)))" }
 }
 
-extension String {
-    func leftPadded(_ n: Int) -> String { count >= n ? self : String(repeating: "0", count: n - count) + self }
-}
 
 /// One DataFrame of the program and the Strata schema of its rows.
 public struct SparkFrame: Sendable {

@@ -16,20 +16,7 @@ public enum SparkSQL {
     }
 
     /// A Spark SQL string literal (backslashes and quotes escaped, as Spark's parser unescapes them).
-    public static func string(_ s: String) -> String {
-        var out = "'"
-        for u in s.unicodeScalars {
-            switch u {
-            case "\\": out += "\\\\"
-            case "'": out += "\\'"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default: out.unicodeScalars.append(u)
-            }
-        }
-        return out + "'"
-    }
+    public static func string(_ s: String) -> String { BackslashEscaping.quoted(s, quote: "'") }
 
     /// A Spark identifier, always back-quoted (`page.url` is one column, not a struct field).
     public static func identifier(_ name: String) -> String { "`" + name.replacing("`", with: "``") + "`" }

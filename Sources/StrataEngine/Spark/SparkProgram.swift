@@ -112,12 +112,6 @@ enum SparkProgram {
         return [sealed(quoted(n)).alias("__raw_" + n) for n in names] if SEAL else []
 
 
-    def reject(df, condition, reason):
-        bad = with_seal(df.where(F.coalesce(F.expr(condition), F.lit(False))))
-        REJECTS.append(bad.select(sealed(F.to_json(F.struct(*[quoted(c) for c in df.columns if not c.startswith("__")]))).alias("raw"),
-                                  F.lit(reason).alias("reason")))
-
-
     def expect(df, checks):
         """Data-quality checks as Strata runs them: every check sees every row and counts its
         failures; fail stops the job, drop removes rows, quarantine rejects a row with the first

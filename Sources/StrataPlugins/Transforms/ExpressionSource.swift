@@ -126,18 +126,6 @@ public enum RowQuarantine {
     }
 
     static func jsonString(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
-            }
-        }
-        return out + "\""
+        BackslashEscaping.quoted(s, quote: "\"", control: { $0 < 0x20 ? "\\u" + BackslashEscaping.hex($0, width: 4) : "" })
     }
 }
